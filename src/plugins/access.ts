@@ -1,0 +1,81 @@
+// The trust gate. Every route is member-only unless its config says otherwise:
+// a route someone forgets to mark is protected by construction.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Db } from '../db/database.ts'
+import type { Role } from '../db/schema.ts'
+import { type CurrentMember, loadCurrentMember } from '../features/accounts/current-member.ts'
+
+/**
+ * public: anyone. signedIn: any signed-in person, whatever their status (status page, logout).
+ * member (the default): verified members. moderator / admin: verified and that role or higher.
+ */
+export type Access = 'public' | 'signedIn' | 'member' | 'moderator' | 'admin'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+  interface FastifyRequest {
+    member: CurrentMember | null
+  }
+}
+
+const roleRank: Record<Role, number> = { member: 0, moderator: 1, admin: 2 }
+
+export function hasRole(member: CurrentMember | null, role: Role): boolean {
+  return member !== null && member.status === 'verified' && roleRank[member.role] >= roleRank[role]
+}
+
+function sendToLogin(request: FastifyRequest, reply: FastifyReply) {
+  const next = request.method === 'GET' ? request.url : '/'
+  const target = `/login?next=${encodeURIComponent(next)}`
+  if (request.headers['hx-request'] === 'true') return reply.header('hx-redirect', target).code(204).send()
+  return reply.redirect(target, 303)
+}
+
+function sendToStatus(request: FastifyRequest, reply: FastifyReply) {
+  if (request.headers['hx-request'] === 'true') return reply.header('hx-redirect', '/status').code(204).send()
+  return reply.redirect('/status', 303)
+}
+
+export const accessPlugin = fp(
+  async (app, options: { db: Db }) => {
+    app.decorateRequest('member', null)
+
+    app.addHook('onRequest', async (request) => {
+      const memberId = request.session?.memberId
+      if (!memberId) return
+      request.member = await loadCurrentMember(options.db, memberId)
+      if (!request.member) {
+        delete request.session.memberId
+        return
+      }
+      if (request.member.locale) request.locale = request.member.locale
+    })
+
+    app.addHook('preValidation', async (request, reply) => {
+      if (request.is404) return
+      const access = request.routeOptions.config.access ?? 'member'
+      if (access === 'public') return
+      const member = request.member
+      if (!member) return sendToLogin(request, reply)
+      if (access === 'signedIn') return
+      if (member.status !== 'verified') return sendToStatus(request, reply)
+      if (access !== 'member' && !hasRole(member, access)) {
+        return reply.code(403).page('errors/error', {
+          title: request.t('error.forbidden.title'),
+          heading: 'error.forbidden.title',
+          text: 'error.forbidden.text',
+        })
+      }
+    })
+
+    // Member pages must not be cached or indexed anywhere; public pages lose nothing by it either.
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('cache-control', 'private, no-store')
+      reply.header('x-robots-tag', 'noindex, nofollow')
+    })
+  },
+  { name: 'access', dependencies: ['session', 'i18n'] },
+)

@@ -1,0 +1,62 @@
+// One place maps errors to status and page. Users never see a stack trace or an internal
+// message; every 5xx gets a reference number that is also in the log.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { isDatabaseUnavailable } from '../db/database.ts'
+import { DomainError } from '../lib/errors.ts'
+
+interface ErrorPage {
+  status: number
+  key: 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'server' | 'unavailable'
+}
+
+function classify(error: FastifyError): ErrorPage {
+  if (isDatabaseUnavailable(error)) return { status: 503, key: 'unavailable' }
+  if (error.code?.startsWith('FST_CSRF')) return { status: 403, key: 'csrf' }
+  if (error instanceof DomainError) {
+    if (error.statusCode === 404) return { status: 404, key: 'notFound' }
+    if (error.statusCode === 403) return { status: 403, key: 'forbidden' }
+    return { status: error.statusCode, key: 'badRequest' }
+  }
+  const status = error.statusCode ?? 500
+  if (status === 429) return { status, key: 'tooMany' }
+  if (status === 404) return { status, key: 'notFound' }
+  if (status >= 400 && status < 500) return { status, key: 'badRequest' }
+  return { status: 500, key: 'server' }
+}
+
+export function sendErrorPage(request: FastifyRequest, reply: FastifyReply, page: ErrorPage) {
+  reply.code(page.status)
+  if (page.status === 503) reply.header('retry-after', '30')
+  return reply.page('errors/error', {
+    title: request.t(`error.${page.key}.title`),
+    heading: `error.${page.key}.title`,
+    text: `error.${page.key}.text`,
+    reference: page.status >= 500 ? request.id : undefined,
+    errorPage: true,
+  })
+}
+
+export const errorsPlugin = fp(
+  async (app) => {
+    app.setNotFoundHandler((request, reply) => sendErrorPage(request, reply, { status: 404, key: 'notFound' }))
+
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const page = classify(error)
+      if (page.status >= 500) {
+        request.log.error({ err: error }, page.status === 503 ? 'database unavailable' : 'request failed')
+      } else {
+        request.log.info({ code: error.code, status: page.status }, error.message)
+      }
+      const headers = (error as { headers?: Record<string, string> }).headers
+      if (page.status === 429 && headers) reply.headers(headers)
+      try {
+        return sendErrorPage(request, reply, page)
+      } catch (renderError) {
+        request.log.error({ err: renderError }, 'error page failed to render')
+        return reply.code(page.status).type('text/plain; charset=utf-8').send(request.t(`error.${page.key}.title`))
+      }
+    })
+  },
+  { name: 'errors', dependencies: ['views'] },
+)

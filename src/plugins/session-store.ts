@@ -1,0 +1,119 @@
+// @fastify/session store backed by the `sessions` table. Rows carry the member id so
+// that all sessions of a member can be ended at once (logout everywhere, suspension).
+// Expiry is enforced here: idle (sliding, refreshed at most once a minute to spare writes)
+// and absolute (from sign-in, never extended).
+import { createHash } from 'node:crypto'
+import { sql } from 'kysely'
+import type { Db } from '../db/database.ts'
+
+type Callback<T = void> = (error?: unknown, value?: T) => void
+type SessionData = Record<string, unknown> & { memberId?: number; userAgent?: string }
+
+export function hashSessionId(sessionId: string): string {
+  return createHash('sha256').update(sessionId).digest('base64url')
+}
+
+export interface SessionLifetimes {
+  idleMinutes: number
+  absoluteHours: number
+}
+
+export class PostgresSessionStore {
+  private readonly db: Db
+  private readonly lifetimes: SessionLifetimes
+  constructor(db: Db, lifetimes: SessionLifetimes) {
+    this.db = db
+    this.lifetimes = lifetimes
+  }
+
+  get(sessionId: string, callback: (error: unknown, value?: any) => void): void {
+    this.load(sessionId).then(
+      (data) => callback(null, data),
+      (error) => callback(error),
+    )
+  }
+
+  set(sessionId: string, session: object, callback: Callback): void {
+    this.save(sessionId, session as SessionData).then(
+      () => callback(),
+      (error) => callback(error),
+    )
+  }
+
+  destroy(sessionId: string, callback: Callback): void {
+    this.db
+      .deleteFrom('sessions')
+      .where('sid_hash', '=', hashSessionId(sessionId))
+      .execute()
+      .then(
+        () => callback(),
+        (error) => callback(error),
+      )
+  }
+
+  private async load(sessionId: string): Promise<SessionData | null> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select(['data', 'member_id', sql<boolean>`last_seen_at < now() - interval '1 minute'`.as('stale')])
+      .where('sid_hash', '=', hashSessionId(sessionId))
+      .where('idle_expires_at', '>', sql<Date>`now()`)
+      .where('absolute_expires_at', '>', sql<Date>`now()`)
+      .executeTakeFirst()
+    if (!row) return null
+    if (row.stale) await this.touch(sessionId)
+    // member_id is the truth: it is cleared when the member's sessions are ended.
+    return { ...(row.data as SessionData), memberId: row.member_id ?? undefined }
+  }
+
+  private async touch(sessionId: string): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({
+        last_seen_at: sql`now()`,
+        idle_expires_at: sql`least(absolute_expires_at, now() + make_interval(mins => ${this.lifetimes.idleMinutes}))`,
+      })
+      .where('sid_hash', '=', hashSessionId(sessionId))
+      .execute()
+  }
+
+  private async save(sessionId: string, session: SessionData): Promise<void> {
+    const { cookie: _cookie, memberId, userAgent, ...data } = session
+    const idle = this.lifetimes.idleMinutes
+    const absolute = this.lifetimes.absoluteHours
+    await this.db
+      .insertInto('sessions')
+      .values({
+        sid_hash: hashSessionId(sessionId),
+        member_id: memberId ?? null,
+        data: JSON.stringify(data),
+        user_agent: userAgent?.slice(0, 300) ?? null,
+        idle_expires_at: sql`now() + make_interval(mins => ${idle})`,
+        absolute_expires_at: sql`now() + make_interval(hours => ${absolute})`,
+      })
+      .onConflict((oc) =>
+        oc.column('sid_hash').doUpdateSet({
+          member_id: memberId ?? null,
+          data: JSON.stringify(data),
+          last_seen_at: sql`now()`,
+          idle_expires_at: sql`least(sessions.absolute_expires_at, now() + make_interval(mins => ${idle}))`,
+        }),
+      )
+      .execute()
+  }
+}
+
+/** Ends every session of a member, e.g. on suspension or "log out everywhere". */
+export async function endAllSessions(db: Db, memberId: number, exceptSessionId?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('member_id', '=', memberId)
+  if (exceptSessionId) query = query.where('sid_hash', '!=', hashSessionId(exceptSessionId))
+  const result = await query.executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export async function deleteExpiredSessions(db: Db): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('idle_expires_at', '<=', sql<Date>`now()`), eb('absolute_expires_at', '<=', sql<Date>`now()`)]))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

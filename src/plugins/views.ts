@@ -1,0 +1,164 @@
+// One rendering path for every route: reply.page() for a full page, reply.fragment() for
+// the part htmx asked for, both from the same templates. Templates are compiled once at start.
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import Handlebars from 'handlebars'
+import { translate } from '../i18n/index.ts'
+import type { FieldErrors } from '../lib/errors.ts'
+
+export const viewsFolder = path.resolve(import.meta.dirname, '../../views')
+
+type Template = Handlebars.TemplateDelegate
+export type ViewData = Record<string, unknown> & { title?: string; errors?: FieldErrors }
+
+declare module 'fastify' {
+  interface FastifyReply {
+    page(view: string, data?: ViewData): FastifyReply
+    fragment(view: string, data?: ViewData): FastifyReply
+    /** The fragment when htmx asked for this region, else the full page. */
+    pageOrFragment(view: string, fragment: string, data?: ViewData): FastifyReply
+  }
+}
+
+/** htmx asked for a region (not a boosted navigation or a history restore). */
+export function wantsFragment(request: FastifyRequest): boolean {
+  const headers = request.headers
+  return (
+    headers['hx-request'] === 'true' &&
+    headers['hx-boosted'] !== 'true' &&
+    headers['hx-history-restore-request'] !== 'true'
+  )
+}
+
+function listTemplates(folder: string, prefix = ''): [string, string][] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry): [string, string][] => {
+    const name = prefix ? `${prefix}/${entry.name}` : entry.name
+    if (entry.isDirectory()) return listTemplates(path.join(folder, entry.name), name)
+    if (!entry.name.endsWith('.hbs')) return []
+    return [[name.slice(0, -'.hbs'.length), readFileSync(path.join(folder, entry.name), 'utf8')]]
+  })
+}
+
+const dateFormats = {
+  date: { dateStyle: 'medium' },
+  datetime: { dateStyle: 'medium', timeStyle: 'short' },
+} as const
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatDate(value: unknown, locale: string, style: keyof typeof dateFormats): string {
+  if (value === null || value === undefined || value === '') return ''
+  const date = value instanceof Date ? value : new Date(String(value))
+  if (Number.isNaN(date.getTime())) return ''
+  const key = `${locale}:${style}`
+  let formatter = formatters.get(key)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
+      ...dateFormats[style],
+      timeZone: 'Europe/Berlin',
+    })
+    formatters.set(key, formatter)
+  }
+  return formatter.format(date)
+}
+
+export function createViewEngine(folder = viewsFolder) {
+  const hbs = Handlebars.create()
+  const localeOf = (options: Handlebars.HelperOptions): 'de' | 'en' => options.data?.root?.locale ?? 'de'
+  hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    return translate(localeOf(options), key, options.hash)
+  })
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('not', (a: unknown) => !a)
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean))
+  hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean))
+  hbs.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) =>
+    formatDate(value, localeOf(options), 'date'),
+  )
+  hbs.registerHelper('datetime', (value: unknown, options: Handlebars.HelperOptions) =>
+    formatDate(value, localeOf(options), 'datetime'),
+  )
+  hbs.registerHelper('isoDate', (value: unknown) =>
+    value instanceof Date ? value.toISOString() : value ? String(value) : '',
+  )
+  /** The current value of a form field: what the person typed, else the given default. */
+  hbs.registerHelper('field', (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '')
+
+  const templates = new Map<string, Template>()
+  for (const [name, source] of listTemplates(folder)) {
+    const template = hbs.compile(source, { strict: false, preventIndent: true })
+    templates.set(name, template)
+    if (path.basename(name).startsWith('_')) hbs.registerPartial(name, template)
+  }
+  // Compile everything now rather than on first request.
+  for (const template of templates.values()) {
+    try {
+      template({}, { data: { root: { locale: 'de' } } })
+    } catch {
+      // rendering with empty data may fail; compilation has happened by then
+    }
+  }
+
+  return function render(name: string, data: Record<string, unknown>): string {
+    const template = templates.get(name)
+    if (!template) throw new Error(`unknown view: ${name}`)
+    return template(data, { data: { root: data } })
+  }
+}
+
+export type RenderView = ReturnType<typeof createViewEngine>
+
+function translateErrors(locale: 'de' | 'en', errors: FieldErrors | undefined) {
+  if (!errors) return undefined
+  const messages: Record<string, string> = {}
+  for (const [field, error] of Object.entries(errors)) messages[field] = translate(locale, error.key, error.params)
+  return messages
+}
+
+export const viewsPlugin = fp(
+  async (app, options: { render: RenderView }) => {
+    const { render } = options
+
+    function viewData(reply: FastifyReply, data: ViewData): Record<string, unknown> {
+      const request = reply.request
+      const errors = translateErrors(request.locale, data.errors)
+      const context: Record<string, unknown> = {
+        ...data,
+        errors,
+        errorList: errors ? Object.entries(errors).map(([field, message]) => ({ field, message })) : undefined,
+        locale: request.locale,
+        member: request.member,
+        path: request.url.split('?')[0],
+      }
+      // Only pages that show a form ask for a token; anonymous readers of public pages get no session.
+      Object.defineProperty(context, 'csrfToken', {
+        enumerable: true,
+        get: () => reply.generateCsrf(),
+      })
+      return context
+    }
+
+    app.decorateReply('page', function (this: FastifyReply, view: string, data: ViewData = {}) {
+      const context = viewData(this, data)
+      context.body = render(view, context)
+      this.header('vary', 'HX-Request')
+      this.type('text/html; charset=utf-8')
+      return this.send(render('layouts/main', context))
+    })
+
+    app.decorateReply('fragment', function (this: FastifyReply, view: string, data: ViewData = {}) {
+      this.header('vary', 'HX-Request')
+      this.type('text/html; charset=utf-8')
+      return this.send(render(view, viewData(this, data)))
+    })
+
+    app.decorateReply(
+      'pageOrFragment',
+      function (this: FastifyReply, view: string, fragment: string, data: ViewData = {}) {
+        return wantsFragment(this.request) ? this.fragment(fragment, data) : this.page(view, data)
+      },
+    )
+  },
+  { name: 'views', dependencies: ['i18n'] },
+)

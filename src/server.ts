@@ -1,0 +1,62 @@
+// The process: read config, start an embedded Postgres when no DATABASE_URL is given,
+// migrate, listen, and shut down gracefully on SIGTERM/SIGINT.
+import pino from 'pino'
+import { buildApp } from './app.ts'
+import { type Config, ConfigError, loadConfig } from './config.ts'
+import { createDb } from './db/database.ts'
+import { migrateToLatest } from './db/migrator.ts'
+import { loggerOptions } from './logger.ts'
+import { openDatabase, sessionSecretFor } from './runtime.ts'
+
+async function main() {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`)
+      process.exit(1)
+    }
+    throw error
+  }
+  const log = pino(loggerOptions(config.logLevel))
+  const database = await openDatabase(config, log)
+  const db = createDb({ connectionString: database.url, logger: log })
+  await migrateToLatest(db)
+  const app = await buildApp({ config, db, sessionSecret: sessionSecretFor(config) })
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => {
+      log.error('shutdown took too long, exiting')
+      process.exit(1)
+    }, 20_000)
+    force.unref()
+    try {
+      await app.close() // stops accepting, lets in-flight requests finish
+      await db.destroy()
+      await database.embedded?.stop()
+      log.info('stopped')
+      process.exit(0)
+    } catch (error) {
+      log.error({ err: error }, 'error during shutdown')
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+
+  await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  log.info(`Vertrauensraum läuft auf http://localhost:${port}`)
+  console.log(`\n  Vertrauensraum läuft auf http://localhost:${port}\n`)
+}
+
+main().catch((error) => {
+  console.error('Start failed:', error instanceof Error ? error.message : error)
+  process.exit(1)
+})
