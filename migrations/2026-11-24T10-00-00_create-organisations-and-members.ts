@@ -20,7 +20,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
-  await sql`create index organisations_name_search on organisations (lower(name) text_pattern_ops)`.execute(db)
+  await sql`create index organisations_name_search on organisations (lower(name) text_pattern_ops)`.execute(
+    db,
+  )
 
   await db.schema
     .createTable('organisation_domains')
@@ -68,8 +70,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
-  await sql`create index members_review_queue on members (created_at) where status = 'pending_review'`.execute(db)
-  await sql`create index members_reconfirm_due on members (verified_until) where status = 'verified'`.execute(db)
+  await sql`create index members_review_queue on members (created_at) where status = 'pending_review'`.execute(
+    db,
+  )
+  await sql`create index members_reconfirm_due on members (verified_until) where status = 'verified'`.execute(
+    db,
+  )
 
   await db.schema
     .createTable('member_tokens')
@@ -82,7 +88,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('used_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('member_tokens_by_member').on('member_tokens').columns(['member_id', 'purpose']).execute()
+  await db.schema
+    .createIndex('member_tokens_by_member')
+    .on('member_tokens')
+    .columns(['member_id', 'purpose'])
+    .execute()
 
   await db.schema
     .createTable('invitations')
@@ -107,7 +117,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('details', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
     .execute()
   await db.schema.createIndex('audit_events_by_time').on('audit_events').column('at').execute()
-  await db.schema.createIndex('audit_events_by_subject').on('audit_events').columns(['subject_id', 'at']).execute()
+  await db.schema
+    .createIndex('audit_events_by_subject')
+    .on('audit_events')
+    .columns(['subject_id', 'at'])
+    .execute()
   // Append-only: the log can grow but never be rewritten, not even by the app itself.
   await sql`
     create function audit_events_append_only() returns trigger language plpgsql as $$
@@ -123,7 +137,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('email', sql`citext`, (col) => col.notNull())
     .addColumn('at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('login_failures_by_email').on('login_failures').columns(['email', 'at']).execute()
+  await db.schema
+    .createIndex('login_failures_by_email')
+    .on('login_failures')
+    .columns(['email', 'at'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

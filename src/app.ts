@@ -8,7 +8,13 @@ import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
+import { accountsRoutes } from './features/accounts/accounts.routes.ts'
+import { digestsRoutes } from './features/digests/digests.routes.ts'
+import { discussionsRoutes } from './features/discussions/discussions.routes.ts'
 import { healthRoutes } from './features/health/health.routes.ts'
+import { mailRoutes } from './features/mail/mail.routes.ts'
+import { moderationRoutes } from './features/moderation/moderation.routes.ts'
+import { organisationsRoutes } from './features/organisations/organisations.routes.ts'
 import { pagesRoutes } from './features/pages/pages.routes.ts'
 import { loggerOptions } from './logger.ts'
 import { accessPlugin } from './plugins/access.ts'
@@ -21,6 +27,15 @@ import { createViewEngine, type RenderView, viewsPlugin } from './plugins/views.
 
 export interface Clock {
   now(): Date
+}
+
+export const systemClock: Clock = { now: () => new Date() }
+
+/** What every feature's routes receive. */
+export interface FeatureDeps {
+  config: Config
+  db: Db
+  clock: Clock
 }
 
 export interface AppDeps {
@@ -80,7 +95,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(rateLimit, { global: false, store: postgresRateLimitStore(db) })
     await site.register(accessPlugin, { db })
     await site.register(errorsPlugin)
+    const features: FeatureDeps = { config, db, clock: deps.clock ?? systemClock }
     await site.register(pagesRoutes, { config })
+    await site.register(accountsRoutes, features)
+    await site.register(organisationsRoutes, features)
+    await site.register(moderationRoutes, features)
+    await site.register(discussionsRoutes, features)
+    await site.register(mailRoutes, features)
+    await site.register(digestsRoutes, features)
   })
 
   return app

@@ -37,7 +37,9 @@ export class ConfigError extends Error {}
 type Env = Record<string, string | undefined>
 
 function fail(name: string, expected: string, value: string | undefined): never {
-  throw new ConfigError(`${name}: expected ${expected}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`)
+  throw new ConfigError(
+    `${name}: expected ${expected}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+  )
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -8,7 +8,9 @@ const tokenParams = /([?&](?:token|t|sig|signature|next|email|q)=)[^&]*/gi
 
 /** Strips tokens and search terms from a URL before it is logged. */
 export function redactUrl(url: string): string {
-  return url.replace(tokenParams, '$1[redacted]').replace(/\/(confirm|reset|invite|unsubscribe|reconfirm)\/[^/?]+/g, '/$1/[redacted]')
+  return url
+    .replace(tokenParams, '$1[redacted]')
+    .replace(/\/(confirm|reset|invite|unsubscribe|reconfirm)\/[^/?]+/g, '/$1/[redacted]')
 }
 
 export function loggerOptions(level: string): LoggerOptions {

@@ -34,4 +34,3 @@ export async function openDatabase(config: Config, log: pino.Logger): Promise<Da
   const url = await ensureDatabase(embedded.url, 'vertrauensraum')
   return { url, embedded }
 }
-

@@ -28,17 +28,31 @@ export function createDb({ connectionString, logger, max = 10 }: DbOptions): Db 
     statement_timeout: 15_000,
   })
   pool.on('error', (error) => {
-    logger?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost')
+    logger?.warn(
+      { err: { message: error.message, code: (error as { code?: string }).code } },
+      'database connection lost',
+    )
   })
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
-const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03'])
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+])
 
 /** True when an error means "the database is not reachable right now" rather than a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   const code = (error as { code?: string }).code
   if (code && (unavailableCodes.has(code) || code.startsWith('08'))) return true
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(error.message)
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
+    error.message,
+  )
 }

@@ -1,5 +1,8 @@
 // Table types for Kysely. One interface per table; row aliases beside it.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { DigestsTables } from '../features/digests/digests.tables.ts'
+import type { DiscussionsTables } from '../features/discussions/discussions.tables.ts'
+import type { MailTables } from '../features/mail/mail.tables.ts'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -124,7 +127,7 @@ export interface RateLimitTable {
   resets_at: Timestamp
 }
 
-export interface Database {
+export interface Database extends DiscussionsTables, MailTables, DigestsTables {
   organisations: OrganisationTable
   organisation_domains: OrganisationDomainTable
   members: MemberTable

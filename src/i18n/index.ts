@@ -1,6 +1,5 @@
 import type { Locale } from '../db/schema.ts'
-import { de, type MessageKey } from './de.ts'
-import { en } from './en.ts'
+import { de, en, type MessageKey } from './catalogue.ts'
 
 export type { MessageKey }
 export const locales: readonly Locale[] = ['de', 'en']

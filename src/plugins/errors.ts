@@ -39,7 +39,9 @@ export function sendErrorPage(request: FastifyRequest, reply: FastifyReply, page
 
 export const errorsPlugin = fp(
   async (app) => {
-    app.setNotFoundHandler((request, reply) => sendErrorPage(request, reply, { status: 404, key: 'notFound' }))
+    app.setNotFoundHandler((request, reply) =>
+      sendErrorPage(request, reply, { status: 404, key: 'notFound' }),
+    )
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const page = classify(error)
@@ -54,7 +56,10 @@ export const errorsPlugin = fp(
         return sendErrorPage(request, reply, page)
       } catch (renderError) {
         request.log.error({ err: renderError }, 'error page failed to render')
-        return reply.code(page.status).type('text/plain; charset=utf-8').send(request.t(`error.${page.key}.title`))
+        return reply
+          .code(page.status)
+          .type('text/plain; charset=utf-8')
+          .send(request.t(`error.${page.key}.title`))
       }
     })
   },

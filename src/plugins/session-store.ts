@@ -113,7 +113,12 @@ export async function endAllSessions(db: Db, memberId: number, exceptSessionId?:
 export async function deleteExpiredSessions(db: Db): Promise<number> {
   const result = await db
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('idle_expires_at', '<=', sql<Date>`now()`), eb('absolute_expires_at', '<=', sql<Date>`now()`)]))
+    .where((eb) =>
+      eb.or([
+        eb('idle_expires_at', '<=', sql<Date>`now()`),
+        eb('absolute_expires_at', '<=', sql<Date>`now()`),
+      ]),
+    )
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }

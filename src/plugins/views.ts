@@ -83,7 +83,10 @@ export function createViewEngine(folder = viewsFolder) {
     value instanceof Date ? value.toISOString() : value ? String(value) : '',
   )
   /** The current value of a form field: what the person typed, else the given default. */
-  hbs.registerHelper('field', (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '')
+  hbs.registerHelper(
+    'field',
+    (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '',
+  )
 
   const templates = new Map<string, Template>()
   for (const [name, source] of listTemplates(folder)) {
@@ -112,7 +115,8 @@ export type RenderView = ReturnType<typeof createViewEngine>
 function translateErrors(locale: 'de' | 'en', errors: FieldErrors | undefined) {
   if (!errors) return undefined
   const messages: Record<string, string> = {}
-  for (const [field, error] of Object.entries(errors)) messages[field] = translate(locale, error.key, error.params)
+  for (const [field, error] of Object.entries(errors))
+    messages[field] = translate(locale, error.key, error.params)
   return messages
 }
 
@@ -126,7 +130,9 @@ export const viewsPlugin = fp(
       const context: Record<string, unknown> = {
         ...data,
         errors,
-        errorList: errors ? Object.entries(errors).map(([field, message]) => ({ field, message })) : undefined,
+        errorList: errors
+          ? Object.entries(errors).map(([field, message]) => ({ field, message }))
+          : undefined,
         locale: request.locale,
         member: request.member,
         path: request.url.split('?')[0],

@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 
 /** /healthz: the process is up. /readyz: and it can reach its database. No session, no pages. */

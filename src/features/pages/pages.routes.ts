@@ -6,7 +6,8 @@ export async function pagesRoutes(app: FastifyInstance, options: { config: Confi
   const open = { config: { access: 'public' as const } }
 
   app.get('/', open, async (request, reply) => {
-    if (request.member?.status === 'verified') return reply.page('pages/home', { title: request.t('home.title') })
+    if (request.member?.status === 'verified')
+      return reply.page('pages/home', { title: request.t('home.title') })
     return reply.page('pages/landing', {})
   })
 
@@ -15,10 +16,16 @@ export async function pagesRoutes(app: FastifyInstance, options: { config: Confi
   )
 
   app.get('/accessibility', open, async (request, reply) =>
-    reply.page('pages/accessibility', { title: request.t('a11y.title'), contactEmail: options.config.contactEmail }),
+    reply.page('pages/accessibility', {
+      title: request.t('a11y.title'),
+      contactEmail: options.config.contactEmail,
+    }),
   )
 
   app.get('/privacy', open, async (request, reply) =>
-    reply.page('pages/privacy', { title: request.t('privacy.title'), contactEmail: options.config.contactEmail }),
+    reply.page('pages/privacy', {
+      title: request.t('privacy.title'),
+      contactEmail: options.config.contactEmail,
+    }),
   )
 }

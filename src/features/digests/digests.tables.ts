@@ -1,0 +1,2 @@
+// Kysely table types of the digests feature; merged into Database in src/db/schema.ts.
+export type DigestsTables = {}

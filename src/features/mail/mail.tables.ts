@@ -1,0 +1,2 @@
+// Kysely table types of the mail feature; merged into Database in src/db/schema.ts.
+export type MailTables = {}

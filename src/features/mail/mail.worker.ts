@@ -1,0 +1,57 @@
+// The job runner: graphile-worker takes jobs from Postgres (safe with several instances,
+// retries with exponential backoff) and hands mail to the transport.
+import { type Runner, run, runMigrations, type TaskList, Logger as WorkerLogger } from 'graphile-worker'
+import type { Pool } from 'pg'
+import type { Logger } from 'pino'
+import type { Config } from '../../config.ts'
+import type { Db } from '../../db/database.ts'
+import { deliverMail } from './mail.delivery.ts'
+import type { MailJob } from './mail.queue.ts'
+import type { MailTransport } from './mail.transport.ts'
+
+export interface WorkerDeps {
+  config: Config
+  db: Db
+  transport: MailTransport
+  logger?: Logger
+  /** Tasks of other features (digests …), merged with send_mail. */
+  extraTasks?: TaskList
+}
+
+export function taskList(deps: WorkerDeps): TaskList {
+  return {
+    send_mail: async (payload) => {
+      await deliverMail(deps, payload as MailJob)
+    },
+    ...deps.extraTasks,
+  }
+}
+
+/** Installs graphile-worker's own tables (idempotent). */
+export async function installJobQueue(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString, logger: quietLogger() })
+}
+
+export async function startWorker(
+  deps: WorkerDeps & { pgPool?: Pool; connectionString: string },
+): Promise<Runner> {
+  return run({
+    connectionString: deps.connectionString,
+    concurrency: 2,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    taskList: taskList(deps),
+    logger: quietLogger(deps.logger),
+  })
+}
+
+/** graphile-worker logs through pino; job payloads (addresses, tokens) are never logged. */
+export function quietLogger(logger?: Logger) {
+  return new WorkerLogger(() => (level, message) => {
+    if (!logger) return
+    const text = message.replace(/\{.*\}/s, '{…}')
+    if (level === 'error') logger.error({ worker: true }, text)
+    else if (level === 'warning') logger.warn({ worker: true }, text)
+    else logger.debug({ worker: true }, text)
+  })
+}

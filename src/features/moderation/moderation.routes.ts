@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify'
+import type { FeatureDeps } from '../../app.ts'
+
+export async function moderationRoutes(_app: FastifyInstance, _deps: FeatureDeps) {}

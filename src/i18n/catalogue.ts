@@ -1,0 +1,32 @@
+// All messages, merged. German is the source of truth; each part's English catalogue must
+// have exactly the same keys (the type checker says so).
+import * as accounts from '../features/accounts/accounts.messages.ts'
+import * as digests from '../features/digests/digests.messages.ts'
+import * as discussions from '../features/discussions/discussions.messages.ts'
+import * as mail from '../features/mail/mail.messages.ts'
+import * as moderation from '../features/moderation/moderation.messages.ts'
+import * as organisations from '../features/organisations/organisations.messages.ts'
+import { de as commonDe } from './common.de.ts'
+import { en as commonEn } from './common.en.ts'
+
+export const de = {
+  ...commonDe,
+  ...accounts.de,
+  ...organisations.de,
+  ...moderation.de,
+  ...discussions.de,
+  ...mail.de,
+  ...digests.de,
+} as const
+
+export type MessageKey = keyof typeof de
+
+export const en: Record<MessageKey, string> = {
+  ...commonEn,
+  ...accounts.en,
+  ...organisations.en,
+  ...moderation.en,
+  ...discussions.en,
+  ...mail.en,
+  ...digests.en,
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { inject } from 'vitest'
+import { createDb, type Db } from '../../src/db/database.ts'
+
+export interface TestDatabase {
+  db: Db
+  url: string
+  name: string
+  drop(): Promise<void>
+}
+
+function urlFor(name: string): string {
+  const url = new URL(inject('dbServerUrl'))
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: inject('dbServerUrl') })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** A fresh, migrated database of this test file's own, cloned from the run's template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `vr_test_${randomBytes(6).toString('hex')}`
+  const template = inject('templateDatabase')
+  await admin((client) => client.query(`create database ${name} template ${template}`))
+  const url = urlFor(name)
+  const db = createDb({ connectionString: url, max: 5 })
+  return {
+    db,
+    url,
+    name,
+    drop: async () => {
+      await db.destroy()
+      await admin((client) => client.query(`drop database if exists ${name} with (force)`))
+    },
+  }
+}
