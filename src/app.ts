@@ -5,7 +5,8 @@ import path from 'node:path'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
 import { accountsRoutes } from './features/accounts/accounts.routes.ts'
@@ -47,6 +48,10 @@ export interface AppDeps {
   /** Pass a precompiled view engine to share it between apps (tests build many). */
   render?: RenderView
   logger?: boolean
+  /** Where log lines go instead of stdout (tests capture them). */
+  loggerStream?: DestinationStream
+  /** Routes added inside the site scope (session, CSRF, views, errors, trust gate); tests use it. */
+  extraRoutes?: FastifyPluginAsync<FeatureDeps>
 }
 
 const staticFolder = path.resolve(import.meta.dirname, '../static')
@@ -55,7 +60,10 @@ const htmxFolder = path.resolve(import.meta.dirname, '../node_modules/htmx.org/d
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps
   const app = Fastify({
-    logger: deps.logger === false ? false : loggerOptions(config.logLevel),
+    logger:
+      deps.logger === false
+        ? false
+        : { ...loggerOptions(config.logLevel), ...(deps.loggerStream ? { stream: deps.loggerStream } : {}) },
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -103,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(discussionsRoutes, features)
     await site.register(mailRoutes, features)
     await site.register(digestsRoutes, features)
+    if (deps.extraRoutes) await site.register(deps.extraRoutes, features)
   })
 
   return app

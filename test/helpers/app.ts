@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.ts'
+import { type AppDeps, buildApp } from '../../src/app.ts'
 import { type Config, loadConfig } from '../../src/config.ts'
 import type { Db } from '../../src/db/database.ts'
 import { createViewEngine, type RenderView } from '../../src/plugins/views.ts'
@@ -17,7 +17,18 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   })
 }
 
-export async function buildTestApp(db: Db, overrides: Record<string, string> = {}): Promise<FastifyInstance> {
+export interface TestAppOptions {
+  /** Test-only routes, registered inside the site scope (sessions, CSRF, views, errors, trust gate). */
+  extraRoutes?: AppDeps['extraRoutes']
+  /** Capture the log (set LOG_LEVEL in the overrides; the default is silent). */
+  loggerStream?: AppDeps['loggerStream']
+}
+
+export async function buildTestApp(
+  db: Db,
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<FastifyInstance> {
   sharedRender ??= createViewEngine()
   const config = testConfig(overrides)
   const app = await buildApp({
@@ -25,7 +36,9 @@ export async function buildTestApp(db: Db, overrides: Record<string, string> = {
     db,
     sessionSecret: config.sessionSecret!,
     render: sharedRender,
-    logger: false,
+    logger: options.loggerStream !== undefined,
+    loggerStream: options.loggerStream,
+    extraRoutes: options.extraRoutes,
   })
   await app.ready()
   return app
