@@ -66,6 +66,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('verification_evidence', 'text')
     .addColumn('verified_until', 'timestamptz')
     .addColumn('reconfirm_requested_at', 'timestamptz')
+    .addColumn('reconfirm_reminded_at', 'timestamptz')
     .addColumn('invited_by', 'integer', (col) => col.references('members.id').onDelete('set null'))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
@@ -82,8 +83,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('token_hash', 'text', (col) => col.primaryKey())
     .addColumn('member_id', 'integer', (col) => col.notNull().references('members.id').onDelete('cascade'))
     .addColumn('purpose', 'text', (col) =>
-      col.notNull().check(sql`purpose in ('confirm_email', 'reset_password', 'reconfirm')`),
+      col.notNull().check(sql`purpose in ('confirm_email', 'reset_password', 'reconfirm', 'change_email')`),
     )
+    .addColumn('new_email', sql`citext`)
     .addColumn('expires_at', 'timestamptz', (col) => col.notNull())
     .addColumn('used_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))

@@ -69,17 +69,19 @@ export interface MemberTable {
   verification_evidence: string | null
   verified_until: NullableTimestamp
   reconfirm_requested_at: NullableTimestamp
+  reconfirm_reminded_at: NullableTimestamp
   invited_by: number | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
-export type TokenPurpose = 'confirm_email' | 'reset_password' | 'reconfirm'
+export type TokenPurpose = 'confirm_email' | 'reset_password' | 'reconfirm' | 'change_email'
 
 export interface MemberTokenTable {
   token_hash: string
   member_id: number
   purpose: TokenPurpose
+  new_email: string | null
   expires_at: Timestamp
   used_at: NullableTimestamp
   created_at: CreatedAt

@@ -1,0 +1,50 @@
+// The append-only audit log: every decision and every security event. The table refuses
+// updates and deletes (a trigger), so this is the only write there is.
+import type { Db } from '../../db/database.ts'
+
+export type AuditAction =
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'login.locked'
+  | 'logout'
+  | 'logout.everywhere'
+  | 'session.revoked'
+  | 'password.changed'
+  | 'password.reset'
+  | 'email.change_requested'
+  | 'email.changed'
+  | 'member.registered'
+  | 'member.email_confirmed'
+  | 'member.auto_approved'
+  | 'member.approved'
+  | 'member.rejected'
+  | 'member.question_asked'
+  | 'member.suspended'
+  | 'member.unsuspended'
+  | 'member.role_changed'
+  | 'member.reconfirm_requested'
+  | 'member.reconfirmed'
+  | 'member.expired'
+  | 'invitation.sent'
+  | 'organisation.created'
+  | 'organisation.updated'
+  | (string & {})
+
+export interface AuditEntry {
+  action: AuditAction
+  actorId?: number | null
+  subjectId?: number | null
+  details?: Record<string, unknown>
+}
+
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      action: entry.action,
+      actor_id: entry.actorId ?? null,
+      subject_id: entry.subjectId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute()
+}
