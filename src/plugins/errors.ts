@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/database.ts'
+import { localeFromHeader, translate } from '../i18n/index.ts'
 import { DomainError } from '../lib/errors.ts'
 
 interface ErrorPage {
@@ -28,6 +29,11 @@ function classify(error: FastifyError): ErrorPage {
 export function sendErrorPage(request: FastifyRequest, reply: FastifyReply, page: ErrorPage) {
   reply.code(page.status)
   if (page.status === 503) reply.header('retry-after', '30')
+  // Routes outside the site scope (static files) reach the 404 handler without views or i18n.
+  if (typeof reply.page !== 'function') {
+    const locale = localeFromHeader(request.headers['accept-language'])
+    return reply.type('text/plain; charset=utf-8').send(translate(locale, `error.${page.key}.title`))
+  }
   return reply.page('errors/error', {
     title: request.t(`error.${page.key}.title`),
     heading: `error.${page.key}.title`,
