@@ -13,6 +13,8 @@ export function redactUrl(url: string): string {
     .replace(/\/(confirm|reset|invite|unsubscribe|reconfirm)\/[^/?]+/g, '/$1/[redacted]')
 }
 
+const secretFields = ['password', 'currentPassword', 'newPassword', 'token', 'sessionId', 'email', '_csrf']
+
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
@@ -22,12 +24,8 @@ export function loggerOptions(level: string): LoggerOptions {
         'req.headers.authorization',
         'req.headers["x-csrf-token"]',
         'res.headers["set-cookie"]',
-        '*.password',
-        '*.currentPassword',
-        '*.newPassword',
-        '*.token',
-        '*.sessionId',
-        '*.email',
+        // each secret field both at the top of a log object and one level down (e.g. body.password)
+        ...secretFields.flatMap((field) => [field, `*.${field}`]),
       ],
       censor: '[redacted]',
     },

@@ -1,0 +1,119 @@
+// Request logs carry a request id and never a cookie, password, token, session id or client address.
+import { Writable } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { redactUrl } from '../../src/logger.ts'
+import { createAgent } from '../helpers/agent.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { secretMessage, testRoutes } from './test-routes.ts'
+
+let database: TestDatabase
+let app: FastifyInstance
+let lines: string[] = []
+
+const stream = new Writable({
+  write(chunk, _encoding, callback) {
+    lines.push(...String(chunk).split('\n').filter(Boolean))
+    callback()
+  },
+})
+
+// biome-ignore lint/suspicious/noExplicitAny: log lines are free-form JSON
+function entries(): Record<string, any>[] {
+  return lines.map((line) => JSON.parse(line))
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  app = await buildTestApp(
+    database.db,
+    { LOG_LEVEL: 'info' },
+    { extraRoutes: testRoutes, loggerStream: stream },
+  )
+})
+beforeEach(() => {
+  lines = []
+})
+afterAll(async () => {
+  await app?.close()
+  await database?.drop()
+})
+
+describe('request log', () => {
+  it('logs method, redacted url, status and request id; no headers, cookies or client address', async () => {
+    const response = await app.inject({
+      url: '/reset/abcdef123456?token=t0k3n-geheim&next=/x',
+      remoteAddress: '203.0.113.9',
+      headers: {
+        cookie: 'vr_session=sitzung-geheim',
+        authorization: 'Bearer bearer-geheim',
+        'x-csrf-token': 'csrf-geheim',
+      },
+    })
+    expect(response.statusCode).toBe(404)
+    const log = lines.join('\n')
+    for (const secret of ['sitzung-geheim', 'bearer-geheim', 'csrf-geheim', 't0k3n-geheim', 'abcdef123456']) {
+      expect(log).not.toContain(secret)
+    }
+    expect(log).not.toContain('203.0.113.9')
+    const incoming = entries().find((entry) => entry.msg === 'incoming request')!
+    expect(incoming.req).toEqual({
+      method: 'GET',
+      url: '/reset/[redacted]?token=[redacted]&next=[redacted]',
+    })
+    expect(incoming.reqId).toMatch(/^[0-9a-f-]{36}$/)
+    const completed = entries().find((entry) => entry.msg === 'request completed')!
+    expect(completed.reqId).toBe(incoming.reqId)
+    expect(completed.res.statusCode).toBe(404)
+  })
+
+  it('redacts passwords, e-mail addresses, tokens and session ids in logged objects', async () => {
+    const agent = createAgent(app)
+    const csrf = (await agent.get('/test/token')).body
+    lines = []
+    const response = await agent.post('/test/log', {
+      _csrf: csrf,
+      email: 'erika@stadt-geheim.de',
+      password: 'Passwort-geheim-1',
+      newPassword: 'Neues-geheim-2',
+    })
+    expect(response.statusCode).toBe(200)
+    const log = lines.join('\n')
+    for (const secret of [
+      'stadt-geheim',
+      'Passwort-geheim',
+      'Neues-geheim',
+      'the-session-id',
+      'the-token',
+      csrf,
+    ]) {
+      expect(log).not.toContain(secret)
+    }
+    const entry = entries().find((line) => line.msg === 'form received')!
+    expect(entry.body.password).toBe('[redacted]')
+    expect(entry.sessionId).toBe('[redacted]')
+    expect(entry.token).toBe('[redacted]')
+  })
+
+  it('logs a server error with the reference shown on the page', async () => {
+    const response = await app.inject('/test/boom')
+    const reference = response.body.match(/Fehlernummer: ([0-9a-f-]{36})/)![1]
+    const error = entries().find((entry) => entry.level === 50)!
+    expect(error.reqId).toBe(reference)
+    expect(error.err.message).toBe(secretMessage)
+  })
+})
+
+describe('redactUrl', () => {
+  it.each([
+    ['/confirm/abc?x=1', '/confirm/[redacted]?x=1'],
+    ['/invite/xyz', '/invite/[redacted]'],
+    ['/unsubscribe/tok', '/unsubscribe/[redacted]'],
+    ['/search?q=Geheimprojekt&page=2', '/search?q=[redacted]&page=2'],
+    ['/login?next=%2Fthreads%2F5&email=a%40b.de', '/login?next=[redacted]&email=[redacted]'],
+    ['/threads/5', '/threads/5'],
+  ])('%s → %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected)
+  })
+})
