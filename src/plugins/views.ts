@@ -70,6 +70,7 @@ export function createViewEngine(folder = viewsFolder) {
     return translate(localeOf(options), key, options.hash)
   })
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''))
   hbs.registerHelper('not', (a: unknown) => !a)
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean))
   hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean))

@@ -1,0 +1,104 @@
+// Mail templates of accounts and membership decisions. Links carry single-use tokens that
+// only the confirm button's POST uses.
+import { registerMailTemplate, simpleMail } from '../mail/mail.templates.ts'
+
+const str = (value: unknown) => (value === undefined || value === null ? '' : String(value))
+
+registerMailTemplate('account.confirm_email', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.confirm.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.confirm.text'), c.t('mail.ignore')],
+    action: { label: c.t('mail.confirm.action'), url: `${c.baseUrl}/confirm/${str(p.token)}` },
+  }),
+)
+
+registerMailTemplate('account.already_registered', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.already.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.already.text'), c.t('mail.ignore')],
+    action: { label: c.t('mail.already.action'), url: `${c.baseUrl}/password/forgot` },
+  }),
+)
+
+registerMailTemplate('account.reset_password', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.reset.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.reset.text'), c.t('mail.ignore')],
+    action: { label: c.t('mail.reset.action'), url: `${c.baseUrl}/password/reset/${str(p.token)}` },
+  }),
+)
+
+registerMailTemplate('account.change_email', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.changeEmail.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.changeEmail.text'), c.t('mail.ignore')],
+    action: { label: c.t('mail.changeEmail.action'), url: `${c.baseUrl}/email/confirm/${str(p.token)}` },
+  }),
+)
+
+registerMailTemplate('account.approved', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.approved.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.approved.text')],
+    action: { label: c.t('mail.approved.action'), url: `${c.baseUrl}/login` },
+  }),
+)
+
+registerMailTemplate('account.rejected', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.rejected.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.rejected.text'), c.t('mail.rejected.reason', { reason: str(p.reason) })],
+  }),
+)
+
+registerMailTemplate('account.question', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.question.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [
+      c.t('mail.question.text'),
+      str(p.question),
+      c.t('mail.question.answer', { contact: str(p.contact) }),
+    ],
+  }),
+)
+
+registerMailTemplate('account.suspended', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.suspended.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [
+      c.t('mail.suspended.text'),
+      c.t('mail.rejected.reason', { reason: str(p.reason) }),
+      ...(p.until ? [c.t('mail.suspended.until', { date: str(p.until) })] : []),
+    ],
+  }),
+)
+
+registerMailTemplate('account.invitation', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.invitation.subject'),
+    greeting: c.t('mail.greetingPlain'),
+    paragraphs: [
+      c.t('mail.invitation.text', { inviter: str(p.inviter) }),
+      ...(p.note ? [c.t('mail.invitation.note', { inviter: str(p.inviter), note: str(p.note) })] : []),
+      c.t('mail.ignore'),
+    ],
+    action: { label: c.t('mail.invitation.action'), url: `${c.baseUrl}/register?invitation=${str(p.token)}` },
+  }),
+)
+
+registerMailTemplate('account.reconfirm', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.reconfirm.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.reconfirm.text', { graceDays: str(p.graceDays) })],
+    action: { label: c.t('mail.reconfirm.action'), url: `${c.baseUrl}/reconfirm/${str(p.token)}` },
+  }),
+)

@@ -1,0 +1,199 @@
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAgent } from '../helpers/agent.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { createMember, createOrganisation } from '../helpers/factories.ts'
+import { linkIn, sendQueuedMail } from '../helpers/mail.ts'
+
+let database: TestDatabase
+let app: FastifyInstance
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  app = await buildTestApp(database.db)
+})
+afterAll(async () => {
+  await app?.close()
+  await database?.drop()
+})
+
+const strongPassword = 'Apfelbaum-Laterne-Fahrrad-7'
+
+let musterhausen: { id: number } | undefined
+async function application(overrides: Record<string, string> = {}) {
+  musterhausen ??= await createOrganisation(database.db, {
+    name: 'Stadt Musterhausen',
+    domains: ['musterhausen.de'],
+  })
+  const org = musterhausen
+  return {
+    name: 'Mira Muster',
+    email: `mira.${Math.random().toString(36).slice(2, 8)}@musterhausen.de`,
+    organisationId: String(org.id),
+    jobTitle: 'CDO',
+    statement: 'Ich leite die Digitalisierung.',
+    password: strongPassword,
+    ...overrides,
+  }
+}
+
+function memberByEmail(email: string) {
+  return database.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirst()
+}
+
+describe('registration', () => {
+  it('shows a labelled form with every field', async () => {
+    const response = await app.inject('/register')
+    expect(response.statusCode).toBe(200)
+    for (const field of ['name', 'email', 'orgQuery', 'jobTitle', 'statement', 'password']) {
+      expect(response.body).toMatch(new RegExp(`<label for="field-${field}"`))
+    }
+  })
+
+  it('re-renders with per-field errors, keeps what was typed, never the password', async () => {
+    const agent = createAgent(app)
+    const response = await agent.submit('/register', '/register', {
+      name: 'Mira <Muster>',
+      email: 'not-an-address',
+      organisationId: '',
+      jobTitle: '',
+      statement: 'x'.repeat(1001),
+      password: 'geheimes-passwort-1',
+    })
+    expect(response.statusCode).toBe(422)
+    expect(response.body).toContain('value="Mira &lt;Muster&gt;"')
+    expect(response.body).toContain('value="not-an-address"')
+    expect(response.body).not.toContain('geheimes-passwort-1')
+    expect(response.body).toContain('id="error-email"')
+    expect(response.body).toContain('id="error-jobTitle"')
+    expect(response.body).toContain('id="error-statement"')
+    expect(response.body).toContain('role="alert"')
+  })
+
+  it('refuses short and very common passwords', async () => {
+    const agent = createAgent(app)
+    const short = await agent.submit('/register', '/register', await application({ password: 'kurz' }))
+    expect(short.statusCode).toBe(422)
+    expect(short.body).toContain('mindestens 12 Zeichen')
+    const common = await agent.submit(
+      '/register',
+      '/register',
+      await application({ password: 'Passwort1234' }),
+    )
+    expect(common.statusCode).toBe(422)
+    expect(common.body).toContain('zu verbreitet')
+  })
+
+  it('refuses an organisation that does not exist', async () => {
+    const agent = createAgent(app)
+    const response = await agent.submit(
+      '/register',
+      '/register',
+      await application({ organisationId: '999999' }),
+    )
+    expect(response.statusCode).toBe(422)
+    expect(response.body).toContain('id="error-organisationId"')
+  })
+
+  it('searches organisations without JavaScript and keeps the typed values', async () => {
+    await createOrganisation(database.db, { name: 'Gemeinde Suchbeispiel' })
+    const agent = createAgent(app)
+    const response = await agent.submit('/register', '/register', {
+      action: 'search',
+      orgQuery: 'Suchbeispiel',
+      name: 'Mira Muster',
+      password: 'wird-nicht-gezeigt-123',
+    })
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toContain('Gemeinde Suchbeispiel')
+    expect(response.body).toContain('name="organisationId"')
+    expect(response.body).toContain('value="Mira Muster"')
+    expect(response.body).not.toContain('wird-nicht-gezeigt-123')
+  })
+
+  it('confirms the address by the button, not by opening the link, then waits for review', async () => {
+    const form = await application()
+    const agent = createAgent(app)
+    const response = await agent.submit('/register', '/register', {
+      ...form,
+      role: 'admin',
+      status: 'verified',
+    })
+    expect(response.statusCode).toBe(303)
+    expect(response.headers.location).toBe('/register/sent')
+    const stored = await memberByEmail(form.email)
+    expect(stored).toMatchObject({ status: 'pending_email', role: 'member', name: 'Mira Muster' })
+    expect(stored!.password_hash).toMatch(/^\$argon2id\$/)
+
+    const mails = await sendQueuedMail(database)
+    const mail = mails.find((m) => m.to === form.email)!
+    expect(mail.subject).toBe('Bitte bestätigen Sie Ihre E-Mail-Adresse')
+    const link = linkIn(mail, '/confirm/')
+
+    // A mail scanner opening the link twice confirms nothing.
+    expect((await app.inject(link)).statusCode).toBe(200)
+    expect((await app.inject(link)).body).toContain('<form method="post"')
+    expect((await memberByEmail(form.email))!.status).toBe('pending_email')
+
+    const confirmed = await agent.submit(link, link, {})
+    expect(confirmed.statusCode).toBe(200)
+    expect(confirmed.body).toContain('prüft jetzt Ihren Antrag')
+    expect((await memberByEmail(form.email))!.status).toBe('pending_review')
+
+    const again = await agent.submit('/register', link, {})
+    expect(again.statusCode).toBe(410)
+  })
+
+  it('stores the token only as a hash', async () => {
+    const form = await application()
+    await createAgent(app).submit('/register', '/register', form)
+    const mails = await sendQueuedMail(database)
+    const token = linkIn(mails.find((m) => m.to === form.email)!, '/confirm/')
+      .split('/')
+      .pop()!
+    const rows = await database.db.selectFrom('member_tokens').select('token_hash').execute()
+    expect(rows.some((r) => r.token_hash === token)).toBe(false)
+  })
+
+  it('answers an already registered address like a new one and mails the owner instead', async () => {
+    const existing = await createMember(database.db, { email: 'schon.da@musterhausen.de' })
+    const response = await createAgent(app).submit(
+      '/register',
+      '/register',
+      await application({ email: 'schon.da@musterhausen.de' }),
+    )
+    expect(response.statusCode).toBe(303)
+    expect(response.headers.location).toBe('/register/sent')
+    const mails = await sendQueuedMail(database)
+    const mail = mails.find((m) => m.to === existing.email)!
+    expect(mail.subject).toBe('Ihr Konto im Vertrauensraum')
+  })
+
+  it('verifies at once when the organisation auto-approves its own domain', async () => {
+    const org = await createOrganisation(database.db, { domains: ['auto-stadt.de'], autoApprove: true })
+    const form = await application({ organisationId: String(org.id), email: 'anna@auto-stadt.de' })
+    const agent = createAgent(app)
+    await agent.submit('/register', '/register', form)
+    const link = linkIn((await sendQueuedMail(database)).find((m) => m.to === form.email)!, '/confirm/')
+    await agent.submit(link, link, {})
+    const member = await memberByEmail(form.email)
+    expect(member).toMatchObject({ status: 'verified', verified_by: null })
+    expect(member!.verification_evidence).toContain('auto-stadt.de')
+  })
+
+  it('does not auto-approve an address outside the organisation domains', async () => {
+    const org = await createOrganisation(database.db, { domains: ['auto-zwei.de'], autoApprove: true })
+    const form = await application({ organisationId: String(org.id), email: 'ben@gmail.example' })
+    const agent = createAgent(app)
+    await agent.submit('/register', '/register', form)
+    const link = linkIn((await sendQueuedMail(database)).find((m) => m.to === form.email)!, '/confirm/')
+    await agent.submit(link, link, {})
+    expect((await memberByEmail(form.email))!.status).toBe('pending_review')
+  })
+
+  it('shows a clear page for an unknown or malformed token', async () => {
+    expect((await app.inject('/confirm/abc')).statusCode).toBe(410)
+    expect((await app.inject(`/confirm/${'A'.repeat(43)}`)).statusCode).toBe(410)
+  })
+})
