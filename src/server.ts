@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts'
 import { createDb } from './db/database.ts'
 import { leaveShutdownSignalsToCaller } from './db/embedded-postgres.ts'
 import { migrateToLatest } from './db/migrator.ts'
+import { type JobRunner, startJobRunner } from './features/mail/job-runner.ts'
 import { loggerOptions } from './logger.ts'
 import { openDatabase, sessionSecretFor } from './runtime.ts'
 
@@ -25,6 +26,8 @@ async function main() {
   const db = createDb({ connectionString: database.url, logger: log })
   await migrateToLatest(db)
   const app = await buildApp({ config, db, sessionSecret: sessionSecretFor(config) })
+  // Mail, digests and notifications; RUN_WORKER=false when `npm run worker` runs them apart.
+  let jobRunner: JobRunner | undefined
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -38,6 +41,7 @@ async function main() {
     force.unref()
     try {
       await app.close() // stops accepting, lets in-flight requests finish
+      await jobRunner?.stop() // lets running jobs finish
       await db.destroy()
       await database.embedded?.stop()
       log.info('stopped')
@@ -53,6 +57,15 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'))
 
   await app.listen({ host: config.host, port: config.port })
+  if (config.runWorker && !stopping) {
+    jobRunner = await startJobRunner({
+      config,
+      db,
+      connectionString: database.url,
+      logger: log,
+      secret: sessionSecretFor(config),
+    })
+  }
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   log.info(`Vertrauensraum läuft auf http://localhost:${port}`)

@@ -1,9 +1,11 @@
 // Where mail goes: an SMTP server when SMTP_URL is set, otherwise a local mailbox folder
 // (./data/mail) that a developer can open; tests pass their own transport.
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
+import type { Config } from '../../config.ts'
 
 export interface MailTransport {
   send(message: Mail.Options): Promise<void>
@@ -20,6 +22,14 @@ export function smtpTransport(url: string): MailTransport {
   }
 }
 
+/** The names mailboxTransport gives its files; the dev mailbox page accepts nothing else. */
+export const mailboxFilePattern = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[a-z0-9]{6}\.eml$/
+
+/** The mailbox folder inside the data folder (npm start without SMTP_URL). */
+export function mailboxFolder(config: Config): string {
+  return path.join(config.dataDir, 'mail')
+}
+
 /** Writes each message as an .eml file; the dev-only mailbox page lists them. */
 export function mailboxTransport(folder: string, log?: (file: string) => void): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
@@ -27,14 +37,22 @@ export function mailboxTransport(folder: string, log?: (file: string) => void): 
     send: async (message) => {
       const info = await transporter.sendMail(message)
       mkdirSync(folder, { recursive: true })
-      const file = path.join(
-        folder,
-        `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}.eml`,
-      )
+      const random = randomBytes(6)
+        .toString('base64url')
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '0')
+        .slice(0, 6)
+      const file = path.join(folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${random}.eml`)
       writeFileSync(file, info.message as Buffer)
       log?.(file)
     },
   }
+}
+
+/** SMTP when SMTP_URL is set, otherwise the local mailbox folder ./data/mail. */
+export function createMailTransport(config: Config, log?: (file: string) => void): MailTransport {
+  if (config.smtpUrl) return smtpTransport(config.smtpUrl)
+  return mailboxTransport(mailboxFolder(config), log)
 }
 
 /** Keeps messages in memory (tests of features that only need to read the mail). */

@@ -1,6 +1,14 @@
 // The job runner: graphile-worker takes jobs from Postgres (safe with several instances,
 // retries with exponential backoff) and hands mail to the transport.
-import { type Runner, run, runMigrations, type TaskList, Logger as WorkerLogger } from 'graphile-worker'
+import {
+  type CronItem,
+  parseCronItems,
+  type Runner,
+  run,
+  runMigrations,
+  type TaskList,
+  Logger as WorkerLogger,
+} from 'graphile-worker'
 import type { Pool } from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.ts'
@@ -33,14 +41,20 @@ export async function installJobQueue(connectionString: string): Promise<void> {
 }
 
 export async function startWorker(
-  deps: WorkerDeps & { pgPool?: Pool; connectionString: string },
+  deps: WorkerDeps & {
+    pgPool?: Pool
+    connectionString: string
+    cronItems?: CronItem[]
+    concurrency?: number
+  },
 ): Promise<Runner> {
   return run({
     connectionString: deps.connectionString,
-    concurrency: 2,
+    concurrency: deps.concurrency ?? 2,
     noHandleSignals: true,
     pollInterval: 2000,
     taskList: taskList(deps),
+    parsedCronItems: parseCronItems(deps.cronItems ?? []),
     logger: quietLogger(deps.logger),
   })
 }
@@ -49,9 +63,17 @@ export async function startWorker(
 export function quietLogger(logger?: Logger) {
   return new WorkerLogger(() => (level, message) => {
     if (!logger) return
-    const text = message.replace(/\{.*\}/s, '{…}')
+    const text = redactSecrets(message.replace(/\{.*\}/s, '{…}'))
     if (level === 'error') logger.error({ worker: true }, text)
     else if (level === 'warning') logger.warn({ worker: true }, text)
     else logger.debug({ worker: true }, text)
   })
+}
+
+/** Removes what must not reach a log or an admin page: addresses, links (tokens) and long tokens. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/https?:\/\/\S+/gi, '[link]')
+    .replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '[address]')
+    .replace(/[A-Za-z0-9_-]{24,}/g, '[token]')
 }

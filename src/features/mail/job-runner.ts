@@ -1,0 +1,45 @@
+// Starts the job runner with every feature's tasks and schedules: used by `npm start` (when
+// RUN_WORKER is on) and by `npm run worker`. Several runners may run at once (several app
+// instances): graphile-worker hands each job to exactly one of them.
+import path from 'node:path'
+import type { Runner } from 'graphile-worker'
+import type { Logger } from 'pino'
+import type { Config } from '../../config.ts'
+import type { Db } from '../../db/database.ts'
+import './all-templates.ts'
+import { createMailTransport } from './mail.transport.ts'
+import { startWorker } from './mail.worker.ts'
+
+export interface JobRunnerOptions {
+  config: Config
+  db: Db
+  connectionString: string
+  logger: Logger
+  /** The session secret; keys for signed links (unsubscribe) are derived from it. */
+  secret: string
+}
+
+export interface JobRunner {
+  stop(): Promise<void>
+}
+
+export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
+  const { config, db, logger } = options
+  const transport = createMailTransport(config, (file) =>
+    logger.info({ file: path.basename(file) }, 'mail written to the development mailbox'),
+  )
+  const runner: Runner = await startWorker({
+    config,
+    db,
+    transport,
+    logger,
+    connectionString: options.connectionString,
+  })
+  logger.info(config.smtpUrl ? 'job runner started (SMTP)' : 'job runner started (development mailbox)')
+  return {
+    stop: async () => {
+      await runner.stop()
+      transport.close?.()
+    },
+  }
+}

@@ -1,0 +1,33 @@
+// Runs the real job queue (graphile-worker) against a test database until nothing is due.
+import { runOnce, type TaskList } from 'graphile-worker'
+import { sql } from 'kysely'
+import type { Db } from '../../src/db/database.ts'
+import { quietLogger } from '../../src/features/mail/mail.worker.ts'
+
+export async function runDueJobs(connectionString: string, taskList: TaskList): Promise<void> {
+  await runOnce({ connectionString, taskList, logger: quietLogger(), noHandleSignals: true })
+}
+
+/** What the backoff would do after a while: every waiting job becomes due now (attempts kept). */
+export async function makeJobsDue(db: Db): Promise<void> {
+  await sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null`.execute(db)
+}
+
+export interface JobRow {
+  id: number
+  task: string
+  attempts: number
+  max_attempts: number
+  last_error: string | null
+  key: string | null
+  payload: Record<string, unknown>
+}
+
+export async function queuedJobs(db: Db, task?: string): Promise<JobRow[]> {
+  const { rows } = await sql<JobRow>`
+    select j.id, t.identifier as task, j.attempts, j.max_attempts, j.last_error, j.key, j.payload
+    from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+    where ${task === undefined ? sql`true` : sql`t.identifier = ${task}`}
+    order by j.id`.execute(db)
+  return rows
+}

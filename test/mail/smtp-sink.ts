@@ -1,0 +1,84 @@
+// A real SMTP server inside the test (smtp-server), every message parsed with mailparser.
+// It can refuse the next N messages with a 4xx answer to test retries.
+import { createServer } from 'node:net'
+import { type ParsedMail, simpleParser } from 'mailparser'
+import { SMTPServer } from 'smtp-server'
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+export interface ReceivedMail {
+  parsed: ParsedMail
+  raw: string
+  envelopeTo: string[]
+  /** false when the server refused this one (the sender saw a 4xx). */
+  accepted: boolean
+}
+
+export interface SmtpSink {
+  port: number
+  url: string
+  /** Every message that reached DATA, accepted or refused, in order. */
+  received: ReceivedMail[]
+  accepted(): ReceivedMail[]
+  /** Refuse the next `count` messages with "451 try again later". */
+  refuseNext(count: number): void
+  close(): Promise<void>
+}
+
+export async function startSmtpSink(port?: number): Promise<SmtpSink> {
+  const received: ReceivedMail[] = []
+  let refuse = 0
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks)
+        const accepted = refuse === 0
+        if (!accepted) refuse--
+        simpleParser(raw)
+          .then((parsed) => {
+            received.push({
+              parsed,
+              raw: raw.toString('utf8'),
+              envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+              accepted,
+            })
+            if (accepted) return callback()
+            const error = Object.assign(new Error('try again later'), { responseCode: 451 })
+            return callback(error)
+          })
+          .catch((error: Error) => callback(error))
+      })
+    },
+  })
+  const chosen = port ?? (await freePort())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(chosen, '127.0.0.1', () => resolve())
+  })
+  return {
+    port: chosen,
+    url: `smtp://127.0.0.1:${chosen}`,
+    received,
+    accepted: () => received.filter((m) => m.accepted),
+    refuseNext: (count) => {
+      refuse = count
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
