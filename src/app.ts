@@ -1,6 +1,6 @@
 // Builds the application from its dependencies and returns it without listening:
 // the server process and the tests build it the same way.
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import path from 'node:path'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
@@ -37,6 +37,13 @@ export interface FeatureDeps {
   config: Config
   db: Db
   clock: Clock
+  /** A key for one purpose (e.g. signed unsubscribe links), derived from the session secret. */
+  deriveKey(purpose: string): Buffer
+}
+
+/** Per-purpose keys from the session secret; the web process and the worker derive the same ones. */
+export function deriveKey(secret: string, purpose: string): Buffer {
+  return createHmac('sha256', secret).update(`vertrauensraum:${purpose}`).digest()
 }
 
 export interface AppDeps {
@@ -103,7 +110,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(rateLimit, { global: false, store: postgresRateLimitStore(db) })
     await site.register(accessPlugin, { db })
     await site.register(errorsPlugin)
-    const features: FeatureDeps = { config, db, clock: deps.clock ?? systemClock }
+    const features: FeatureDeps = {
+      config,
+      db,
+      clock: deps.clock ?? systemClock,
+      deriveKey: (purpose) => deriveKey(deps.sessionSecret, purpose),
+    }
     await site.register(pagesRoutes, { config })
     await site.register(accountsRoutes, features)
     await site.register(organisationsRoutes, features)
