@@ -32,7 +32,8 @@ async function evidenceFor(db: Db, memberId: number): Promise<string> {
         and d.domain = substring(m.email from position('@' in m.email) + 1))`.as('official'),
     ])
     .where('m.id', '=', memberId)
-    .executeTakeFirstOrThrow()
+    .executeTakeFirst()
+  if (!row) throw new NotFoundError()
   const parts = [
     `email confirmed (${emailDomain(row.email)})`,
     row.official ? 'official domain' : 'domain not listed',
