@@ -1,4 +1,211 @@
 // Messages of the organisations feature (German first; English must have the same keys).
-export const de = {} as const
+// Others may use `organisation.kind.<kind>` and `organisation.land.<01..16>`.
+export const de = {
+  'organisation.kind.land': 'Land',
+  'organisation.kind.landkreis': 'Landkreis',
+  'organisation.kind.kreisfreie_stadt': 'kreisfreie Stadt',
+  'organisation.kind.gemeinde': 'Stadt/Gemeinde',
+  'organisation.kind.kommunales_unternehmen': 'kommunales Unternehmen',
+  'organisation.kind.it_dienstleister': 'kommunaler IT-Dienstleister',
+  'organisation.kind.kommunaler_verband': 'kommunaler Verband',
+  'organisation.land.01': 'Schleswig-Holstein',
+  'organisation.land.02': 'Hamburg',
+  'organisation.land.03': 'Niedersachsen',
+  'organisation.land.04': 'Bremen',
+  'organisation.land.05': 'Nordrhein-Westfalen',
+  'organisation.land.06': 'Hessen',
+  'organisation.land.07': 'Rheinland-Pfalz',
+  'organisation.land.08': 'Baden-Württemberg',
+  'organisation.land.09': 'Bayern',
+  'organisation.land.10': 'Saarland',
+  'organisation.land.11': 'Berlin',
+  'organisation.land.12': 'Brandenburg',
+  'organisation.land.13': 'Mecklenburg-Vorpommern',
+  'organisation.land.14': 'Sachsen',
+  'organisation.land.15': 'Sachsen-Anhalt',
+  'organisation.land.16': 'Thüringen',
 
-export const en: Record<keyof typeof de, string> = {}
+  'organisation.field.name': 'Name',
+  'organisation.field.nameHint':
+    'Der amtliche Name, z. B. „Musterstadt, Stadt“ oder „Stadtwerke Musterstadt GmbH“.',
+  'organisation.field.kind': 'Art',
+  'organisation.field.kindChoose': '– bitte wählen –',
+  'organisation.field.officialKey': 'Amtlicher Schlüssel (AGS / Regionalschlüssel)',
+  'organisation.field.officialKeyHint':
+    'Nur Ziffern. Land: 2 (z. B. 09), Landkreis und kreisfreie Stadt: 5 (z. B. 09162), Stadt/Gemeinde: Amtlicher Gemeindeschlüssel mit 8 oder Regionalschlüssel mit 12 Ziffern. Unternehmen, IT-Dienstleister und Verbände haben keinen Schlüssel: bitte leer lassen.',
+  'organisation.field.land': 'Land',
+  'organisation.field.landNone': '– kein Land (bundesweit) –',
+  'organisation.field.landHint':
+    'Bei Organisationen mit Schlüssel wird das Land aus dem Schlüssel übernommen.',
+  'organisation.field.autoApprove': 'Automatisch freischalten',
+  'organisation.field.autoApproveHint':
+    'Wer eine E-Mail-Adresse auf einer der Dienst-Domains bestätigt, wird sofort Mitglied, ohne Prüfung durch die Moderation. Nur wählen, wenn jede Adresse auf diesen Domains einer beschäftigten Person der Organisation gehört.',
+  'organisation.field.domains': 'Dienst-Domains',
+  'organisation.field.domainsHint':
+    'Eine Domain je Zeile, z. B. stadt-beispiel.de – ohne https://, @ oder /.',
+
+  'organisation.error.kindInvalid': 'Bitte wählen Sie eine Art aus der Liste.',
+  'organisation.error.keyRequired': 'Für diese Art ist der amtliche Schlüssel Pflicht.',
+  'organisation.error.keyDigits': 'Der Schlüssel besteht nur aus Ziffern, z. B. 09162.',
+  'organisation.error.keyLengthLand': 'Ein Land hat einen Schlüssel mit 2 Ziffern, z. B. 09 für Bayern.',
+  'organisation.error.keyLengthKreis':
+    'Landkreise und kreisfreie Städte haben einen Schlüssel mit 5 Ziffern, z. B. 09162 für München.',
+  'organisation.error.keyLengthGemeinde':
+    'Für eine Stadt oder Gemeinde bitte den Amtlichen Gemeindeschlüssel (8 Ziffern, z. B. 09184119) oder den Regionalschlüssel (12 Ziffern) angeben.',
+  'organisation.error.keyNotAllowed':
+    'Unternehmen, IT-Dienstleister und Verbände haben keinen amtlichen Schlüssel. Bitte lassen Sie das Feld leer.',
+  'organisation.error.keyLand':
+    'Der Schlüssel beginnt mit {prefix}, aber Länderschlüssel gehen von 01 bis 16. Bitte prüfen Sie die ersten beiden Ziffern.',
+  'organisation.error.keyTaken': 'Den Schlüssel {key} hat bereits eine andere Organisation: {name}.',
+  'organisation.error.landInvalid': 'Bitte wählen Sie ein Land aus der Liste.',
+  'organisation.error.landMismatch':
+    'Der Schlüssel gehört zu {land}. Bitte wählen Sie dieses Land oder korrigieren Sie den Schlüssel.',
+  'organisation.error.domainInvalid':
+    'Keine gültige Domain: {list}. Bitte je Zeile nur die Domain angeben, z. B. stadt-beispiel.de – ohne https://, @ oder /.',
+  'organisation.error.domainTaken': 'Diese Domain gehört bereits zu einer anderen Organisation: {list}.',
+  'organisation.error.tooManyDomains': 'Bitte höchstens {max} Domains angeben.',
+
+  'organisation.search.title': 'Organisation suchen',
+  'organisation.search.label': 'Organisation',
+  'organisation.search.hint':
+    'Name, amtlicher Schlüssel oder Domain Ihrer E-Mail-Adresse, z. B. „Köln“, „09162“ oder „stadt-beispiel.de“.',
+  'organisation.search.submit': 'Suchen',
+  'organisation.search.legend': 'Gefundene Organisationen',
+  'organisation.search.foundOne': '1 Organisation gefunden',
+  'organisation.search.found': '{count} Organisationen gefunden',
+  'organisation.search.more': 'Mehr als {count} Organisationen gefunden – bitte genauer suchen',
+  'organisation.search.none': 'Keine Organisation gefunden – bitte Namen oder Schlüssel anders schreiben',
+  'organisation.search.tooShort': 'Bitte mindestens 2 Zeichen eingeben.',
+  'organisation.search.continue': 'Weiter zur Registrierung',
+
+  'organisation.admin.title': 'Organisationen',
+  'organisation.admin.lead':
+    'Das Verzeichnis der Organisationen, deren Beschäftigte Mitglied werden können, mit ihren Dienst-Domains.',
+  'organisation.admin.new': 'Organisation anlegen',
+  'organisation.admin.newTitle': 'Neue Organisation',
+  'organisation.admin.editTitle': 'Organisation bearbeiten',
+  'organisation.admin.filterTitle': 'Suchen und filtern',
+  'organisation.admin.query': 'Name, Schlüssel oder Domain',
+  'organisation.admin.kindAll': 'Alle Arten',
+  'organisation.admin.filter': 'Anzeigen',
+  'organisation.admin.results': 'Ergebnisse',
+  'organisation.admin.empty': 'Keine Organisation gefunden.',
+  'organisation.admin.domains': 'Domains',
+  'organisation.admin.noDomains': 'keine',
+  'organisation.admin.actions': 'Aktion',
+  'organisation.admin.edit': 'Bearbeiten',
+  'organisation.admin.editNamed': '{name} bearbeiten',
+  'organisation.admin.autoApproveOn': 'automatisch',
+  'organisation.admin.pagination': 'Seiten',
+  'organisation.admin.previous': 'Vorherige Seite',
+  'organisation.admin.next': 'Nächste Seite',
+  'organisation.admin.page': 'Seite {page}',
+  'organisation.admin.back': 'Zurück zur Liste',
+  'organisation.admin.created': 'Die Organisation wurde angelegt.',
+  'organisation.admin.updated': 'Die Änderungen wurden gespeichert.',
+  'organisation.admin.unchanged': 'Es gab nichts zu ändern.',
+} as const
+
+export const en: Record<keyof typeof de, string> = {
+  'organisation.kind.land': 'Federal state',
+  'organisation.kind.landkreis': 'District',
+  'organisation.kind.kreisfreie_stadt': 'District-free city',
+  'organisation.kind.gemeinde': 'Town/municipality',
+  'organisation.kind.kommunales_unternehmen': 'Municipal company',
+  'organisation.kind.it_dienstleister': 'Municipal IT provider',
+  'organisation.kind.kommunaler_verband': 'Municipal association',
+  'organisation.land.01': 'Schleswig-Holstein',
+  'organisation.land.02': 'Hamburg',
+  'organisation.land.03': 'Lower Saxony',
+  'organisation.land.04': 'Bremen',
+  'organisation.land.05': 'North Rhine-Westphalia',
+  'organisation.land.06': 'Hesse',
+  'organisation.land.07': 'Rhineland-Palatinate',
+  'organisation.land.08': 'Baden-Württemberg',
+  'organisation.land.09': 'Bavaria',
+  'organisation.land.10': 'Saarland',
+  'organisation.land.11': 'Berlin',
+  'organisation.land.12': 'Brandenburg',
+  'organisation.land.13': 'Mecklenburg-Western Pomerania',
+  'organisation.land.14': 'Saxony',
+  'organisation.land.15': 'Saxony-Anhalt',
+  'organisation.land.16': 'Thuringia',
+
+  'organisation.field.name': 'Name',
+  'organisation.field.nameHint':
+    'The official name, e.g. “Musterstadt, Stadt” or “Stadtwerke Musterstadt GmbH”.',
+  'organisation.field.kind': 'Kind',
+  'organisation.field.kindChoose': '– please choose –',
+  'organisation.field.officialKey': 'Official key (AGS / regional key)',
+  'organisation.field.officialKeyHint':
+    'Digits only. Federal state: 2 (e.g. 09), district and district-free city: 5 (e.g. 09162), town/municipality: official municipality key with 8 or regional key with 12 digits. Companies, IT providers and associations have no key: please leave it empty.',
+  'organisation.field.land': 'Federal state',
+  'organisation.field.landNone': '– no federal state (nationwide) –',
+  'organisation.field.landHint': 'For organisations with a key, the federal state is taken from the key.',
+  'organisation.field.autoApprove': 'Approve automatically',
+  'organisation.field.autoApproveHint':
+    'Whoever confirms an e-mail address on one of the official domains becomes a member at once, without review by the moderators. Only choose this if every address on these domains belongs to a member of staff.',
+  'organisation.field.domains': 'Official e-mail domains',
+  'organisation.field.domainsHint': 'One domain per line, e.g. city-example.de – without https://, @ or /.',
+
+  'organisation.error.kindInvalid': 'Please choose a kind from the list.',
+  'organisation.error.keyRequired': 'This kind of organisation needs its official key.',
+  'organisation.error.keyDigits': 'The key consists of digits only, e.g. 09162.',
+  'organisation.error.keyLengthLand': 'A federal state has a key of 2 digits, e.g. 09 for Bavaria.',
+  'organisation.error.keyLengthKreis':
+    'Districts and district-free cities have a key of 5 digits, e.g. 09162 for Munich.',
+  'organisation.error.keyLengthGemeinde':
+    'For a town or municipality please enter the official municipality key (8 digits, e.g. 09184119) or the regional key (12 digits).',
+  'organisation.error.keyNotAllowed':
+    'Companies, IT providers and associations have no official key. Please leave the field empty.',
+  'organisation.error.keyLand':
+    'The key starts with {prefix}, but federal state keys run from 01 to 16. Please check the first two digits.',
+  'organisation.error.keyTaken': 'Another organisation already has the key {key}: {name}.',
+  'organisation.error.landInvalid': 'Please choose a federal state from the list.',
+  'organisation.error.landMismatch':
+    'The key belongs to {land}. Please choose that state or correct the key.',
+  'organisation.error.domainInvalid':
+    'Not a valid domain: {list}. Please enter only the domain, one per line, e.g. city-example.de – without https://, @ or /.',
+  'organisation.error.domainTaken': 'This domain already belongs to another organisation: {list}.',
+  'organisation.error.tooManyDomains': 'Please enter at most {max} domains.',
+
+  'organisation.search.title': 'Find an organisation',
+  'organisation.search.label': 'Organisation',
+  'organisation.search.hint':
+    'Name, official key or the domain of your e-mail address, e.g. “Köln”, “09162” or “city-example.de”.',
+  'organisation.search.submit': 'Search',
+  'organisation.search.legend': 'Organisations found',
+  'organisation.search.foundOne': '1 organisation found',
+  'organisation.search.found': '{count} organisations found',
+  'organisation.search.more': 'More than {count} organisations found – please be more specific',
+  'organisation.search.none': 'No organisation found – please try another spelling of the name or key',
+  'organisation.search.tooShort': 'Please enter at least 2 characters.',
+  'organisation.search.continue': 'Continue to registration',
+
+  'organisation.admin.title': 'Organisations',
+  'organisation.admin.lead':
+    'The directory of organisations whose staff can become members, with their official domains.',
+  'organisation.admin.new': 'Add organisation',
+  'organisation.admin.newTitle': 'New organisation',
+  'organisation.admin.editTitle': 'Edit organisation',
+  'organisation.admin.filterTitle': 'Search and filter',
+  'organisation.admin.query': 'Name, key or domain',
+  'organisation.admin.kindAll': 'All kinds',
+  'organisation.admin.filter': 'Show',
+  'organisation.admin.results': 'Results',
+  'organisation.admin.empty': 'No organisation found.',
+  'organisation.admin.domains': 'Domains',
+  'organisation.admin.noDomains': 'none',
+  'organisation.admin.actions': 'Action',
+  'organisation.admin.edit': 'Edit',
+  'organisation.admin.editNamed': 'Edit {name}',
+  'organisation.admin.autoApproveOn': 'automatic',
+  'organisation.admin.pagination': 'Pages',
+  'organisation.admin.previous': 'Previous page',
+  'organisation.admin.next': 'Next page',
+  'organisation.admin.page': 'Page {page}',
+  'organisation.admin.back': 'Back to the list',
+  'organisation.admin.created': 'The organisation has been added.',
+  'organisation.admin.updated': 'Your changes have been saved.',
+  'organisation.admin.unchanged': 'There was nothing to change.',
+}

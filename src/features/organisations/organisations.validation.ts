@@ -1,0 +1,187 @@
+// Pure rules of the organisation directory: official keys, Länder, e-mail domains, the form.
+import { domainToASCII } from 'node:url'
+import { type OrganisationKind, organisationKinds } from '../../db/schema.ts'
+import type { FieldErrors } from '../../lib/errors.ts'
+import { isLandCode, landNames } from './lands.ts'
+
+export const maxNameLength = 200
+export const maxDomains = 50
+
+/**
+ * Allowed lengths of the official key per kind; an empty list means "has no key".
+ * Land: Regionalschlüssel of the Land (2). Landkreis and kreisfreie Stadt: Kreisschlüssel (5),
+ * as in the Destatis Kreis list; the 8-digit AGS of a kreisfreie Stadt names the Gemeinde, not
+ * the Kreis, so it is refused to keep one key per organisation. Gemeinde: AGS (8) or
+ * Regionalschlüssel (12). Companies, IT providers and associations have no official key.
+ */
+export const officialKeyLengths: Record<OrganisationKind, readonly number[]> = {
+  land: [2],
+  landkreis: [5],
+  kreisfreie_stadt: [5],
+  gemeinde: [8, 12],
+  kommunales_unternehmen: [],
+  it_dienstleister: [],
+  kommunaler_verband: [],
+}
+
+export function isOrganisationKind(value: unknown): value is OrganisationKind {
+  return typeof value === 'string' && (organisationKinds as readonly string[]).includes(value)
+}
+
+export function hasOfficialKey(kind: OrganisationKind): boolean {
+  return officialKeyLengths[kind].length > 0
+}
+
+/** Spaces people type for readability ("09 162") are dropped; nothing else is changed. */
+export function normaliseOfficialKey(raw: string): string {
+  return raw.replace(/\s+/g, '')
+}
+
+type FieldError = FieldErrors[string]
+
+/** Checks an already normalised key ('' = none) against the kind. Null when it is fine. */
+export function checkOfficialKey(kind: OrganisationKind, key: string): FieldError | null {
+  const lengths = officialKeyLengths[kind]
+  if (lengths.length === 0) return key === '' ? null : { key: 'organisation.error.keyNotAllowed' }
+  if (key === '') return { key: 'organisation.error.keyRequired' }
+  if (!/^\d+$/.test(key)) return { key: 'organisation.error.keyDigits' }
+  if (!lengths.includes(key.length)) {
+    if (kind === 'land') return { key: 'organisation.error.keyLengthLand' }
+    if (kind === 'gemeinde') return { key: 'organisation.error.keyLengthGemeinde' }
+    return { key: 'organisation.error.keyLengthKreis' }
+  }
+  const prefix = key.slice(0, 2)
+  if (!isLandCode(prefix)) return { key: 'organisation.error.keyLand', params: { prefix } }
+  return null
+}
+
+const labelPattern = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/
+const topLevelPattern = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
+
+/**
+ * An e-mail domain as stored: lower-case ASCII (umlaut domains in their xn-- form), no
+ * trailing dot. Null when it is not a plain host name: no scheme, no @, no path, no port,
+ * no IP address, at least two labels.
+ */
+export function normaliseDomain(raw: string): string | null {
+  let value = raw.trim().toLowerCase()
+  if (value.endsWith('.')) value = value.slice(0, -1)
+  if (value === '' || value.length > 253 || /[^\p{L}\p{N}.-]/u.test(value)) return null
+  const ascii = domainToASCII(value)
+  if (ascii === '' || ascii.length > 253) return null
+  const labels = ascii.split('.')
+  if (labels.length < 2) return null
+  if (!labels.every((label) => labelPattern.test(label))) return null
+  if (!topLevelPattern.test(labels.at(-1)!)) return null
+  return ascii
+}
+
+/** The domain part of an e-mail address (or a bare domain), normalised; null when invalid. */
+export function emailDomain(emailOrDomain: string): string | null {
+  const at = emailOrDomain.lastIndexOf('@')
+  return normaliseDomain(at >= 0 ? emailOrDomain.slice(at + 1) : emailOrDomain)
+}
+
+/** The domains textarea: one per line (commas, semicolons and spaces also separate). */
+export function parseDomainList(text: string): { domains: string[]; invalid: string[] } {
+  const domains: string[] = []
+  const invalid: string[] = []
+  for (const item of text.split(/[\s,;]+/)) {
+    if (item === '') continue
+    const domain = normaliseDomain(item)
+    if (domain === null) {
+      if (!invalid.includes(item)) invalid.push(item)
+    } else if (!domains.includes(domain)) {
+      domains.push(domain)
+    }
+  }
+  return { domains, invalid }
+}
+
+/** What the form sends, as typed. */
+export interface OrganisationInput {
+  name: string
+  kind: string
+  officialKey: string
+  land: string
+  autoApprove: boolean
+  domains: string
+}
+
+/** What is stored. */
+export interface OrganisationValues {
+  name: string
+  kind: OrganisationKind
+  officialKey: string | null
+  land: string | null
+  autoApprove: boolean
+  domains: string[]
+}
+
+export type OrganisationValidation =
+  | { ok: true; values: OrganisationValues }
+  | { ok: false; errors: FieldErrors }
+
+function shorten(items: string[]): string {
+  const shown = items.slice(0, 5).map((item) => (item.length > 60 ? `${item.slice(0, 60)}…` : item))
+  return items.length > 5 ? `${shown.join(', ')}, …` : shown.join(', ')
+}
+
+/** Checks the whole form. Uniqueness (key, domains) needs the database: the service checks it. */
+export function validateOrganisation(input: OrganisationInput): OrganisationValidation {
+  const errors: FieldErrors = {}
+
+  const name = input.name.replace(/\s+/g, ' ').trim()
+  if (name === '') errors.name = { key: 'validation.required' }
+  else if (name.length > maxNameLength)
+    errors.name = { key: 'validation.tooLong', params: { max: maxNameLength } }
+
+  const kind = isOrganisationKind(input.kind) ? input.kind : null
+  if (!kind) errors.kind = { key: 'organisation.error.kindInvalid' }
+
+  const officialKey = normaliseOfficialKey(input.officialKey)
+  if (officialKey.length > 40) {
+    errors.officialKey = { key: 'organisation.error.keyDigits' }
+  } else if (kind) {
+    const keyError = checkOfficialKey(kind, officialKey)
+    if (keyError) errors.officialKey = keyError
+  }
+
+  const landInput = input.land.trim()
+  let land: string | null = null
+  if (landInput !== '' && !isLandCode(landInput)) {
+    errors.land = { key: 'organisation.error.landInvalid' }
+  } else if (kind && hasOfficialKey(kind) && !errors.officialKey) {
+    // The key names the Land; an empty choice takes it from there, a different one is a mistake.
+    const keyLand = officialKey.slice(0, 2)
+    if (landInput !== '' && landInput !== keyLand) {
+      errors.land = {
+        key: 'organisation.error.landMismatch',
+        params: { land: landNames[keyLand] ?? keyLand },
+      }
+    }
+    land = keyLand
+  } else {
+    land = landInput === '' ? null : landInput
+  }
+
+  const { domains, invalid } = parseDomainList(input.domains)
+  if (invalid.length > 0) {
+    errors.domains = { key: 'organisation.error.domainInvalid', params: { list: shorten(invalid) } }
+  } else if (domains.length > maxDomains) {
+    errors.domains = { key: 'organisation.error.tooManyDomains', params: { max: maxDomains } }
+  }
+
+  if (Object.keys(errors).length > 0 || !kind) return { ok: false, errors }
+  return {
+    ok: true,
+    values: {
+      name,
+      kind,
+      officialKey: officialKey === '' ? null : officialKey,
+      land,
+      autoApprove: input.autoApprove,
+      domains,
+    },
+  }
+}

@@ -1,0 +1,267 @@
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  findOrganisationById,
+  isOfficialDomain,
+  listDomains,
+  searchOrganisations,
+} from '../../src/features/organisations/organisations.repository.ts'
+import { createAgent } from '../helpers/agent.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { createMember, createOrganisation, signInAs } from '../helpers/factories.ts'
+
+let database: TestDatabase
+let app: FastifyInstance
+let musterstadt: { id: number }
+let stadtwerke: { id: number }
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  app = await buildTestApp(database.db)
+  musterstadt = await createOrganisation(database.db, {
+    name: 'Musterstadt, Stadt',
+    kind: 'gemeinde',
+    officialKey: '09184999',
+    domains: ['stadt-musterstadt.de', 'musterstadt.bayern.de'],
+  })
+  stadtwerke = await createOrganisation(database.db, {
+    name: 'Stadtwerke Musterstadt GmbH',
+    kind: 'kommunales_unternehmen',
+    domains: ['swm-muster.de'],
+  })
+})
+afterAll(async () => {
+  await app?.close()
+  await database?.drop()
+})
+
+const keysOf = (rows: { officialKey: string | null }[]) => rows.map((row) => row.officialKey)
+const namesOf = (rows: { name: string }[]) => rows.map((row) => row.name)
+
+describe('searchOrganisations', () => {
+  it('finds by name, case-insensitive, best match first', async () => {
+    const rows = await searchOrganisations(database.db, 'münchen')
+    expect(namesOf(rows)).toEqual(['München', 'München, Landeshauptstadt'])
+    expect(rows[1]).toEqual({
+      id: expect.any(Number),
+      name: 'München, Landeshauptstadt',
+      kind: 'kreisfreie_stadt',
+      land: '09',
+      officialKey: '09162',
+    })
+  })
+
+  it('finds by a substring and by every word, in any order, also with ae/oe/ue or without umlauts', async () => {
+    expect(keysOf(await searchOrganisations(database.db, 'KOELN'))).toEqual(['05315'])
+    expect(keysOf(await searchOrganisations(database.db, 'koln'))).toEqual(['05315'])
+    expect(keysOf(await searchOrganisations(database.db, 'stadt köln'))).toEqual(['05315'])
+    expect(keysOf(await searchOrganisations(database.db, 'Landkreis München'))).toEqual(['09184'])
+    expect(keysOf(await searchOrganisations(database.db, 'regionalverband saar'))).toEqual(['10041'])
+    expect(namesOf(await searchOrganisations(database.db, 'werke muster'))).toEqual([
+      'Stadtwerke Musterstadt GmbH',
+    ])
+  })
+
+  it('finds by official key: exact and as a prefix', async () => {
+    expect(keysOf(await searchOrganisations(database.db, '09162'))).toEqual(['09162'])
+    expect(keysOf(await searchOrganisations(database.db, '09 1 62'))).toEqual(['09162'])
+    const bavaria = await searchOrganisations(database.db, '09', 200)
+    expect(bavaria[0]?.officialKey).toBe('09')
+    expect(bavaria).toHaveLength(98)
+    expect(bavaria.every((row) => row.officialKey?.startsWith('09'))).toBe(true)
+  })
+
+  it('finds by e-mail domain or address when the query has a dot', async () => {
+    for (const query of [
+      'stadt-musterstadt.de',
+      'erika@Stadt-Musterstadt.de',
+      'stadt-musterstadt.d',
+      'it.stadt-musterstadt.de',
+    ]) {
+      const rows = await searchOrganisations(database.db, query)
+      expect(
+        rows.map((row) => row.id),
+        query,
+      ).toContain(musterstadt.id)
+    }
+    expect((await searchOrganisations(database.db, 'swm-muster.de')).map((row) => row.id)).toEqual([
+      stadtwerke.id,
+    ])
+    expect(await searchOrganisations(database.db, 'unbekannt.de')).toEqual([])
+  })
+
+  it('finds nothing for an empty or one-character query', async () => {
+    expect(await searchOrganisations(database.db, '')).toEqual([])
+    expect(await searchOrganisations(database.db, '   ')).toEqual([])
+    expect(await searchOrganisations(database.db, 'k')).toEqual([])
+    expect(await searchOrganisations(database.db, ' k ')).toEqual([])
+  })
+
+  it('treats LIKE wildcards and quotes as plain text, and respects the limit', async () => {
+    expect(await searchOrganisations(database.db, '%%')).toEqual([])
+    expect(await searchOrganisations(database.db, '__')).toEqual([])
+    expect(await searchOrganisations(database.db, "'; drop table organisations; --")).toEqual([])
+    expect(await searchOrganisations(database.db, '\\\\')).toEqual([])
+    expect(await searchOrganisations(database.db, 'kreis', 5)).toHaveLength(5)
+    expect(await searchOrganisations(database.db, 'a'.repeat(10_000))).toEqual([])
+  })
+})
+
+describe('domains and lookups', () => {
+  it('isOfficialDomain matches the exact domain, case-insensitive, also from an address', async () => {
+    expect(await isOfficialDomain(database.db, musterstadt.id, 'stadt-musterstadt.de')).toBe(true)
+    expect(await isOfficialDomain(database.db, musterstadt.id, 'STADT-MUSTERSTADT.DE')).toBe(true)
+    expect(await isOfficialDomain(database.db, musterstadt.id, 'erika@stadt-musterstadt.de')).toBe(true)
+    expect(await isOfficialDomain(database.db, musterstadt.id, 'it.stadt-musterstadt.de')).toBe(false)
+    expect(await isOfficialDomain(database.db, musterstadt.id, 'swm-muster.de')).toBe(false)
+    expect(await isOfficialDomain(database.db, stadtwerke.id, 'stadt-musterstadt.de')).toBe(false)
+    expect(await isOfficialDomain(database.db, musterstadt.id, '')).toBe(false)
+    expect(await isOfficialDomain(database.db, musterstadt.id, 'not a domain')).toBe(false)
+    expect(await isOfficialDomain(database.db, 2 ** 40, 'stadt-musterstadt.de')).toBe(false)
+  })
+
+  it('listDomains lists an organisation’s domains in order', async () => {
+    expect(await listDomains(database.db, musterstadt.id)).toEqual([
+      'musterstadt.bayern.de',
+      'stadt-musterstadt.de',
+    ])
+    expect(await listDomains(database.db, 999_999)).toEqual([])
+  })
+
+  it('findOrganisationById returns the row or undefined, also for ids Postgres cannot hold', async () => {
+    expect(await findOrganisationById(database.db, musterstadt.id)).toMatchObject({
+      id: musterstadt.id,
+      name: 'Musterstadt, Stadt',
+      kind: 'gemeinde',
+      officialKey: '09184999',
+      autoApprove: false,
+    })
+    expect(await findOrganisationById(database.db, 999_999)).toBeUndefined()
+    expect(await findOrganisationById(database.db, 2 ** 40)).toBeUndefined()
+    expect(await findOrganisationById(database.db, -1)).toBeUndefined()
+    expect(await findOrganisationById(database.db, 1.5)).toBeUndefined()
+  })
+})
+
+describe('GET /organisations/search', () => {
+  it('answers htmx with the partial only: radio buttons labelled "Name (Art, Land)" and a status line', async () => {
+    const response = await app.inject({
+      url: '/organisations/search?orgQuery=K%C3%B6ln',
+      headers: { 'hx-request': 'true' },
+    })
+    expect(response.statusCode).toBe(200)
+    expect(response.headers.vary).toContain('HX-Request')
+    const body = response.body
+    expect(body).not.toContain('<html')
+    expect(body).not.toContain('<form')
+    expect(body).toMatch(/<p role="status"[^>]*>1 Organisation gefunden<\/p>/)
+    expect(body).toMatch(/<input type="radio" id="organisation-(\d+)" name="organisationId" value="\1">/)
+    expect(body).toContain('>Köln, Stadt (kreisfreie Stadt, Nordrhein-Westfalen)</label>')
+    expect(body).toContain('<legend>')
+  })
+
+  it('counts several results and marks the chosen one', async () => {
+    const rows = await searchOrganisations(database.db, 'münchen')
+    const chosen = rows[1]!
+    const response = await app.inject({
+      url: `/organisations/search?q=m%C3%BCnchen&organisationId=${chosen.id}`,
+      headers: { 'hx-request': 'true' },
+    })
+    expect(response.body).toContain('2 Organisationen gefunden')
+    expect(response.body).toContain(`value="${chosen.id}" checked>`)
+    expect(response.body).toContain('München (Landkreis, Bayern)')
+    expect(response.body.match(/ checked/g)).toHaveLength(1)
+  })
+
+  it('keeps the chosen organisation when the query no longer finds it', async () => {
+    const response = await app.inject({
+      url: `/organisations/search?q=xyz-nichts&organisationId=${musterstadt.id}`,
+      headers: { 'hx-request': 'true' },
+    })
+    expect(response.body).toContain(`value="${musterstadt.id}" checked>`)
+    expect(response.body).toContain('Musterstadt, Stadt (Stadt/Gemeinde, Nordrhein-Westfalen)')
+  })
+
+  it('says so when nothing is found or the query is too short', async () => {
+    const none = await app.inject({
+      url: '/organisations/search?q=Atlantis',
+      headers: { 'hx-request': 'true' },
+    })
+    expect(none.body).toContain('Keine Organisation gefunden – bitte Namen oder Schlüssel anders schreiben')
+    expect(none.body).not.toContain('type="radio"')
+    const short = await app.inject({ url: '/organisations/search?q=K', headers: { 'hx-request': 'true' } })
+    expect(short.body).toContain('Bitte mindestens 2 Zeichen eingeben.')
+    const empty = await app.inject({ url: '/organisations/search', headers: { 'hx-request': 'true' } })
+    expect(empty.statusCode).toBe(200)
+    expect(empty.body).toMatch(/<p role="status" class="search-status"><\/p>/)
+  })
+
+  it('tells people to be more specific when there are more than 20', async () => {
+    const response = await app.inject({
+      url: '/organisations/search?q=kreis',
+      headers: { 'hx-request': 'true' },
+    })
+    expect(response.body).toContain('Mehr als 20 Organisationen gefunden – bitte genauer suchen')
+    expect(response.body.match(/type="radio"/g)).toHaveLength(20)
+  })
+
+  it('serves a whole page without htmx, that works without JavaScript, to anonymous visitors', async () => {
+    const response = await app.inject({ url: '/organisations/search?orgQuery=09162' })
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toContain('<html lang="de">')
+    expect(response.body).toContain('<h1>Organisation suchen</h1>')
+    expect(response.body).toContain('value="09162"')
+    expect(response.body).toContain('formaction="/organisations/search"')
+    expect(response.body).toContain('<div id="org-results">')
+    expect(response.body).toContain('München, Landeshauptstadt (kreisfreie Stadt, Bayern)')
+    expect(response.headers['set-cookie']).toBeUndefined()
+  })
+
+  it('a boosted navigation or history restore gets the whole page', async () => {
+    for (const header of ['hx-boosted', 'hx-history-restore-request']) {
+      const response = await app.inject({
+        url: '/organisations/search?q=K%C3%B6ln',
+        headers: { 'hx-request': 'true', [header]: 'true' },
+      })
+      expect(response.body).toContain('<html')
+    }
+  })
+
+  it('speaks English when asked', async () => {
+    const response = await app.inject({
+      url: '/organisations/search?q=M%C3%BCnchen',
+      headers: { 'hx-request': 'true', 'accept-language': 'en' },
+    })
+    expect(response.body).toContain('2 organisations found')
+    expect(response.body).toContain('München (District, Bavaria)')
+  })
+
+  it('escapes what was typed and survives odd input', async () => {
+    const xss = await app.inject({ url: '/organisations/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E' })
+    expect(xss.statusCode).toBe(200)
+    expect(xss.body).not.toContain('<script>alert(1)')
+    expect(xss.body).toContain('&lt;script&gt;')
+    for (const url of [
+      '/organisations/search?q=a&q=b',
+      '/organisations/search?q[x]=1',
+      '/organisations/search?organisationId=abc&q=K%C3%B6ln',
+      '/organisations/search?organisationId=99999999999999999999',
+      '/organisations/search?organisationId=-1',
+      `/organisations/search?q=${'x'.repeat(5000)}`,
+      '/organisations/search?q=%E0%A4%A',
+    ]) {
+      const response = await app.inject({ url })
+      expect(response.statusCode, url).toBeLessThan(500)
+    }
+  })
+
+  it('is reachable for signed-in members too', async () => {
+    const member = await createMember(database.db, { status: 'pending_review' })
+    const agent = createAgent(app)
+    await signInAs(database.db, agent, member.id)
+    const response = await agent.get('/organisations/search?q=K%C3%B6ln', { 'hx-request': 'true' })
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toContain('Köln, Stadt')
+  })
+})
