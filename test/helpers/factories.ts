@@ -32,7 +32,7 @@ export async function createOrganisation(
       name: values.name ?? `Stadt Teststadt ${id}`,
       kind: values.kind ?? 'gemeinde',
       official_key: values.officialKey ?? null,
-      land: 'Nordrhein-Westfalen',
+      land: '05',
       auto_approve: values.autoApprove ?? false,
     })
     .returningAll()

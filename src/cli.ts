@@ -1,0 +1,108 @@
+// Operator commands: `npm run cli -- <command>`. Uses DATABASE_URL, or the embedded Postgres in ./data.
+//   create-admin --email <address> --name <name> --organisation <AGS or id> [--job-title <title>]
+//       The password is read from standard input (piped) or asked for at a hidden prompt, never from argv.
+//   set-role <email> <member|moderator|admin>
+//   demo-data [--marker <text>]
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import pino from 'pino'
+import { loadConfig } from './config.ts'
+import { createDb, type Db } from './db/database.ts'
+import { migrateToLatest } from './db/migrator.ts'
+import { type Role, roles } from './db/schema.ts'
+import { createAdmin, loadDemoData, setRole } from './features/accounts/operator.ts'
+import { installJobQueue } from './features/mail/mail.worker.ts'
+import { openDatabase } from './runtime.ts'
+
+const usage = `Vertrauensraum – Befehle für den Betrieb
+
+  npm run cli -- create-admin --email <adresse> --name <name> --organisation <AGS oder id> [--job-title <funktion>]
+      Legt die erste Administratorin / den ersten Administrator an. Das Passwort wird von der
+      Standardeingabe gelesen (z. B. printf '%s' "$PASSWORT" | npm run cli -- create-admin …) oder
+      verdeckt abgefragt – nie als Argument.
+  npm run cli -- set-role <email> <member|moderator|admin>
+  npm run cli -- demo-data [--marker <text>]
+      Lädt Beispieldaten: Organisationen, Mitglieder in jedem Status, Themen mit Antworten.
+`
+
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
+  const ask = (question: string) =>
+    new Promise<string>((resolve) => {
+      const output = rl as unknown as { _writeToOutput: (s: string) => void }
+      output._writeToOutput = (s: string) => {
+        if (s.startsWith(question)) process.stdout.write(s)
+      }
+      rl.question(question, (answer) => {
+        process.stdout.write('\n')
+        resolve(answer)
+      })
+    })
+  const first = await ask('Passwort: ')
+  const second = await ask('Passwort wiederholen: ')
+  rl.close()
+  if (first !== second) throw new Error('Die Passwörter stimmen nicht überein.')
+  return first
+}
+
+async function run(db: Db, argv: string[]): Promise<void> {
+  const [command, ...rest] = argv
+  if (command === 'create-admin') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        organisation: { type: 'string' },
+        'job-title': { type: 'string' },
+      },
+    })
+    if (!values.email || !values.name || !values.organisation) throw new Error(usage)
+    const password = await readPassword()
+    const result = await createAdmin(db, {
+      email: values.email,
+      name: values.name,
+      organisation: values.organisation,
+      jobTitle: values['job-title'] ?? 'Administration',
+      password,
+    })
+    console.log(`Administrator angelegt: ${result.email} (Nr. ${result.id}).`)
+    return
+  }
+  if (command === 'set-role') {
+    const [email, role] = rest
+    if (!email || !roles.includes(role as Role)) throw new Error(usage)
+    await setRole(db, email, role as Role)
+    console.log(`Rolle von ${email} ist jetzt ${role}.`)
+    return
+  }
+  if (command === 'demo-data') {
+    const { values } = parseArgs({ args: rest, options: { marker: { type: 'string' } } })
+    const summary = await loadDemoData(db, { marker: values.marker })
+    console.log(summary)
+    return
+  }
+  console.log(usage)
+  if (command && command !== 'help') process.exitCode = 2
+}
+
+const config = loadConfig()
+const log = pino({ level: 'warn' })
+const database = await openDatabase(config, log)
+const db = createDb({ connectionString: database.url })
+try {
+  await migrateToLatest(db)
+  await installJobQueue(database.url)
+  await run(db, process.argv.slice(2))
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error)
+  process.exitCode = 1
+} finally {
+  await db.destroy()
+  await database.embedded?.stop()
+}
