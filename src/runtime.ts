@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import type pino from 'pino'
 import type { Config } from './config.ts'
 import { type EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from './db/embedded-postgres.ts'
@@ -33,4 +34,18 @@ export async function openDatabase(config: Config, log: pino.Logger): Promise<Da
   })
   const url = await ensureDatabase(embedded.url, 'vertrauensraum')
   return { url, embedded }
+}
+
+/**
+ * Stops accepting connections and lets requests in flight finish. Node closes idle keep-alive
+ * connections once, when closing starts; a connection whose request was still running would
+ * then stay open until its keep-alive timeout ran out (72 s), so it is closed once it is idle.
+ */
+export async function closeGracefully(app: FastifyInstance): Promise<void> {
+  const reaper = setInterval(() => app.server.closeIdleConnections(), 100)
+  try {
+    await app.close()
+  } finally {
+    clearInterval(reaper)
+  }
 }

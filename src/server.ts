@@ -8,7 +8,7 @@ import { leaveShutdownSignalsToCaller } from './db/embedded-postgres.ts'
 import { migrateToLatest } from './db/migrator.ts'
 import { type JobRunner, startJobRunner } from './features/mail/job-runner.ts'
 import { loggerOptions } from './logger.ts'
-import { openDatabase, sessionSecretFor } from './runtime.ts'
+import { closeGracefully, openDatabase, sessionSecretFor } from './runtime.ts'
 
 async function main() {
   let config: Config
@@ -40,7 +40,7 @@ async function main() {
     }, 20_000)
     force.unref()
     try {
-      await app.close() // stops accepting, lets in-flight requests finish
+      await closeGracefully(app) // stops accepting, lets in-flight requests finish
       await jobRunner?.stop() // lets running jobs finish
       await db.destroy()
       await database.embedded?.stop()

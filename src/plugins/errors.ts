@@ -28,7 +28,13 @@ function classify(error: FastifyError): ErrorPage {
 
 export function sendErrorPage(request: FastifyRequest, reply: FastifyReply, page: ErrorPage) {
   reply.code(page.status)
-  if (page.status === 503) reply.header('retry-after', '30')
+  if (page.status === 503) {
+    reply.header('retry-after', '30')
+    // Without a database the session cannot be saved either: saving it while sending this page
+    // would fail again and end in Fastify's default answer, which shows the raw error message.
+    ;(request as { session?: unknown }).session = undefined
+    request.member = null
+  }
   // Routes outside the site scope (static files) reach the 404 handler without views or i18n.
   if (typeof reply.page !== 'function') {
     const locale = localeFromHeader(request.headers['accept-language'])

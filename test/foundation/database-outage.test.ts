@@ -1,0 +1,124 @@
+// The database going away never kills the app: /readyz and pages answer 503 while it is gone,
+// and the app recovers by itself when it is back. This file runs a Postgres of its own to stop.
+import { rmSync } from 'node:fs'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDb, type Db, isDatabaseUnavailable } from '../../src/db/database.ts'
+import {
+  type EmbeddedDatabase,
+  ensureDatabase,
+  startEmbeddedPostgres,
+} from '../../src/db/embedded-postgres.ts'
+import { migrateToLatest } from '../../src/db/migrator.ts'
+import { type Agent, createAgent } from '../helpers/agent.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { createMember, signInAs } from '../helpers/factories.ts'
+import { freePort, scratchFolder } from './process-helpers.ts'
+import { testRoutes } from './test-routes.ts'
+
+let folder: string
+let port: number
+let postgres: EmbeddedDatabase | undefined
+let db: Db
+let app: FastifyInstance
+let member: Agent
+
+function startPostgres() {
+  return startEmbeddedPostgres({ directory: path.join(folder, 'data'), port, ephemeral: true })
+}
+
+beforeAll(async () => {
+  folder = scratchFolder('outage')
+  port = await freePort()
+  postgres = await startPostgres()
+  db = createDb({ connectionString: await ensureDatabase(postgres.url, 'vr_outage'), max: 3 })
+  await migrateToLatest(db)
+  app = await buildTestApp(db, {}, { extraRoutes: testRoutes })
+  const person = await createMember(db, { name: 'Olga Outage' })
+  member = createAgent(app)
+  await signInAs(db, member, person.id)
+}, 60_000)
+
+afterAll(async () => {
+  await app?.close()
+  await db?.destroy()
+  await postgres?.stop()
+  if (folder) rmSync(folder, { recursive: true, force: true })
+})
+
+describe('while the database is up', () => {
+  it('is alive and ready', async () => {
+    const health = await app.inject('/healthz')
+    expect(health.statusCode).toBe(200)
+    expect(health.json()).toEqual({ status: 'ok' })
+    expect(health.headers['cache-control']).toBe('no-store')
+    const ready = await app.inject('/readyz')
+    expect(ready.statusCode).toBe(200)
+    expect(ready.json()).toEqual({ status: 'ok', database: 'ok' })
+    expect(ready.headers['set-cookie']).toBeUndefined()
+    expect((await member.get('/')).body).toContain('Olga Outage')
+  })
+})
+
+describe('when the database goes away and comes back', () => {
+  it('answers 503 while it is gone and recovers by itself', async () => {
+    await postgres!.stop()
+    postgres = undefined
+
+    const health = await app.inject('/healthz')
+    expect(health.statusCode).toBe(200)
+
+    const ready = await app.inject('/readyz')
+    expect(ready.statusCode).toBe(503)
+    expect(ready.json()).toEqual({ status: 'unavailable', database: 'unreachable' })
+
+    const page = await member.get('/')
+    expect(page.statusCode).toBe(503)
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.headers['retry-after']).toBe('30')
+    expect(page.headers['cache-control']).toBe('private, no-store')
+    expect(page.body).toContain('<html lang="de">')
+    expect(page.body).toContain('Vorübergehend nicht erreichbar')
+    expect(page.body).toMatch(/Fehlernummer: [0-9a-f-]{36}/)
+    expect(page.body).not.toContain('ECONNREFUSED')
+    expect(page.body).not.toContain('Olga Outage')
+
+    // Writing a new session fails the same way, and so does a form post.
+    const newSession = await app.inject('/test/token')
+    expect(newSession.statusCode).toBe(503)
+    expect(newSession.body).toContain('Vorübergehend nicht erreichbar')
+    const post = await member.post('/test/change', { _csrf: 'egal' })
+    expect(post.statusCode).toBe(503)
+
+    // A public page that needs no database still works.
+    expect((await app.inject('/about')).statusCode).toBe(200)
+
+    postgres = await startPostgres()
+
+    const readyAgain = await app.inject('/readyz')
+    expect(readyAgain.statusCode).toBe(200)
+    const pageAgain = await member.get('/')
+    expect(pageAgain.statusCode).toBe(200)
+    expect(pageAgain.body).toContain('Olga Outage')
+  }, 60_000)
+})
+
+describe('isDatabaseUnavailable', () => {
+  it.each([
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), true],
+    [
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      true,
+    ],
+    [Object.assign(new Error('the database system is starting up'), { code: '57P03' }), true],
+    [Object.assign(new Error('connection failure'), { code: '08006' }), true],
+    [new Error('timeout exceeded when trying to connect'), true],
+    [new Error('Connection terminated unexpectedly'), true],
+    [Object.assign(new Error('duplicate key value'), { code: '23505' }), false],
+    [new Error('Cannot read properties of undefined'), false],
+    ['ECONNREFUSED', false],
+  ])('%s → %s', (error, expected) => {
+    expect(isDatabaseUnavailable(error)).toBe(expected)
+  })
+})
