@@ -197,3 +197,13 @@ describe('registration', () => {
     expect((await app.inject(`/confirm/${'A'.repeat(43)}`)).statusCode).toBe(410)
   })
 })
+
+describe('registration with a pre-chosen organisation', () => {
+  it('takes the choice of the no-JS search page from the query string', async () => {
+    const org = await createOrganisation(database.db, { name: 'Landkreis Vorauswahl' })
+    const page = await app.inject(`/register?orgQuery=Vorauswahl&organisationId=${org.id}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toMatch(new RegExp(`value="${org.id}"\\s+checked`))
+    expect((await app.inject('/register?organisationId=abc&orgQuery=')).statusCode).toBe(200)
+  })
+})

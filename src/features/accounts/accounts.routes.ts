@@ -5,7 +5,8 @@ import type { FieldErrors } from '../../lib/errors.ts'
 import { type FieldRule, keepTyped, readForm } from '../../lib/forms.ts'
 import { endAllSessions, hashSessionId } from '../../plugins/session-store.ts'
 import { recordAudit } from '../moderation/audit.ts'
-import { findOrganisationById, searchOrganisations } from '../organisations/organisations.repository.ts'
+import { findOrganisationById } from '../organisations/organisations.repository.ts'
+import { loadOrganisationPicker } from '../organisations/organisations.service.ts'
 import { deleteSession, findMemberById, listSessions } from './accounts.repository.ts'
 import {
   changePassword,
@@ -123,20 +124,17 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
     values: Record<string, string>,
     errors?: FieldErrors,
   ) {
-    const selectedId = Number(values.organisationId) || undefined
-    const results = values.orgQuery ? await searchOrganisations(db, values.orgQuery) : []
-    const selected = selectedId ? await findOrganisationById(db, selectedId) : undefined
-    if (selected && !results.some((r) => r.id === selected.id)) {
-      results.unshift(selected)
-    }
+    const picker = await loadOrganisationPicker(db, {
+      query: values.orgQuery ?? '',
+      selectedId: Number(values.organisationId) || null,
+    })
     const invitation = values.invitation ? await invitationView(values.invitation) : undefined
     return reply.code(errors ? 422 : 200).page('accounts/register', {
       title: request.t('register.title'),
       values,
       errors,
-      results,
-      selectedId,
-      searched: Boolean(values.orgQuery),
+      picker,
+      showPicker: Boolean(values.orgQuery) || picker.selectedId !== null,
       invitation,
       statementMax: registrationForm.statement.max,
     })
@@ -150,8 +148,13 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
   }
 
   app.get('/register', { config: publicRoute }, async (request, reply) => {
-    const query = request.query as { invitation?: string }
+    const query = request.query as { invitation?: string; orgQuery?: string; organisationId?: string }
     const values: Record<string, string> = {}
+    // The no-JS organisation search page links here with its choice.
+    if (typeof query.orgQuery === 'string') values.orgQuery = query.orgQuery.slice(0, 100)
+    if (typeof query.organisationId === 'string' && /^\d{1,9}$/.test(query.organisationId)) {
+      values.organisationId = query.organisationId
+    }
     if (typeof query.invitation === 'string') {
       const invitation = await invitationView(query.invitation)
       if (invitation) {
