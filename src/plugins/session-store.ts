@@ -3,6 +3,7 @@
 // Expiry is enforced here: idle (sliding, refreshed at most once a minute to spare writes)
 // and absolute (from sign-in, never extended).
 import { createHash } from 'node:crypto'
+import type { Session } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 
@@ -26,9 +27,10 @@ export class PostgresSessionStore {
     this.lifetimes = lifetimes
   }
 
-  get(sessionId: string, callback: (error: unknown, value?: any) => void): void {
+  get(sessionId: string, callback: (error: unknown, value?: Session | null) => void): void {
     this.load(sessionId).then(
-      (data) => callback(null, data),
+      // @fastify/session restores its cookie object itself when the stored data has none.
+      (data) => callback(null, data as Session | null),
       (error) => callback(error),
     )
   }
