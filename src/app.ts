@@ -116,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       clock: deps.clock ?? systemClock,
       deriveKey: (purpose) => deriveKey(deps.sessionSecret, purpose),
     }
-    await site.register(pagesRoutes, { config })
+    await site.register(pagesRoutes, { config, db })
     await site.register(accountsRoutes, features)
     await site.register(organisationsRoutes, features)
     await site.register(moderationRoutes, features)

@@ -9,12 +9,16 @@
   })
 
   // After a swap, move focus to what the server marked (a new post, the first form error).
+  // The event fires on each settled element (event.target); detail.elt may be the element
+  // that was replaced. The mark is removed once used, so content appended later wins.
   document.addEventListener('htmx:afterSettle', (event) => {
-    const root = event.detail.elt instanceof Element ? event.detail.elt : document
+    const settled = [event.target, event.detail.elt].find((e) => e instanceof Element && e.isConnected)
+    const root = settled ?? document
     const target =
-      root.querySelector('[data-focus-first]') ?? (root.matches?.('[data-focus-first]') ? root : null)
+      (root.matches?.('[data-focus-first]') ? root : null) ?? root.querySelector('[data-focus-first]')
     if (target) {
       if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1')
+      target.removeAttribute('data-focus-first')
       target.focus()
     }
   })
@@ -44,5 +48,69 @@
       opener?.setAttribute('aria-expanded', 'false')
       opener?.focus()
     }
+  })
+
+  // Discussions: controls that need JavaScript (the preview button) start hidden.
+  document.addEventListener('htmx:load', (event) => {
+    const root = event.target instanceof Element ? event.target : document
+    for (const element of root.querySelectorAll('[data-needs-js][hidden]')) element.hidden = false
+  })
+
+  // Discussions: a reply form that is already open is focused instead of loaded twice.
+  document.addEventListener('htmx:beforeRequest', (event) => {
+    const opener = event.detail.elt
+    const id = opener?.tagName === 'A' ? opener.getAttribute('aria-controls') : null
+    const open = id ? document.getElementById(id) : null
+    if (open) {
+      event.preventDefault()
+      open.querySelector('textarea')?.focus()
+    }
+  })
+  document.addEventListener('htmx:afterSwap', (event) => {
+    const opener = event.detail.elt
+    if (opener?.tagName === 'A' && opener.hasAttribute('aria-controls'))
+      opener.setAttribute('aria-expanded', 'true')
+  })
+
+  // Discussions: "Cancel" in an inline form closes it (without JavaScript it is a plain link).
+  document.addEventListener('click', (event) => {
+    const cancel = event.target instanceof Element ? event.target.closest('[data-close]') : null
+    const form = cancel?.closest('[data-closable]')
+    if (!form) return
+    event.preventDefault()
+    const opener = document.querySelector(`[aria-controls="${form.id}"]`)
+    form.remove()
+    opener?.setAttribute('aria-expanded', 'false')
+    opener?.focus()
+  })
+
+  // Discussions: @mention suggestions while typing (verified members, from /mentions).
+  let mentionTimer
+  document.addEventListener('input', (event) => {
+    const field = event.target
+    if (!(field instanceof HTMLTextAreaElement) || !field.dataset.mentions || !window.htmx) return
+    clearTimeout(mentionTimer)
+    mentionTimer = setTimeout(() => {
+      const list = document.getElementById(field.dataset.mentions)
+      if (!list) return
+      const match = /(^|\s)@([\p{L}\p{N}_.-]{2,40})$/u.exec(field.value.slice(0, field.selectionStart))
+      if (!match) return list.replaceChildren()
+      window.htmx.ajax('GET', `/mentions?q=${encodeURIComponent(match[2])}`, {
+        target: list,
+        swap: 'innerHTML',
+      })
+    }, 250)
+  })
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('[data-handle]') : null
+    const list = button?.closest('.mention-list')
+    const field = list ? document.querySelector(`[data-mentions="${list.id}"]`) : null
+    if (!field) return
+    const caret = field.selectionStart
+    const before = field.value.slice(0, caret).replace(/@[\p{L}\p{N}_.-]*$/u, `@${button.dataset.handle} `)
+    field.value = before + field.value.slice(caret)
+    list.replaceChildren()
+    field.focus()
+    field.setSelectionRange(before.length, before.length)
   })
 })()

@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
+import type { Db } from '../../db/database.ts'
+import { renderHome } from '../discussions/categories.routes.ts'
 
 /** The public scope's static pages: landing, about, accessibility statement, privacy. */
-export async function pagesRoutes(app: FastifyInstance, options: { config: Config }) {
+export async function pagesRoutes(app: FastifyInstance, options: { config: Config; db: Db }) {
   const open = { config: { access: 'public' as const } }
 
   app.get('/', open, async (request, reply) => {
-    if (request.member?.status === 'verified')
-      return reply.page('pages/home', { title: request.t('home.title') })
+    // Verified members get the forum's home page: categories with their newest activity.
+    if (request.member?.status === 'verified') return renderHome(request, reply, options.db)
     return reply.page('pages/landing', {})
   })
 

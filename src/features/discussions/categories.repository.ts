@@ -1,0 +1,122 @@
+// Queries of the categories (Themenräume).
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import type { Locale } from '../../db/schema.ts'
+import { dateLabel, isoText } from './discussions.repository.ts'
+
+export interface CategoryRow {
+  id: number
+  name: string
+  slug: string
+  description: string
+  position: number
+  archived: boolean
+}
+
+const columns = [
+  'id',
+  'name',
+  'slug',
+  'description',
+  'position',
+  sql<boolean>`archived_at is not null`.as('archived'),
+] as const
+
+export async function listCategories(db: Db, options: { includeArchived: boolean }): Promise<CategoryRow[]> {
+  let query = db.selectFrom('categories').select(columns).orderBy('position').orderBy('id')
+  if (!options.includeArchived) query = query.where('archived_at', 'is', null)
+  return query.execute()
+}
+
+export async function findCategoryBySlug(db: Db, slug: string): Promise<CategoryRow | undefined> {
+  return db.selectFrom('categories').select(columns).where('slug', '=', slug).executeTakeFirst()
+}
+
+export async function findCategoryById(db: Db, id: number): Promise<CategoryRow | undefined> {
+  return db.selectFrom('categories').select(columns).where('id', '=', id).executeTakeFirst()
+}
+
+export interface CategoryOverview extends CategoryRow {
+  threadCount: number
+  latestThreadId: number | null
+  latestTitle: string | null
+  latestIso: string | null
+  latestLabel: string | null
+  unreadThreads: number
+}
+
+/** The home page: open categories in order, each with its newest activity and my unread threads. */
+export async function listCategoryOverview(
+  db: Db,
+  memberId: number,
+  locale: Locale,
+): Promise<CategoryOverview[]> {
+  const result = await sql<CategoryOverview>`
+    select c.id, c.name, c.slug, c.description, c.position, false as archived,
+      (select count(*) from threads t where t.category_id = c.id)::int as "threadCount",
+      l.id as "latestThreadId", l.title as "latestTitle",
+      ${isoText(sql`l.last_activity_at`)} as "latestIso",
+      ${dateLabel(sql`l.last_activity_at`, locale)} as "latestLabel",
+      (select count(*) from threads t
+        left join thread_reads r on r.thread_id = t.id and r.member_id = ${memberId}
+        where t.category_id = c.id and t.last_activity_at > now() - interval '30 days'
+          and coalesce(r.read_post_count, 0) < t.reply_count + 1)::int as "unreadThreads"
+    from categories c
+    left join lateral (
+      select t.id, t.title, t.last_activity_at from threads t
+      where t.category_id = c.id
+      order by t.last_activity_at desc, t.id desc
+      limit 1
+    ) l on true
+    where c.archived_at is null
+    order by c.position, c.id
+  `.execute(db)
+  return result.rows
+}
+
+export async function slugTaken(db: Db, slug: string, exceptId?: number): Promise<boolean> {
+  let query = db.selectFrom('categories').select('id').where('slug', '=', slug)
+  if (exceptId !== undefined) query = query.where('id', '!=', exceptId)
+  return (await query.executeTakeFirst()) !== undefined
+}
+
+export async function insertCategory(
+  db: Db,
+  values: { name: string; slug: string; description: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('categories')
+    .values({
+      ...values,
+      position: sql<number>`coalesce((select max(position) from categories), 0) + 1`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function updateCategory(
+  db: Db,
+  id: number,
+  values: { name: string; slug: string; description: string },
+): Promise<void> {
+  await db.updateTable('categories').set(values).where('id', '=', id).execute()
+}
+
+export async function setCategoryArchived(db: Db, id: number, archived: boolean): Promise<void> {
+  await db
+    .updateTable('categories')
+    .set({ archived_at: archived ? sql`now()` : null })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Rewrites positions 1..n in the given order. */
+export async function writePositions(db: Db, orderedIds: readonly number[]): Promise<void> {
+  if (orderedIds.length === 0) return
+  await sql`
+    update categories c set position = o.position
+    from unnest(${sql.val(orderedIds)}::int[]) with ordinality as o(id, position)
+    where c.id = o.id
+  `.execute(db)
+}

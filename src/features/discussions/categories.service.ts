@@ -1,0 +1,89 @@
+// Categories (Themenräume): admins create, rename, order and archive them; members browse.
+import type { Db } from '../../db/database.ts'
+import type { Locale } from '../../db/schema.ts'
+import { type FieldErrors, NotFoundError } from '../../lib/errors.ts'
+import type { CurrentMember } from '../accounts/current-member.ts'
+import * as repo from './categories.repository.ts'
+import { listThreads } from './discussions.repository.ts'
+import { limits, throwIfErrors } from './forms.ts'
+
+export const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+export interface CategoryInput {
+  name: string
+  slug: string
+  description: string
+}
+
+async function validate(db: Db, input: CategoryInput, exceptId?: number): Promise<CategoryInput> {
+  const errors: FieldErrors = {}
+  const name = input.name.trim().replace(/\s+/g, ' ')
+  const slug = input.slug.trim().toLowerCase()
+  const description = input.description.trim()
+  if (name === '') errors.name = { key: 'validation.required' }
+  else if (name.length > limits.categoryNameMax)
+    errors.name = { key: 'validation.tooLong', params: { max: limits.categoryNameMax } }
+  if (slug === '') errors.slug = { key: 'validation.required' }
+  else if (slug.length > limits.categorySlugMax)
+    errors.slug = { key: 'validation.tooLong', params: { max: limits.categorySlugMax } }
+  else if (!slugPattern.test(slug)) errors.slug = { key: 'discussions.admin.slugInvalid' }
+  else if (await repo.slugTaken(db, slug, exceptId)) errors.slug = { key: 'discussions.admin.slugTaken' }
+  if (description.length > limits.categoryDescriptionMax)
+    errors.description = { key: 'validation.tooLong', params: { max: limits.categoryDescriptionMax } }
+  throwIfErrors(errors)
+  return { name, slug, description }
+}
+
+export async function createCategory(db: Db, input: CategoryInput): Promise<number> {
+  return db.transaction().execute(async (tx) => repo.insertCategory(tx, await validate(tx, input)))
+}
+
+export async function updateCategory(db: Db, id: number, input: CategoryInput): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    if (!(await repo.findCategoryById(tx, id))) throw new NotFoundError()
+    await repo.updateCategory(tx, id, await validate(tx, input, id))
+  })
+}
+
+export async function moveCategory(db: Db, id: number, direction: 'up' | 'down'): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const all = await repo.listCategories(tx, { includeArchived: true })
+    const index = all.findIndex((c) => c.id === id)
+    if (index === -1) throw new NotFoundError()
+    const other = direction === 'up' ? index - 1 : index + 1
+    if (other < 0 || other >= all.length) return
+    const ids = all.map((c) => c.id)
+    ;[ids[index], ids[other]] = [ids[other]!, ids[index]!]
+    await repo.writePositions(tx, ids)
+  })
+}
+
+export async function archiveCategory(db: Db, id: number, archived: boolean): Promise<void> {
+  if (!(await repo.findCategoryById(db, id))) throw new NotFoundError()
+  await repo.setCategoryArchived(db, id, archived)
+}
+
+export async function categoryForEdit(db: Db, id: number) {
+  const category = await repo.findCategoryById(db, id)
+  if (!category) throw new NotFoundError()
+  return category
+}
+
+export async function allCategories(db: Db) {
+  return repo.listCategories(db, { includeArchived: true })
+}
+
+export async function findCategory(db: Db, slug: string) {
+  const category = slugPattern.test(slug) ? await repo.findCategoryBySlug(db, slug) : undefined
+  if (!category) throw new NotFoundError()
+  return category
+}
+
+/** The home page: categories with their newest activity, and the most recently active threads. */
+export async function homeOverview(db: Db, member: CurrentMember, locale: Locale) {
+  const [categories, recent] = await Promise.all([
+    repo.listCategoryOverview(db, member.id, locale),
+    listThreads(db, { memberId: member.id, locale, limit: 10 }),
+  ])
+  return { categories, recent: recent.slice(0, 10) }
+}

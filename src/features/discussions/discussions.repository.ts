@@ -1,0 +1,556 @@
+// Queries of threads, posts, reactions, follows and read state. Every function takes `db`
+// first, so a transaction is just another `db`. Dates that are only printed come back as
+// text formatted by Postgres (no timestamptz parsing on the hot path).
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import type { Locale } from '../../db/schema.ts'
+import type { Stage } from './discussions.tables.ts'
+
+const labelFormats: Record<Locale, string> = {
+  de: 'DD.MM.YYYY, HH24:MI',
+  en: 'FMDD Mon YYYY, HH24:MI',
+}
+
+/** A timestamp as the page prints it, in German local time. */
+export function dateLabel(column: Expression<unknown> | RawBuilder<unknown>, locale: Locale): RawBuilder<string> {
+  return sql<string>`to_char(${column} at time zone 'Europe/Berlin', ${labelFormats[locale]})`
+}
+
+/** A timestamp for a datetime attribute (UTC, ISO 8601). */
+export function isoText(column: Expression<unknown> | RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
+}
+
+// ---------------------------------------------------------------------------------------
+// Threads
+
+export interface ThreadHeader {
+  id: number
+  title: string
+  stage: Stage
+  confidential: boolean
+  locked: boolean
+  replyCount: number
+  authorId: number
+  authorName: string
+  openingPostId: number | null
+  categoryId: number
+  categoryName: string
+  categorySlug: string
+  tags: string[]
+  following: boolean
+  lastReadPostId: number | null
+  readPostCount: number | null
+  history: { from: Stage; to: Stage; by: string | null; at: string; iso: string }[]
+}
+
+/** The thread page's head: thread, category, tags, stage history, my follow and read state. */
+export async function findThreadHeader(
+  db: Db,
+  threadId: number,
+  memberId: number,
+  locale: Locale,
+): Promise<ThreadHeader | undefined> {
+  const result = await sql<ThreadHeader>`
+    select t.id, t.title, t.stage, t.confidential, t.locked, t.reply_count as "replyCount",
+      t.author_id as "authorId", a.name as "authorName", t.opening_post_id as "openingPostId",
+      t.category_id as "categoryId", c.name as "categoryName", c.slug as "categorySlug",
+      coalesce((select array_agg(g.tag order by g.tag) from thread_tags g where g.thread_id = t.id), '{}') as tags,
+      exists (select 1 from follows f where f.thread_id = t.id and f.member_id = ${memberId}) as following,
+      r.last_read_post_id as "lastReadPostId", r.read_post_count as "readPostCount",
+      coalesce((
+        select json_agg(json_build_object(
+          'from', s.from_stage, 'to', s.to_stage, 'by', m.name,
+          'at', ${dateLabel(sql`s.changed_at`, locale)}, 'iso', ${isoText(sql`s.changed_at`)}
+        ) order by s.changed_at, s.id)
+        from thread_stage_changes s left join members m on m.id = s.member_id
+        where s.thread_id = t.id
+      ), '[]') as history
+    from threads t
+    join categories c on c.id = t.category_id
+    join members a on a.id = t.author_id
+    left join thread_reads r on r.thread_id = t.id and r.member_id = ${memberId}
+    where t.id = ${threadId}
+  `.execute(db)
+  return result.rows[0]
+}
+
+export interface ThreadForWrite {
+  id: number
+  locked: boolean
+  stage: Stage
+  authorId: number
+  openingPostId: number | null
+}
+
+export async function findThreadForUpdate(db: Db, threadId: number): Promise<ThreadForWrite | undefined> {
+  return db
+    .selectFrom('threads')
+    .select(['id', 'locked', 'stage', 'author_id as authorId', 'opening_post_id as openingPostId'])
+    .where('id', '=', threadId)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+export async function insertThread(
+  db: Db,
+  values: {
+    categoryId: number
+    authorId: number
+    title: string
+    stage: Stage
+    confidential: boolean
+    at: Date
+  },
+): Promise<number> {
+  const row = await db
+    .insertInto('threads')
+    .values({
+      category_id: values.categoryId,
+      author_id: values.authorId,
+      title: values.title,
+      stage: values.stage,
+      confidential: values.confidential,
+      created_at: values.at,
+      last_activity_at: values.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function insertTags(db: Db, threadId: number, tags: readonly string[]): Promise<void> {
+  if (tags.length === 0) return
+  await db
+    .insertInto('thread_tags')
+    .values(tags.map((tag) => ({ thread_id: threadId, tag })))
+    .onConflict((oc) => oc.doNothing())
+    .execute()
+}
+
+export async function recordNewPost(
+  db: Db,
+  threadId: number,
+  postId: number,
+  at: Date,
+  isReply: boolean,
+): Promise<void> {
+  await db
+    .updateTable('threads')
+    .set((eb) => ({
+      last_activity_at: at,
+      last_post_id: postId,
+      reply_count: isReply ? eb('reply_count', '+', 1) : eb.ref('reply_count'),
+      opening_post_id: isReply ? eb.ref('opening_post_id') : postId,
+    }))
+    .where('id', '=', threadId)
+    .execute()
+}
+
+export async function updateStage(db: Db, threadId: number, stage: Stage): Promise<void> {
+  await db.updateTable('threads').set({ stage }).where('id', '=', threadId).execute()
+}
+
+export async function insertStageChange(
+  db: Db,
+  values: { threadId: number; memberId: number; from: Stage; to: Stage; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('thread_stage_changes')
+    .values({
+      thread_id: values.threadId,
+      member_id: values.memberId,
+      from_stage: values.from,
+      to_stage: values.to,
+      changed_at: values.at,
+    })
+    .execute()
+}
+
+export async function updateLocked(db: Db, threadId: number, locked: boolean): Promise<void> {
+  await db.updateTable('threads').set({ locked }).where('id', '=', threadId).execute()
+}
+
+// ---------------------------------------------------------------------------------------
+// Thread lists
+
+export interface ThreadListItem {
+  id: number
+  title: string
+  stage: Stage
+  confidential: boolean
+  locked: boolean
+  replyCount: number
+  authorName: string
+  authorOrg: string
+  categoryName: string
+  categorySlug: string
+  tags: string[]
+  lastActivityIso: string
+  lastActivityLabel: string
+  /** Keyset cursor of this row: "<microseconds since 1970>-<id>". */
+  cursor: string
+  unread: number
+  everRead: boolean
+}
+
+export interface ThreadListQuery {
+  memberId: number
+  locale: Locale
+  categoryId?: number
+  stage?: Stage
+  tag?: string
+  /** Keyset cursor: rows strictly after (older than) this one. */
+  after?: { us: string; id: number }
+  limit: number
+}
+
+/** Threads by newest activity, with my unread count; fetches limit + 1 to know whether more follow. */
+export async function listThreads(db: Db, query: ThreadListQuery): Promise<ThreadListItem[]> {
+  const conditions: RawBuilder<SqlBool>[] = []
+  if (query.categoryId !== undefined) conditions.push(sql<SqlBool>`t.category_id = ${query.categoryId}`)
+  if (query.stage !== undefined) conditions.push(sql<SqlBool>`t.stage = ${query.stage}`)
+  if (query.tag !== undefined)
+    conditions.push(
+      sql<SqlBool>`exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = ${query.tag})`,
+    )
+  if (query.after)
+    conditions.push(sql<SqlBool>`(t.last_activity_at, t.id) < (timestamptz 'epoch' + ${query.after.us}::bigint * interval '1 microsecond', ${query.after.id}::int)`)
+  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``
+  const result = await sql<ThreadListItem>`
+    select t.id, t.title, t.stage, t.confidential, t.locked, t.reply_count as "replyCount",
+      a.name as "authorName", o.name as "authorOrg", c.name as "categoryName", c.slug as "categorySlug",
+      coalesce((select array_agg(g.tag order by g.tag) from thread_tags g where g.thread_id = t.id), '{}') as tags,
+      ${isoText(sql`t.last_activity_at`)} as "lastActivityIso",
+      ${dateLabel(sql`t.last_activity_at`, query.locale)} as "lastActivityLabel",
+      (extract(epoch from t.last_activity_at) * 1000000)::bigint::text || '-' || t.id as cursor,
+      greatest(t.reply_count + 1 - coalesce(r.read_post_count, 0), 0)::int as unread,
+      r.member_id is not null as "everRead"
+    from threads t
+    join categories c on c.id = t.category_id
+    join members a on a.id = t.author_id
+    join organisations o on o.id = a.organisation_id
+    left join thread_reads r on r.thread_id = t.id and r.member_id = ${query.memberId}
+    ${where}
+    order by t.last_activity_at desc, t.id desc
+    limit ${query.limit + 1}
+  `.execute(db)
+  return result.rows
+}
+
+// ---------------------------------------------------------------------------------------
+// Posts
+
+export interface PostRow {
+  id: number
+  parentId: number | null
+  depth: number
+  authorId: number
+  authorName: string
+  authorJob: string
+  authorOrg: string
+  bodyHtml: string
+  deleted: boolean
+  edited: boolean
+  version: number
+  helpfulCount: number
+  helpedByMe: boolean
+  createdIso: string
+  createdLabel: string
+}
+
+function postColumns(memberId: number, locale: Locale) {
+  return sql`p.id, p.parent_id as "parentId", p.depth, p.author_id as "authorId",
+      m.name as "authorName", m.job_title as "authorJob", o.name as "authorOrg",
+      p.body_html as "bodyHtml", p.deleted_at is not null as deleted, p.edited_at is not null as edited,
+      p.version, p.helpful_count as "helpfulCount",
+      exists (select 1 from reactions x where x.post_id = p.id and x.member_id = ${memberId} and x.kind = 'helpful') as "helpedByMe",
+      ${isoText(sql`p.created_at`)} as "createdIso", ${dateLabel(sql`p.created_at`, locale)} as "createdLabel"`
+}
+
+/** The whole thread in display order: one indexed query, however many posts. */
+export async function listThreadPosts(
+  db: Db,
+  threadId: number,
+  memberId: number,
+  locale: Locale,
+): Promise<PostRow[]> {
+  const result = await sql<PostRow>`
+    select ${postColumns(memberId, locale)}
+    from posts p
+    join members m on m.id = p.author_id
+    join organisations o on o.id = m.organisation_id
+    where p.thread_id = ${threadId}
+    order by p.path
+  `.execute(db)
+  return result.rows
+}
+
+export async function findPostRow(
+  db: Db,
+  postId: number,
+  memberId: number,
+  locale: Locale,
+): Promise<(PostRow & { threadId: number }) | undefined> {
+  const result = await sql<PostRow & { threadId: number }>`
+    select ${postColumns(memberId, locale)}, p.thread_id as "threadId"
+    from posts p
+    join members m on m.id = p.author_id
+    join organisations o on o.id = m.organisation_id
+    where p.id = ${postId}
+  `.execute(db)
+  return result.rows[0]
+}
+
+export interface PostForWrite {
+  id: number
+  threadId: number
+  authorId: number
+  parentId: number | null
+  path: number[]
+  depth: number
+  bodySource: string
+  bodyHtml: string
+  version: number
+  deleted: boolean
+  createdAt: Date
+  editedAt: Date | null
+}
+
+export async function findPost(db: Db, postId: number, lock = false): Promise<PostForWrite | undefined> {
+  let query = db
+    .selectFrom('posts')
+    .select([
+      'id',
+      'thread_id as threadId',
+      'author_id as authorId',
+      'parent_id as parentId',
+      'path',
+      'depth',
+      'body_source as bodySource',
+      'body_html as bodyHtml',
+      'version',
+      sql<boolean>`deleted_at is not null`.as('deleted'),
+      'created_at as createdAt',
+      'edited_at as editedAt',
+    ])
+    .where('id', '=', postId)
+  if (lock) query = query.forUpdate()
+  return query.executeTakeFirst()
+}
+
+export async function insertPost(
+  db: Db,
+  values: {
+    threadId: number
+    authorId: number
+    parent: { id: number; path: number[] } | null
+    bodySource: string
+    bodyHtml: string
+    at: Date
+  },
+): Promise<{ id: number; path: number[]; depth: number }> {
+  // The id is taken first so the path (ancestry + own id) is written in the same insert.
+  const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('posts', 'id'))::int as id`.execute(
+    db,
+  )
+  const id = rows[0]!.id
+  const path = [...(values.parent?.path ?? []), id]
+  await db
+    .insertInto('posts')
+    .values({
+      id,
+      thread_id: values.threadId,
+      author_id: values.authorId,
+      parent_id: values.parent?.id ?? null,
+      path: `{${path.join(',')}}`,
+      depth: path.length - 1,
+      body_source: values.bodySource,
+      body_html: values.bodyHtml,
+      created_at: values.at,
+    })
+    .execute()
+  return { id, path, depth: path.length - 1 }
+}
+
+export async function insertRevision(
+  db: Db,
+  post: PostForWrite,
+  values: { replacedBy: number; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('post_revisions')
+    .values({
+      post_id: post.id,
+      version: post.version,
+      body_source: post.bodySource,
+      body_html: post.bodyHtml,
+      written_at: post.editedAt ?? post.createdAt,
+      replaced_at: values.at,
+      replaced_by: values.replacedBy,
+    })
+    .execute()
+}
+
+/** Writes a new version only if nobody wrote one since `expectedVersion`; true when written. */
+export async function updatePostBody(
+  db: Db,
+  postId: number,
+  expectedVersion: number,
+  values: { bodySource: string; bodyHtml: string; at: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('posts')
+    .set((eb) => ({
+      body_source: values.bodySource,
+      body_html: values.bodyHtml,
+      edited_at: values.at,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', postId)
+    .where('version', '=', expectedVersion)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+export async function markPostDeleted(db: Db, postId: number, at: Date): Promise<void> {
+  await db
+    .updateTable('posts')
+    .set((eb) => ({
+      body_source: '',
+      body_html: '',
+      deleted_at: at,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', postId)
+    .execute()
+}
+
+export interface RevisionRow {
+  version: number
+  bodyHtml: string
+  bodySource: string
+  writtenLabel: string
+  writtenIso: string
+}
+
+export async function listRevisions(db: Db, postId: number, locale: Locale): Promise<RevisionRow[]> {
+  return db
+    .selectFrom('post_revisions')
+    .select([
+      'version',
+      'body_html as bodyHtml',
+      'body_source as bodySource',
+      dateLabel(sql`written_at`, locale).as('writtenLabel'),
+      isoText(sql`written_at`).as('writtenIso'),
+    ])
+    .where('post_id', '=', postId)
+    .orderBy('version', 'desc')
+    .execute()
+}
+
+// ---------------------------------------------------------------------------------------
+// Reactions, follows, read state
+
+export async function toggleReaction(
+  db: Db,
+  postId: number,
+  memberId: number,
+): Promise<{ helped: boolean; count: number }> {
+  const removed = await db
+    .deleteFrom('reactions')
+    .where('post_id', '=', postId)
+    .where('member_id', '=', memberId)
+    .where('kind', '=', 'helpful')
+    .executeTakeFirst()
+  const helped = removed.numDeletedRows === 0n
+  if (helped) {
+    await db
+      .insertInto('reactions')
+      .values({ post_id: postId, member_id: memberId, kind: 'helpful' })
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+  }
+  const row = await db
+    .updateTable('posts')
+    .set({
+      helpful_count: sql`(select count(*) from reactions where post_id = ${postId} and kind = 'helpful')`,
+    })
+    .where('id', '=', postId)
+    .returning('helpful_count')
+    .executeTakeFirstOrThrow()
+  return { helped, count: row.helpful_count }
+}
+
+export async function setFollow(db: Db, threadId: number, memberId: number, follow: boolean): Promise<void> {
+  if (follow) {
+    await db
+      .insertInto('follows')
+      .values({ thread_id: threadId, member_id: memberId })
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+  } else {
+    await db.deleteFrom('follows').where('thread_id', '=', threadId).where('member_id', '=', memberId).execute()
+  }
+}
+
+export async function saveReadState(
+  db: Db,
+  values: { memberId: number; threadId: number; lastReadPostId: number; readPostCount: number; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('thread_reads')
+    .values({
+      member_id: values.memberId,
+      thread_id: values.threadId,
+      last_read_post_id: values.lastReadPostId,
+      read_post_count: values.readPostCount,
+      read_at: values.at,
+    })
+    .onConflict((oc) =>
+      oc.columns(['member_id', 'thread_id']).doUpdateSet({
+        last_read_post_id: sql`greatest(thread_reads.last_read_post_id, excluded.last_read_post_id)`,
+        read_post_count: sql`greatest(thread_reads.read_post_count, excluded.read_post_count)`,
+        read_at: values.at,
+      }),
+    )
+    .execute()
+}
+
+/** My own new post counts as read; nothing else changes. */
+export async function countOwnPostAsRead(db: Db, memberId: number, threadId: number): Promise<void> {
+  await db
+    .updateTable('thread_reads')
+    .set((eb) => ({ read_post_count: eb('read_post_count', '+', 1) }))
+    .where('member_id', '=', memberId)
+    .where('thread_id', '=', threadId)
+    .execute()
+}
+
+export async function firstUnreadPostId(
+  db: Db,
+  threadId: number,
+  memberId: number,
+): Promise<number | null | undefined> {
+  const row = await db
+    .selectFrom('threads as t')
+    .leftJoin('thread_reads as r', (join) =>
+      join.onRef('r.thread_id', '=', 't.id').on('r.member_id', '=', memberId),
+    )
+    .select((eb) => [
+      eb
+        .selectFrom('posts as p')
+        .select((inner) => inner.fn.min('p.id').as('first'))
+        .whereRef('p.thread_id', '=', 't.id')
+        .where('p.author_id', '!=', memberId)
+        .where((inner) =>
+          inner.or([inner('r.last_read_post_id', 'is', null), inner('p.id', '>', inner.ref('r.last_read_post_id'))]),
+        )
+        .as('first'),
+    ])
+    .where('t.id', '=', threadId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return row.first === null ? null : Number(row.first)
+}

@@ -1,0 +1,167 @@
+// Queries of the in-forum notifications and of @mentions.
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import type { Locale } from '../../db/schema.ts'
+import { dateLabel, isoText } from './discussions.repository.ts'
+import type { NotificationKind } from './discussions.tables.ts'
+
+/** The handle expression, matching handleOf() in markdown.ts: name with whitespace as "_". */
+const handleSql = sql<string>`lower(regexp_replace(btrim(m.name), '\\s+', '_', 'g'))`
+
+export interface MentionTarget {
+  id: number
+  name: string
+  handle: string
+}
+
+/** Verified members whose handle is one of `handles` (lower-cased). */
+export async function findMembersByHandles(db: Db, handles: readonly string[]): Promise<MentionTarget[]> {
+  if (handles.length === 0) return []
+  const result = await sql<MentionTarget>`
+    select m.id, m.name, ${handleSql} as handle
+    from members m
+    where m.status = 'verified' and ${handleSql} = any(${sql.val(handles)}::text[])
+  `.execute(db)
+  return result.rows
+}
+
+export interface MentionSuggestion {
+  id: number
+  name: string
+  jobTitle: string
+  organisation: string
+  handle: string
+}
+
+/** Suggestions while typing @…: verified members only, by name prefix or word. */
+export async function suggestMembers(db: Db, query: string, limit = 8): Promise<MentionSuggestion[]> {
+  const words = query
+    .toLowerCase()
+    .replace(/[_.]+/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 4)
+  if (words.length === 0) return []
+  const conditions = words.map(
+    (word) =>
+      sql`lower(m.name) like ${`${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} or lower(m.name) like ${`% ${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`,
+  )
+  const result = await sql<MentionSuggestion>`
+    select m.id, m.name, m.job_title as "jobTitle", o.name as organisation,
+      regexp_replace(btrim(m.name), '\\s+', '_', 'g') as handle
+    from members m join organisations o on o.id = m.organisation_id
+    where m.status = 'verified' and ${sql.join(
+      conditions.map((c) => sql`(${c})`),
+      sql` and `,
+    )}
+    order by m.name
+    limit ${limit}
+  `.execute(db)
+  return result.rows
+}
+
+/**
+ * Notifies, for one new post: mentioned members, the author of the parent post and the
+ * thread's followers. One notification per member (mention before reply before follow);
+ * never the actor; only members verified right now.
+ */
+export async function insertPostNotifications(
+  db: Db,
+  values: {
+    threadId: number
+    postId: number
+    actorId: number
+    parentAuthorId: number | null
+    mentionedIds: readonly number[]
+    includeFollowers: boolean
+    at: Date
+  },
+): Promise<void> {
+  await sql`
+    insert into notifications (member_id, kind, thread_id, post_id, actor_id, created_at)
+    select distinct on (x.member_id) x.member_id, x.kind, ${values.threadId}, ${values.postId}, ${values.actorId}, ${values.at}
+    from (
+      select unnest(${sql.val(values.mentionedIds)}::int[]) as member_id, 'mention' as kind, 1 as rank
+      union all
+      select ${values.parentAuthorId}::int, 'reply', 2 where ${values.parentAuthorId}::int is not null
+      union all
+      select f.member_id, 'followed_thread', 3 from follows f
+      where f.thread_id = ${values.threadId} and ${values.includeFollowers}
+    ) x
+    join members m on m.id = x.member_id and m.status = 'verified'
+    where x.member_id <> ${values.actorId}
+    order by x.member_id, x.rank
+    on conflict (member_id, post_id) do nothing
+  `.execute(db)
+}
+
+export async function countUnread(db: Db, memberId: number): Promise<number> {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('member_id', '=', memberId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+export interface NotificationRow {
+  id: number
+  kind: NotificationKind
+  threadId: number
+  postId: number
+  threadTitle: string
+  actorName: string | null
+  unread: boolean
+  createdIso: string
+  createdLabel: string
+}
+
+export async function listNotifications(
+  db: Db,
+  memberId: number,
+  locale: Locale,
+  limit = 50,
+): Promise<NotificationRow[]> {
+  const result = await sql<NotificationRow>`
+    select n.id, n.kind, n.thread_id as "threadId", n.post_id as "postId", t.title as "threadTitle",
+      a.name as "actorName", n.read_at is null as unread,
+      ${isoText(sql`n.created_at`)} as "createdIso", ${dateLabel(sql`n.created_at`, locale)} as "createdLabel"
+    from notifications n
+    join threads t on t.id = n.thread_id
+    left join members a on a.id = n.actor_id
+    where n.member_id = ${memberId}
+    order by n.id desc
+    limit ${limit}
+  `.execute(db)
+  return result.rows
+}
+
+export async function findNotification(
+  db: Db,
+  id: number,
+  memberId: number,
+): Promise<{ id: number; postId: number; threadId: number } | undefined> {
+  return db
+    .selectFrom('notifications')
+    .select(['id', 'post_id as postId', 'thread_id as threadId'])
+    .where('id', '=', id)
+    .where('member_id', '=', memberId)
+    .executeTakeFirst()
+}
+
+export async function markRead(
+  db: Db,
+  memberId: number,
+  scope: { id?: number; threadId?: number },
+  at: Date,
+): Promise<void> {
+  let query = db
+    .updateTable('notifications')
+    .set({ read_at: at })
+    .where('member_id', '=', memberId)
+    .where('read_at', 'is', null)
+  if (scope.id !== undefined) query = query.where('id', '=', scope.id)
+  if (scope.threadId !== undefined) query = query.where('thread_id', '=', scope.threadId)
+  await query.execute()
+}

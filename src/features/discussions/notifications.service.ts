@@ -1,0 +1,42 @@
+// Notifications in the forum: replies to my posts, new posts in threads I follow, @mentions.
+// They are written together with the post (see discussions.service.ts); here members read them.
+import type { Clock } from '../../app.ts'
+import type { Db } from '../../db/database.ts'
+import type { Locale } from '../../db/schema.ts'
+import { translate } from '../../i18n/index.ts'
+import { NotFoundError } from '../../lib/errors.ts'
+import type { CurrentMember } from '../accounts/current-member.ts'
+import * as repo from './notifications.repository.ts'
+
+export async function unreadCount(db: Db, member: CurrentMember): Promise<number> {
+  return repo.countUnread(db, member.id)
+}
+
+export async function listFor(db: Db, member: CurrentMember, locale: Locale) {
+  const rows = await repo.listNotifications(db, member.id, locale)
+  return rows.map((row) => ({
+    ...row,
+    text: translate(locale, `discussions.notifications.${row.kind}`, {
+      name: row.actorName ?? translate(locale, 'discussions.notifications.someone'),
+      title: row.threadTitle,
+    }),
+  }))
+}
+
+/** Opening a notification marks it read and says where it points. */
+export async function open(db: Db, clock: Clock, member: CurrentMember, id: number) {
+  const notification = await repo.findNotification(db, id, member.id)
+  if (!notification) throw new NotFoundError()
+  await repo.markRead(db, member.id, { id }, clock.now())
+  return notification
+}
+
+export async function markAllRead(db: Db, clock: Clock, member: CurrentMember): Promise<void> {
+  await repo.markRead(db, member.id, {}, clock.now())
+}
+
+export async function suggest(db: Db, query: string) {
+  const cleaned = query.replace(/^@/, '').trim()
+  if (cleaned.length < 2) return []
+  return repo.suggestMembers(db, cleaned)
+}
