@@ -82,3 +82,10 @@ export async function startSmtpSink(port?: number): Promise<SmtpSink> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }
+
+/** A header of the raw message as sent (unfolded, name case-insensitive). */
+export function rawHeader(raw: string, name: string): string | undefined {
+  const block = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ')
+  const line = block.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+  return line?.slice(name.length + 1).trim()
+}

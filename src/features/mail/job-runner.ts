@@ -4,8 +4,11 @@
 import path from 'node:path'
 import type { Runner } from 'graphile-worker'
 import type { Logger } from 'pino'
+import { deriveKey } from '../../app.ts'
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
+import { digestCronItems, digestTasks } from '../digests/digests.jobs.ts'
+import { unsubscribeKeyPurpose } from '../digests/unsubscribe.ts'
 import './all-templates.ts'
 import { createMailTransport } from './mail.transport.ts'
 import { startWorker } from './mail.worker.ts'
@@ -34,6 +37,14 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     transport,
     logger,
     connectionString: options.connectionString,
+    extraTasks: digestTasks({
+      config,
+      db,
+      transport,
+      logger,
+      unsubscribeKey: deriveKey(options.secret, unsubscribeKeyPurpose),
+    }),
+    cronItems: digestCronItems(),
   })
   logger.info(config.smtpUrl ? 'job runner started (SMTP)' : 'job runner started (development mailbox)')
   return {

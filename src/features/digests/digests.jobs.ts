@@ -1,0 +1,445 @@
+// Digests and notification mails as jobs in graphile-worker's queue.
+//
+//   schedule_digests (hourly cron; acts at DIGEST_HOUR Berlin time, or when an admin asks)
+//     → one compose_digest job per due member, added in batches, job key per member + period
+//   compose_digest (one member, one period; one transaction with the member's settings row locked)
+//     → picks the threads and followed replies since the member's watermark, records the
+//       digest (mail_deliveries, unique per member + period), moves the watermark and the
+//       period key, and adds the send_digest job — all in that same transaction
+//   send_digest (one recorded digest)
+//     → claims it (queued → sending, committed), builds the mail from the current state,
+//       sends it over SMTP, records it as sent
+//
+// Never twice: the period key, the unique (member, kind, period) record and the row lock
+// make composing exactly-once, whatever runs twice (two schedulers, two instances, a retry).
+// Handing the mail to SMTP is at-most-once: a digest is only sent from the 'queued' state,
+// and it leaves that state (committed) before SMTP is spoken to. An SMTP error that proves
+// the mail was not accepted puts it back to 'queued' and the job retries with backoff.
+// Never skip a thread: if an attempt ends without knowing whether SMTP accepted the mail
+// (the process died between sending and recording, or the connection broke after the
+// data went out), the retry does not send it again; it marks the digest 'uncertain' and
+// carries its window into the member's next digest, which lists those threads again.
+//
+// Notification mails use the same record-claim-send steps (compose_notifications,
+// send_notifications); an uncertain one is not repeated (the notifications stay in the forum).
+import { randomBytes } from 'node:crypto'
+import type { CronItem, TaskList } from 'graphile-worker'
+import type { Logger } from 'pino'
+import type { Config } from '../../config.ts'
+import type { Db } from '../../db/database.ts'
+import type { Locale } from '../../db/schema.ts'
+import { composeMessage, definitelyNotDelivered } from '../mail/mail.delivery.ts'
+import { type BuiltMail, buildMail } from '../mail/mail.templates.ts'
+import type { MailTransport } from '../mail/mail.transport.ts'
+import { type DigestMailParams, excerptOf, type NotificationMailParams } from './digests.mails.ts'
+import { currentPeriods, type DigestSchedule, isDigestHour, periodLengthMs } from './digests.periods.ts'
+import {
+  addJob,
+  addJobs,
+  type ClaimedDelivery,
+  carryWindowForward,
+  claimDelivery,
+  deliveryStatus,
+  digestThreads,
+  dueMembersBatch,
+  findRecipient,
+  followedThreadReplies,
+  insertDelivery,
+  lockMemberForMail,
+  markNotificationsMailed,
+  membersWithPendingNotifications,
+  newThreadIds,
+  noteNotificationMail,
+  notificationsForMail,
+  pendingNotifications,
+  pruneMailedNotifications,
+  type RecipientRow,
+  recordDigestPeriod,
+  setDeliveryStatus,
+  threadTitles,
+} from './digests.repository.ts'
+import type { DeliveryKind, NotifyMode } from './digests.tables.ts'
+import { unsubscribeUrl } from './unsubscribe.ts'
+
+export interface DigestJobDeps {
+  config: Config
+  db: Db
+  transport: MailTransport
+  logger?: Logger
+  /** Derived from the session secret (see unsubscribe.ts). */
+  unsubscribeKey: Buffer
+}
+
+/**
+ * A digest covers threads up to a minute before it is scheduled: a thread whose transaction
+ * began earlier but commits later still has a created_at inside the window it belongs to.
+ */
+export const settleMs = 60_000
+const batchSize = 1000
+/** Threads listed in full in one digest; the rest are counted with a link to the forum. */
+export const maxThreadsPerDigest = 50
+const maxFollowedPerDigest = 30
+/** Notifications wait this long, so that what a member reads in the forum meanwhile is not mailed. */
+export const notificationGraceMs = 2 * 60_000
+/** Older notifications are not mailed any more (also bounds the work of each sweep). */
+const notificationHorizonMs = 24 * 3600_000
+const maxNotificationsPerMail = 30
+
+function messageId(config: Config, kind: DeliveryKind, key: string, memberId: number): string {
+  const host = new URL(config.baseUrl).hostname
+  const safeKey = key.replace(/[^A-Za-z0-9-]/g, '-')
+  return `<${kind}-${safeKey}-m${memberId}-${randomBytes(6).toString('hex')}@${host}>`
+}
+
+// --- digests ------------------------------------------------------------------------------
+
+/** Adds a compose_digest job for every verified member whose current period is not recorded yet. */
+export async function scheduleDigests(db: Db, schedule: DigestSchedule, at: Date): Promise<number> {
+  const periods = currentPeriods(at, schedule)
+  const cutoff = new Date(at.getTime() - settleMs).toISOString()
+  let afterId = 0
+  let count = 0
+  for (;;) {
+    const batch = await dueMembersBatch(db, { afterId, limit: batchSize, ...periods })
+    if (batch.length === 0) break
+    await addJobs(
+      db,
+      batch.map((member) => ({
+        task: 'compose_digest',
+        payload: { memberId: member.id, period: member.period, cutoff },
+        key: `digest:${member.id}:${member.period}`,
+        maxAttempts: 5,
+      })),
+    )
+    count += batch.length
+    afterId = batch.at(-1)!.id
+    if (batch.length < batchSize) break
+  }
+  return count
+}
+
+export type ComposeOutcome = 'queued' | 'empty' | 'already-recorded' | 'not-eligible' | 'not-due'
+
+export async function composeDigest(
+  deps: Pick<DigestJobDeps, 'config' | 'db'>,
+  job: { memberId: number; period: string; cutoff: string },
+): Promise<ComposeOutcome> {
+  return deps.db.transaction().execute(async (trx) => {
+    const member = await lockMemberForMail(trx, job.memberId)
+    if (member?.status !== 'verified') return 'not-eligible'
+    if (member.digestPeriod === job.period) return 'already-recorded'
+    if (!job.period.startsWith(`${member.frequency}:`)) return 'not-due'
+
+    const cutoff = new Date(job.cutoff)
+    const end = member.digestWatermark && member.digestWatermark > cutoff ? member.digestWatermark : cutoff
+    const firstStart = new Date(
+      Math.max((member.verifiedAt ?? member.createdAt).getTime(), end.getTime() - periodLengthMs(job.period)),
+    )
+    let start = member.digestWatermark ?? firstStart
+    if (member.carryFrom && member.carryFrom < start) start = member.carryFrom
+
+    const threads = await newThreadIds(trx, {
+      memberId: job.memberId,
+      from: start,
+      to: end,
+      categoryIds: member.allCategories ? null : member.categoryIds,
+      limit: maxThreadsPerDigest,
+    })
+    const followed = await followedThreadReplies(trx, {
+      memberId: job.memberId,
+      from: start,
+      to: end,
+      limit: maxFollowedPerDigest,
+    })
+    if (threads.total === 0 && followed.length === 0) {
+      await recordDigestPeriod(trx, job.memberId, { period: job.period, watermark: end })
+      return 'empty'
+    }
+    const deliveryId = await insertDelivery(trx, {
+      memberId: job.memberId,
+      kind: 'digest',
+      periodKey: job.period,
+      windowStart: start,
+      windowEnd: end,
+      threadIds: threads.ids,
+      threadCount: threads.total,
+      followed,
+      messageId: messageId(deps.config, 'digest', job.period, job.memberId),
+    })
+    await recordDigestPeriod(trx, job.memberId, { period: job.period, watermark: end })
+    if (deliveryId === undefined) return 'already-recorded'
+    await addJob(trx, {
+      task: 'send_digest',
+      payload: { deliveryId },
+      key: `delivery:${deliveryId}`,
+      maxAttempts: 12,
+    })
+    return 'queued'
+  })
+}
+
+const sinceFormats = new Map<Locale, Intl.DateTimeFormat>()
+function formatSince(at: Date, locale: Locale): string {
+  let format = sinceFormats.get(locale)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
+      dateStyle: 'long',
+      timeStyle: 'short',
+      timeZone: 'Europe/Berlin',
+    })
+    sinceFormats.set(locale, format)
+  }
+  return format.format(at)
+}
+
+async function buildDigest(
+  deps: DigestJobDeps,
+  delivery: ClaimedDelivery,
+  recipient: RecipientRow,
+): Promise<BuiltMail | undefined> {
+  const locale = recipient.locale ?? 'de'
+  const threads = await digestThreads(deps.db, delivery.thread_ids)
+  const followedRows = await threadTitles(
+    deps.db,
+    delivery.followed.map((f) => f.threadId),
+  )
+  const titles = new Map(followedRows.map((t) => [t.id, t.title]))
+  const followed = delivery.followed
+    .filter((f) => titles.has(f.threadId))
+    .map((f) => ({ id: f.threadId, title: titles.get(f.threadId)!, replies: f.replies }))
+  if (threads.length === 0 && followed.length === 0) return undefined
+  const params: DigestMailParams = {
+    name: recipient.name,
+    since: formatSince(delivery.window_start, locale),
+    frequency: delivery.period_key.startsWith('daily:') ? 'daily' : 'weekly',
+    threads: threads.map((t) => ({
+      id: t.id,
+      title: t.title,
+      categoryName: t.categoryName,
+      stage: t.stage,
+      authorName: t.authorName,
+      organisationName: t.organisationName,
+      replyCount: t.replyCount,
+      confidential: t.confidential,
+      // Never an excerpt of a confidential thread (the query does not even read its text).
+      excerpt: t.confidential ? '' : excerptOf(t.openingHtml),
+    })),
+    more: Math.max(0, delivery.thread_count - delivery.thread_ids.length),
+    followed,
+    unsubscribeUrl: unsubscribeUrl(deps.config.baseUrl, deps.unsubscribeKey, delivery.member_id),
+    listHost: new URL(deps.config.baseUrl).hostname,
+  }
+  return buildMail(
+    'digests.digest',
+    params as unknown as Record<string, unknown>,
+    locale,
+    deps.config.baseUrl,
+  )
+}
+
+async function buildNotifications(
+  deps: DigestJobDeps,
+  delivery: ClaimedDelivery,
+  recipient: RecipientRow,
+): Promise<BuiltMail | undefined> {
+  const rows = await notificationsForMail(deps.db, delivery.member_id, delivery.notification_ids)
+  const items = rows
+    .filter((row) => row.kind === 'reply' || row.kind === 'mention')
+    .map((row) => ({
+      kind: row.kind as 'reply' | 'mention',
+      threadId: row.threadId,
+      postId: row.postId,
+      confidential: row.confidential,
+      title: row.confidential ? '' : row.title,
+      actorName: row.confidential ? null : row.actorName,
+      excerpt: row.confidential ? '' : excerptOf(row.postHtml, 200),
+    }))
+  if (items.length === 0) return undefined
+  const params: NotificationMailParams = { name: recipient.name, items }
+  return buildMail(
+    'digests.notifications',
+    params as unknown as Record<string, unknown>,
+    recipient.locale ?? 'de',
+    deps.config.baseUrl,
+  )
+}
+
+export type SendOutcome = 'sent' | 'dropped' | 'skipped' | 'uncertain' | 'not-queued'
+
+/** Sends one recorded digest or notification mail, at most once (see the top of this file). */
+export async function sendDelivery(deps: DigestJobDeps, deliveryId: number): Promise<SendOutcome> {
+  const { db } = deps
+  const delivery = await claimDelivery(db, deliveryId)
+  if (!delivery) {
+    const current = await deliveryStatus(db, deliveryId)
+    if (current?.status !== 'sending') return 'not-queued'
+    // An earlier attempt claimed it and never reported back: it may have arrived. Do not send
+    // it again; let the next digest cover its threads.
+    await db.transaction().execute(async (trx) => {
+      await setDeliveryStatus(trx, deliveryId, 'uncertain')
+      if (current.kind === 'digest') await carryWindowForward(trx, current.member_id, current.window_start)
+    })
+    deps.logger?.warn({ deliveryId, kind: current.kind }, 'delivery uncertain: not sent again')
+    return 'uncertain'
+  }
+  const eligible = (r: RecipientRow | undefined): r is RecipientRow => r?.status === 'verified'
+  const recipient = await findRecipient(db, delivery.member_id)
+  if (!eligible(recipient)) {
+    await setDeliveryStatus(db, deliveryId, 'dropped')
+    return 'dropped'
+  }
+  const built =
+    delivery.kind === 'digest'
+      ? await buildDigest(deps, delivery, recipient)
+      : await buildNotifications(deps, delivery, recipient)
+  if (!built) {
+    await setDeliveryStatus(db, deliveryId, 'skipped')
+    return 'skipped'
+  }
+  // Checked again right before sending: verified now, and still this address.
+  const again = await findRecipient(db, delivery.member_id)
+  if (!eligible(again) || again.email !== recipient.email) {
+    await setDeliveryStatus(db, deliveryId, 'dropped')
+    return 'dropped'
+  }
+  try {
+    await deps.transport.send(
+      composeMessage(deps.config, { to: recipient.email, messageId: delivery.message_id, built }),
+    )
+  } catch (error) {
+    // Proven not accepted: back to the queue for a retry. Otherwise it stays 'sending' and
+    // the retry marks it uncertain instead of sending it a second time.
+    if (definitelyNotDelivered(error)) await setDeliveryStatus(db, deliveryId, 'queued')
+    throw error
+  }
+  await setDeliveryStatus(db, deliveryId, 'sent')
+  deps.logger?.info({ deliveryId, kind: delivery.kind }, 'mail sent')
+  return 'sent'
+}
+
+// --- notification mails -------------------------------------------------------------------
+
+export async function sweepNotifications(db: Db, at: Date, modes: NotifyMode[]): Promise<number> {
+  const from = new Date(at.getTime() - notificationHorizonMs)
+  const to = new Date(at.getTime() - notificationGraceMs)
+  let afterId = 0
+  let count = 0
+  for (;;) {
+    const ids = await membersWithPendingNotifications(db, { afterId, limit: batchSize, from, to, modes })
+    if (ids.length === 0) break
+    await addJobs(
+      db,
+      ids.map((memberId) => ({
+        task: 'compose_notifications',
+        payload: { memberId, at: at.toISOString() },
+        key: `notify:${memberId}`,
+        maxAttempts: 3,
+      })),
+    )
+    count += ids.length
+    afterId = ids.at(-1)!
+    if (ids.length < batchSize) break
+  }
+  return count
+}
+
+export async function composeNotifications(
+  deps: Pick<DigestJobDeps, 'config' | 'db'>,
+  job: { memberId: number; at: string },
+): Promise<ComposeOutcome> {
+  const at = new Date(job.at)
+  return deps.db.transaction().execute(async (trx) => {
+    const member = await lockMemberForMail(trx, job.memberId)
+    if (member?.status !== 'verified') return 'not-eligible'
+    if (member.notifyMode === 'never') return 'not-due'
+    const pending = await pendingNotifications(trx, {
+      memberId: job.memberId,
+      from: new Date(at.getTime() - notificationHorizonMs),
+      to: new Date(at.getTime() - notificationGraceMs),
+      limit: maxNotificationsPerMail,
+    })
+    if (pending.length === 0) return 'empty'
+    const ids = pending.map((n) => n.id)
+    const key = `n:${ids.at(-1)}`
+    const deliveryId = await insertDelivery(trx, {
+      memberId: job.memberId,
+      kind: 'notifications',
+      periodKey: key,
+      windowStart: pending[0]!.createdAt,
+      windowEnd: at,
+      notificationIds: ids,
+      messageId: messageId(deps.config, 'notifications', key, job.memberId),
+    })
+    if (deliveryId === undefined) return 'already-recorded'
+    await markNotificationsMailed(trx, deliveryId, ids)
+    await noteNotificationMail(trx, job.memberId, at)
+    await addJob(trx, {
+      task: 'send_notifications',
+      payload: { deliveryId },
+      key: `delivery:${deliveryId}`,
+      maxAttempts: 12,
+    })
+    return 'queued'
+  })
+}
+
+// --- wiring -------------------------------------------------------------------------------
+
+interface CronPayload {
+  _cron?: { ts: string }
+  at?: string
+}
+
+const atOf = (payload: unknown) => {
+  const p = (payload ?? {}) as CronPayload
+  return new Date(p._cron?.ts ?? p.at ?? Date.now())
+}
+
+export function digestTasks(deps: DigestJobDeps): TaskList {
+  return {
+    schedule_digests: async (payload) => {
+      const at = atOf(payload)
+      // The cron fires every hour (graphile-worker's cron runs in UTC); act at the Berlin hour.
+      if ((payload as CronPayload)?._cron && !isDigestHour(at, deps.config)) return
+      const count = await scheduleDigests(deps.db, deps.config, at)
+      deps.logger?.info({ count }, 'digests scheduled')
+    },
+    compose_digest: async (payload) => {
+      await composeDigest(deps, payload as { memberId: number; period: string; cutoff: string })
+    },
+    send_digest: async (payload) => {
+      await sendDelivery(deps, (payload as { deliveryId: number }).deliveryId)
+    },
+    sweep_notifications: async (payload) => {
+      const at = atOf(payload)
+      const fullHour = at.getUTCMinutes() === 0
+      await sweepNotifications(deps.db, at, fullHour ? ['immediately', 'hourly'] : ['immediately'])
+      if (fullHour)
+        await pruneMailedNotifications(deps.db, new Date(at.getTime() - 2 * notificationHorizonMs))
+    },
+    compose_notifications: async (payload) => {
+      await composeNotifications(deps, payload as { memberId: number; at: string })
+    },
+    send_notifications: async (payload) => {
+      await sendDelivery(deps, (payload as { deliveryId: number }).deliveryId)
+    },
+  }
+}
+
+export function digestCronItems(): CronItem[] {
+  return [
+    {
+      task: 'schedule_digests',
+      match: '0 * * * *',
+      identifier: 'schedule_digests',
+      // After a restart, runs that were missed in the last hours still happen.
+      options: { backfillPeriod: 6 * 3600_000, maxAttempts: 3 },
+    },
+    {
+      task: 'sweep_notifications',
+      match: '* * * * *',
+      identifier: 'sweep_notifications',
+      options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'sweep_notifications' },
+    },
+  ]
+}

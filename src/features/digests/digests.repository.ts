@@ -1,0 +1,468 @@
+// Queries of the digests feature: settings, due members, what goes into a digest, the
+// delivery records, and adding jobs in bulk. Every function takes `db` first, so a
+// transaction is just another `db`.
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import type { Locale, MemberStatus } from '../../db/schema.ts'
+import type { Stage } from '../discussions/discussions.tables.ts'
+import type {
+  DeliveryKind,
+  DeliveryStatus,
+  DigestFrequency,
+  FollowedThreadCount,
+  MailDelivery,
+  NotifyMode,
+} from './digests.tables.ts'
+
+export interface DigestSettingsValues {
+  frequency: DigestFrequency
+  allCategories: boolean
+  categoryIds: number[]
+  notifyMode: NotifyMode
+}
+
+export const defaultSettings: DigestSettingsValues = {
+  frequency: 'weekly',
+  allCategories: true,
+  categoryIds: [],
+  notifyMode: 'immediately',
+}
+
+export async function findSettings(db: Db, memberId: number): Promise<DigestSettingsValues> {
+  const row = await db
+    .selectFrom('member_digest_settings')
+    .select(['frequency', 'all_categories', 'category_ids', 'notify_mode'])
+    .where('member_id', '=', memberId)
+    .executeTakeFirst()
+  if (!row) return { ...defaultSettings }
+  return {
+    frequency: row.frequency,
+    allCategories: row.all_categories,
+    categoryIds: row.category_ids,
+    notifyMode: row.notify_mode,
+  }
+}
+
+export async function saveSettings(db: Db, memberId: number, values: DigestSettingsValues): Promise<void> {
+  const row = {
+    frequency: values.frequency,
+    all_categories: values.allCategories,
+    category_ids: values.categoryIds,
+    notify_mode: values.notifyMode,
+  }
+  await db
+    .insertInto('member_digest_settings')
+    .values({ member_id: memberId, ...row })
+    .onConflict((oc) => oc.column('member_id').doUpdateSet({ ...row, updated_at: sql`now()` }))
+    .execute()
+}
+
+/** Turns the digest off; idempotent. False when there is no such member. */
+export async function switchDigestOff(db: Db, memberId: number): Promise<boolean> {
+  const result = await sql`
+    insert into member_digest_settings (member_id, frequency)
+    select id, 'never' from members where id = ${memberId}
+    on conflict (member_id) do update set frequency = 'never', updated_at = now()
+    where member_digest_settings.frequency <> 'never'`.execute(db)
+  if (Number(result.numAffectedRows ?? 0) > 0) return true
+  const exists = await db.selectFrom('members').select('id').where('id', '=', memberId).executeTakeFirst()
+  return exists !== undefined
+}
+
+export async function listCategories(db: Db): Promise<{ id: number; name: string }[]> {
+  return db
+    .selectFrom('categories')
+    .select(['id', 'name'])
+    .where('archived_at', 'is', null)
+    .orderBy('position')
+    .orderBy('name')
+    .execute()
+}
+
+// --- scheduling ---------------------------------------------------------------------------
+
+/** Verified members whose digest for the current period has not been recorded, by id. */
+export async function dueMembersBatch(
+  db: Db,
+  options: { afterId: number; limit: number; daily: string; weekly: string },
+): Promise<{ id: number; period: string }[]> {
+  const period = sql<string>`case coalesce(s.frequency, 'weekly') when 'daily' then ${options.daily}::text else ${options.weekly}::text end`
+  const { rows } = await sql<{ id: number; period: string }>`
+    select m.id, ${period} as period
+    from members m
+    left join member_digest_settings s on s.member_id = m.id
+    where m.id > ${options.afterId}
+      and m.status = 'verified'
+      and coalesce(s.frequency, 'weekly') <> 'never'
+      and s.digest_period is distinct from ${period}
+    order by m.id
+    limit ${options.limit}`.execute(db)
+  return rows
+}
+
+export interface JobSpec {
+  task: string
+  payload: Record<string, unknown>
+  key: string
+  maxAttempts: number
+}
+
+/** Adds many jobs in one statement; a job with the same key that has not started is replaced. */
+export async function addJobs(db: Db, specs: JobSpec[]): Promise<void> {
+  if (specs.length === 0) return
+  const json = JSON.stringify(
+    specs.map((s) => ({
+      identifier: s.task,
+      payload: s.payload,
+      job_key: s.key,
+      max_attempts: s.maxAttempts,
+    })),
+  )
+  await sql`
+    select count(*) from graphile_worker.add_jobs(
+      (select array_agg(row(x.identifier, x.payload, null, null, x.max_attempts, x.job_key, null, null)::graphile_worker.job_spec)
+       from json_to_recordset(${json}::json) as x(identifier text, payload json, max_attempts smallint, job_key text))
+    )`.execute(db)
+}
+
+export async function addJob(db: Db, spec: JobSpec): Promise<void> {
+  await sql`select graphile_worker.add_job(
+    ${spec.task}, ${JSON.stringify(spec.payload)}::json, job_key => ${spec.key}::text, max_attempts => ${spec.maxAttempts}::smallint
+  )`.execute(db)
+}
+
+// --- composing ----------------------------------------------------------------------------
+
+export interface LockedMember {
+  memberId: number
+  status: MemberStatus
+  email: string
+  locale: Locale | null
+  verifiedAt: Date | null
+  createdAt: Date
+  frequency: DigestFrequency
+  allCategories: boolean
+  categoryIds: number[]
+  notifyMode: NotifyMode
+  digestWatermark: Date | null
+  digestPeriod: string | null
+  carryFrom: Date | null
+  lastNotificationMailAt: Date | null
+}
+
+/**
+ * Creates the member's settings row if missing and locks it for the rest of the transaction:
+ * a second composer for the same member waits here and then sees the recorded period.
+ */
+export async function lockMemberForMail(db: Db, memberId: number): Promise<LockedMember | undefined> {
+  await sql`insert into member_digest_settings (member_id) select id from members where id = ${memberId}
+    on conflict (member_id) do nothing`.execute(db)
+  const { rows } = await sql<LockedMember>`
+    select s.member_id as "memberId", m.status, m.email::text as email, m.locale,
+      m.verified_at as "verifiedAt", m.created_at as "createdAt",
+      s.frequency, s.all_categories as "allCategories", s.category_ids as "categoryIds",
+      s.notify_mode as "notifyMode", s.digest_watermark as "digestWatermark",
+      s.digest_period as "digestPeriod", s.carry_from as "carryFrom",
+      s.last_notification_mail_at as "lastNotificationMailAt"
+    from member_digest_settings s join members m on m.id = s.member_id
+    where s.member_id = ${memberId}
+    for update of s`.execute(db)
+  return rows[0]
+}
+
+/** Threads new in the window, in the member's categories, not their own; newest first. */
+export async function newThreadIds(
+  db: Db,
+  options: { memberId: number; from: Date; to: Date; categoryIds: number[] | null; limit: number },
+): Promise<{ ids: number[]; total: number }> {
+  const categoryFilter =
+    options.categoryIds === null
+      ? sql`true`
+      : sql`t.category_id = any(${sql.val(options.categoryIds)}::int[])`
+  const { rows } = await sql<{ id: number; total: number }>`
+    select t.id, count(*) over () as total
+    from threads t
+    where t.created_at > ${options.from} and t.created_at <= ${options.to}
+      and t.author_id <> ${options.memberId}
+      and ${categoryFilter}
+    order by t.created_at desc, t.id desc
+    limit ${options.limit}`.execute(db)
+  return { ids: rows.map((r) => r.id), total: rows[0] ? Number(rows[0].total) : 0 }
+}
+
+/**
+ * Followed threads with replies by others in the window that the member has not read yet.
+ * (Replies the member has already seen in the forum are not counted.)
+ */
+export async function followedThreadReplies(
+  db: Db,
+  options: { memberId: number; from: Date; to: Date; limit: number },
+): Promise<FollowedThreadCount[]> {
+  const { rows } = await sql<FollowedThreadCount>`
+    select f.thread_id as "threadId", count(p.id)::int as replies
+    from follows f
+    join posts p on p.thread_id = f.thread_id
+    left join thread_reads r on r.member_id = f.member_id and r.thread_id = f.thread_id
+    where f.member_id = ${options.memberId}
+      and p.parent_id is not null
+      and p.deleted_at is null
+      and p.author_id <> ${options.memberId}
+      and p.created_at > ${options.from} and p.created_at <= ${options.to}
+      and (r.last_read_post_id is null or p.id > r.last_read_post_id)
+    group by f.thread_id
+    order by max(p.created_at) desc
+    limit ${options.limit}`.execute(db)
+  return rows
+}
+
+export async function recordDigestPeriod(
+  db: Db,
+  memberId: number,
+  values: { period: string; watermark: Date },
+): Promise<void> {
+  await db
+    .updateTable('member_digest_settings')
+    .set({
+      digest_period: values.period,
+      digest_watermark: values.watermark,
+      carry_from: null,
+      updated_at: sql`now()`,
+    })
+    .where('member_id', '=', memberId)
+    .execute()
+}
+
+export async function insertDelivery(
+  db: Db,
+  values: {
+    memberId: number
+    kind: DeliveryKind
+    periodKey: string
+    windowStart: Date
+    windowEnd: Date
+    threadIds?: number[]
+    threadCount?: number
+    followed?: FollowedThreadCount[]
+    notificationIds?: number[]
+    messageId: string
+  },
+): Promise<number | undefined> {
+  const row = await db
+    .insertInto('mail_deliveries')
+    .values({
+      member_id: values.memberId,
+      kind: values.kind,
+      period_key: values.periodKey,
+      window_start: values.windowStart,
+      window_end: values.windowEnd,
+      thread_ids: values.threadIds ?? [],
+      thread_count: values.threadCount ?? 0,
+      followed: JSON.stringify(values.followed ?? []),
+      notification_ids: values.notificationIds ?? [],
+      message_id: values.messageId,
+    })
+    .onConflict((oc) => oc.constraint('mail_deliveries_once_per_period').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return row?.id
+}
+
+// --- delivering ---------------------------------------------------------------------------
+
+export type ClaimedDelivery = Omit<MailDelivery, 'notification_ids'> & { notification_ids: number[] }
+
+/**
+ * Marks a queued delivery as being sent, committed before SMTP is spoken to. Undefined when
+ * it is not queued (sent, dropped, or claimed by an attempt that never came back).
+ */
+export async function claimDelivery(db: Db, id: number): Promise<ClaimedDelivery | undefined> {
+  const { rows } = await sql<ClaimedDelivery>`
+    update mail_deliveries set status = 'sending', attempts = attempts + 1
+    where id = ${id} and status = 'queued'
+    returning id, member_id, kind, period_key, window_start, window_end, thread_ids, thread_count,
+      followed, notification_ids::int[] as notification_ids, message_id, status, attempts, created_at, sent_at`.execute(
+    db,
+  )
+  return rows[0]
+}
+
+export async function deliveryStatus(db: Db, id: number) {
+  return db
+    .selectFrom('mail_deliveries')
+    .select(['id', 'member_id', 'kind', 'status', 'window_start'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function setDeliveryStatus(
+  db: Db,
+  id: number,
+  status: DeliveryStatus,
+  from: DeliveryStatus = 'sending',
+): Promise<void> {
+  await db
+    .updateTable('mail_deliveries')
+    .set({ status, ...(status === 'sent' ? { sent_at: sql`now()` } : {}) })
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .execute()
+}
+
+/** A digest that may or may not have arrived: the next digest covers its window again. */
+export async function carryWindowForward(db: Db, memberId: number, windowStart: Date): Promise<void> {
+  await sql`update member_digest_settings
+    set carry_from = least(coalesce(carry_from, ${windowStart}), ${windowStart}), updated_at = now()
+    where member_id = ${memberId}`.execute(db)
+}
+
+export interface RecipientRow {
+  id: number
+  name: string
+  email: string
+  status: MemberStatus
+  locale: Locale | null
+}
+
+export async function findRecipient(db: Db, memberId: number): Promise<RecipientRow | undefined> {
+  const { rows } = await sql<RecipientRow>`
+    select id, name, email::text as email, status, locale from members where id = ${memberId}`.execute(db)
+  return rows[0]
+}
+
+export interface DigestThreadRow {
+  id: number
+  title: string
+  categoryName: string
+  stage: Stage
+  authorName: string
+  organisationName: string
+  replyCount: number
+  confidential: boolean
+  openingHtml: string | null
+}
+
+/** What the digest shows of each thread, read when the mail is built (not when it was queued). */
+export async function digestThreads(db: Db, ids: number[]): Promise<DigestThreadRow[]> {
+  if (ids.length === 0) return []
+  const { rows } = await sql<DigestThreadRow>`
+    select t.id, t.title, c.name as "categoryName", t.stage, a.name as "authorName",
+      o.name as "organisationName", t.reply_count as "replyCount", t.confidential,
+      case when t.confidential then null else left(p.body_html, 4000) end as "openingHtml"
+    from threads t
+    join categories c on c.id = t.category_id
+    join members a on a.id = t.author_id
+    join organisations o on o.id = a.organisation_id
+    left join posts p on p.id = t.opening_post_id and p.deleted_at is null
+    where t.id = any(${sql.val(ids)}::int[])
+    order by t.created_at desc, t.id desc`.execute(db)
+  return rows
+}
+
+export async function threadTitles(
+  db: Db,
+  ids: number[],
+): Promise<{ id: number; title: string; confidential: boolean }[]> {
+  if (ids.length === 0) return []
+  return db.selectFrom('threads').select(['id', 'title', 'confidential']).where('id', 'in', ids).execute()
+}
+
+// --- notification mails -------------------------------------------------------------------
+
+/** Conditions for a notification that may still be mailed: reply or mention, unread, not yet mailed. */
+const mailableNotification = (from: Date, to: Date) => sql`
+  n.kind in ('reply', 'mention')
+  and n.read_at is null
+  and n.created_at > ${from} and n.created_at <= ${to}
+  and not exists (select 1 from mailed_notifications mn where mn.notification_id = n.id)`
+
+/** Members with mailable notifications whose mode is one of `modes`, by id. */
+export async function membersWithPendingNotifications(
+  db: Db,
+  options: { afterId: number; limit: number; from: Date; to: Date; modes: NotifyMode[] },
+): Promise<number[]> {
+  const { rows } = await sql<{ memberId: number }>`
+    select distinct n.member_id as "memberId"
+    from notifications n
+    left join member_digest_settings s on s.member_id = n.member_id
+    where n.member_id > ${options.afterId}
+      and ${mailableNotification(options.from, options.to)}
+      and coalesce(s.notify_mode, 'immediately') = any(${sql.val(options.modes)}::text[])
+    order by n.member_id
+    limit ${options.limit}`.execute(db)
+  return rows.map((r) => r.memberId)
+}
+
+/** The member's mailable notifications about posts they have not seen in the forum yet. */
+export async function pendingNotifications(
+  db: Db,
+  options: { memberId: number; from: Date; to: Date; limit: number },
+): Promise<{ id: number; createdAt: Date }[]> {
+  const { rows } = await sql<{ id: number; createdAt: Date }>`
+    select n.id, n.created_at as "createdAt"
+    from notifications n
+    left join thread_reads r on r.member_id = n.member_id and r.thread_id = n.thread_id
+    where n.member_id = ${options.memberId}
+      and ${mailableNotification(options.from, options.to)}
+      and (r.last_read_post_id is null or n.post_id > r.last_read_post_id)
+    order by n.id
+    limit ${options.limit}`.execute(db)
+  return rows
+}
+
+export async function markNotificationsMailed(db: Db, deliveryId: number, ids: number[]): Promise<void> {
+  if (ids.length === 0) return
+  await sql`insert into mailed_notifications (notification_id, delivery_id)
+    select unnest(${sql.val(ids)}::bigint[]), ${deliveryId}
+    on conflict do nothing`.execute(db)
+}
+
+export async function noteNotificationMail(db: Db, memberId: number, at: Date): Promise<void> {
+  await db
+    .updateTable('member_digest_settings')
+    .set({ last_notification_mail_at: at })
+    .where('member_id', '=', memberId)
+    .execute()
+}
+
+export async function pruneMailedNotifications(db: Db, before: Date): Promise<void> {
+  await db.deleteFrom('mailed_notifications').where('mailed_at', '<', before).execute()
+}
+
+export interface NotificationMailRow {
+  id: number
+  kind: 'reply' | 'mention' | 'followed_thread'
+  threadId: number
+  postId: number
+  confidential: boolean
+  title: string
+  actorName: string | null
+  postHtml: string | null
+}
+
+/**
+ * The notifications of a mail as they are now: ones the member has read in the meantime
+ * (notification or thread) drop out; confidential threads carry no title, name or text.
+ */
+export async function notificationsForMail(
+  db: Db,
+  memberId: number,
+  ids: number[],
+): Promise<NotificationMailRow[]> {
+  if (ids.length === 0) return []
+  const { rows } = await sql<NotificationMailRow>`
+    select n.id, n.kind, n.thread_id as "threadId", n.post_id as "postId", t.confidential,
+      case when t.confidential then '' else t.title end as title,
+      case when t.confidential then null else a.name end as "actorName",
+      case when t.confidential or p.deleted_at is not null then null else left(p.body_html, 4000) end as "postHtml"
+    from notifications n
+    join threads t on t.id = n.thread_id
+    join posts p on p.id = n.post_id
+    left join members a on a.id = n.actor_id
+    left join thread_reads r on r.member_id = n.member_id and r.thread_id = n.thread_id
+    where n.member_id = ${memberId}
+      and n.id = any(${sql.val(ids)}::bigint[])
+      and n.read_at is null
+      and (r.last_read_post_id is null or n.post_id > r.last_read_post_id)
+    order by n.id`.execute(db)
+  return rows
+}
