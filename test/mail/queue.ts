@@ -1,11 +1,27 @@
 // Runs the real job queue (graphile-worker) against a test database until nothing is due.
 import { runOnce, type TaskList } from 'graphile-worker'
 import { sql } from 'kysely'
+import pg from 'pg'
 import type { Db } from '../../src/db/database.ts'
 import { quietLogger } from '../../src/features/mail/mail.worker.ts'
 
 export async function runDueJobs(connectionString: string, taskList: TaskList): Promise<void> {
   await runOnce({ connectionString, taskList, logger: quietLogger(), noHandleSignals: true })
+  // graphile-worker records a job's completion or failure without awaiting it, so runOnce can
+  // return just before the last job is unlocked; wait for that before the test looks.
+  const client = new pg.Client({ connectionString })
+  await client.connect()
+  try {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await client.query(
+        'select count(*)::int as locked from graphile_worker._private_jobs where locked_at is not null',
+      )
+      if (rows[0].locked === 0) return
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+  } finally {
+    await client.end()
+  }
 }
 
 /** What the backoff would do after a while: every waiting job becomes due now (attempts kept). */

@@ -31,14 +31,15 @@ export interface SmtpSink {
   /** Every message that reached DATA, accepted or refused, in order. */
   received: ReceivedMail[]
   accepted(): ReceivedMail[]
-  /** Refuse the next `count` messages with "451 try again later". */
-  refuseNext(count: number): void
+  /** Refuse the next `count` messages (to `recipient`, if given) with "451 try again later". */
+  refuseNext(count: number, recipient?: string): void
   close(): Promise<void>
 }
 
 export async function startSmtpSink(port?: number): Promise<SmtpSink> {
   const received: ReceivedMail[] = []
   let refuse = 0
+  let refuseOnlyTo: string | undefined
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -48,14 +49,15 @@ export async function startSmtpSink(port?: number): Promise<SmtpSink> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
       stream.on('end', () => {
         const raw = Buffer.concat(chunks)
-        const accepted = refuse === 0
+        const recipients = session.envelope.rcptTo.map((r) => r.address)
+        const accepted = refuse === 0 || (refuseOnlyTo !== undefined && !recipients.includes(refuseOnlyTo))
         if (!accepted) refuse--
         simpleParser(raw)
           .then((parsed) => {
             received.push({
               parsed,
               raw: raw.toString('utf8'),
-              envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+              envelopeTo: recipients,
               accepted,
             })
             if (accepted) return callback()
@@ -76,8 +78,9 @@ export async function startSmtpSink(port?: number): Promise<SmtpSink> {
     url: `smtp://127.0.0.1:${chosen}`,
     received,
     accepted: () => received.filter((m) => m.accepted),
-    refuseNext: (count) => {
+    refuseNext: (count, recipient) => {
       refuse = count
+      refuseOnlyTo = recipient
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
