@@ -383,6 +383,7 @@ export async function membersWithPendingNotifications(
   const { rows } = await sql<{ memberId: number }>`
     select distinct n.member_id as "memberId"
     from notifications n
+    join members m on m.id = n.member_id and m.status = 'verified'
     left join member_digest_settings s on s.member_id = n.member_id
     where n.member_id > ${options.afterId}
       and ${mailableNotification(options.from, options.to)}
