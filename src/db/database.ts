@@ -15,11 +15,12 @@ export interface DbOptions {
 }
 
 /**
- * A Kysely instance over a pg pool that survives the database going away:
- * idle-client errors are logged instead of crashing the process, and a request
- * that cannot get a connection fails after a few seconds (the error page maps it to 503).
+ * A pg pool that survives the database going away: errors of idle and of checked-out clients
+ * are logged instead of crashing the process (pg emits them as 'error' events, and an event
+ * nobody listens to ends the process), and getting a connection fails after a few seconds
+ * (the error page maps that to 503). The job runner uses one too.
  */
-export function createDb({ connectionString, logger, max = 10 }: DbOptions): Db {
+export function createPool({ connectionString, logger, max = 10 }: DbOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -27,13 +28,20 @@ export function createDb({ connectionString, logger, max = 10 }: DbOptions): Db 
     idleTimeoutMillis: 30_000,
     statement_timeout: 15_000,
   })
-  pool.on('error', (error) => {
+  const onError = (error: Error) => {
     logger?.warn(
       { err: { message: error.message, code: (error as { code?: string }).code } },
       'database connection lost',
     )
-  })
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  }
+  pool.on('error', onError)
+  pool.on('connect', (client) => client.on('error', onError))
+  return pool
+}
+
+/** A Kysely instance over such a pool. */
+export function createDb(options: DbOptions): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(options) }) })
 }
 
 const unavailableCodes = new Set([

@@ -64,7 +64,7 @@ describe('npm start without DATABASE_URL', () => {
     await client.end()
     const secret = readFileSync(path.join(dataDir, 'session-secret'), 'utf8')
 
-    expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null })
+    expect(await first.stop('SIGTERM'), first.output()).toEqual({ code: 0, signal: null })
     expect(first.output()).toContain('"msg":"stopped"')
     expect(processesMentioning(databaseDir)).toEqual([])
     expect(existsSync(path.join(databaseDir, 'postmaster.pid'))).toBe(false)
@@ -82,7 +82,7 @@ describe('npm start without DATABASE_URL', () => {
     expect(rows).toHaveLength(1)
     expect(readFileSync(path.join(dataDir, 'session-secret'), 'utf8')).toBe(secret)
 
-    expect(await second.stop('SIGINT')).toEqual({ code: 0, signal: null })
+    expect(await second.stop('SIGINT'), second.output()).toEqual({ code: 0, signal: null })
     expect(processesMentioning(databaseDir)).toEqual([])
   }, 90_000)
 })
@@ -107,6 +107,6 @@ describe('npm start with DATABASE_URL', () => {
     await expectLandingPage(baseUrl)
     expect(server.output()).not.toContain('embedded PostgreSQL')
     expect(existsSync(path.join(dataDir, 'db'))).toBe(false)
-    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null })
+    expect(await server.stop('SIGTERM'), server.output()).toEqual({ code: 0, signal: null })
   }, 60_000)
 })

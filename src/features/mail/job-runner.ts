@@ -6,7 +6,7 @@ import type { Runner } from 'graphile-worker'
 import type { Logger } from 'pino'
 import { deriveKey } from '../../app.ts'
 import type { Config } from '../../config.ts'
-import type { Db } from '../../db/database.ts'
+import { createPool, type Db } from '../../db/database.ts'
 import { digestCronItems, digestTasks } from '../digests/digests.jobs.ts'
 import { unsubscribeKeyPurpose } from '../digests/unsubscribe.ts'
 import './all-templates.ts'
@@ -31,11 +31,15 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   const transport = createMailTransport(config, (file) =>
     logger.info({ file: path.basename(file) }, 'mail written to the development mailbox'),
   )
+  // Our own pool: graphile-worker drops its error handler before its own pool has ended, so a
+  // Postgres shutting down right after stop() would crash the process with an unhandled 'error'.
+  const pgPool = createPool({ connectionString: options.connectionString, logger, max: 5 })
   const runner: Runner = await startWorker({
     config,
     db,
     transport,
     logger,
+    pgPool,
     connectionString: options.connectionString,
     extraTasks: digestTasks({
       config,
@@ -51,6 +55,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     stop: async () => {
       await runner.stop()
       transport.close?.()
+      await pgPool.end()
     },
   }
 }

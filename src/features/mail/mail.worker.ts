@@ -49,7 +49,7 @@ export async function startWorker(
   },
 ): Promise<Runner> {
   return run({
-    connectionString: deps.connectionString,
+    ...(deps.pgPool ? { pgPool: deps.pgPool } : { connectionString: deps.connectionString }),
     concurrency: deps.concurrency ?? 2,
     noHandleSignals: true,
     pollInterval: 2000,
