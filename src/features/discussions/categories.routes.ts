@@ -10,7 +10,12 @@ import { common, stageOptions, withTagLinks } from './discussions.view.ts'
 import { formOf, idParam, isStage, parseCursor, tagFilter, text } from './forms.ts'
 import { countUnread } from './notifications.repository.ts'
 
-type Render = (request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>) => FastifyReply
+type Render = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  view: string,
+  data: Record<string, unknown>,
+) => FastifyReply
 
 export const threadsPerPage = 25
 
@@ -78,7 +83,9 @@ export async function categoriesRoutes(
         stages: stageOptions(request.locale, stage),
         filter: { stage, tag },
         filtered: stage !== undefined || tag !== undefined,
-        firstUrl: after ? `/c/${category.slug}${stage || tag ? `?${firstParams(stage, tag)}` : ''}` : undefined,
+        firstUrl: after
+          ? `/c/${category.slug}${stage || tag ? `?${firstParams(stage, tag)}` : ''}`
+          : undefined,
       })
     },
   )
@@ -147,7 +154,8 @@ export async function categoriesRoutes(
 
   app.post<{ Params: { id: string } }>('/admin/categories/:id/move', admin, async (request, reply) => {
     const direction = text(formOf(request.body), 'direction')
-    if (direction !== 'up' && direction !== 'down') throw new ValidationError({ direction: { key: 'validation.invalid' } })
+    if (direction !== 'up' && direction !== 'down')
+      throw new ValidationError({ direction: { key: 'validation.invalid' } })
     await categories.moveCategory(db, idParam(request.params.id), direction)
     return reply.redirect('/admin/categories', 303)
   })

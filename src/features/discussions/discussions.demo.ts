@@ -5,8 +5,8 @@ import type { Clock } from '../../app.ts'
 import type { Db } from '../../db/database.ts'
 import type { CurrentMember } from '../accounts/current-member.ts'
 import { findCategoryBySlug, listCategories } from './categories.repository.ts'
-import type { Stage } from './discussions.tables.ts'
 import { changeStage, replyToPost, startThread } from './discussions.service.ts'
+import type { Stage } from './discussions.tables.ts'
 
 interface DemoReply {
   body: string

@@ -15,12 +15,15 @@ export const de = {
   'discussions.category.label': 'Themenraum',
   'discussions.category.choose': 'Bitte wählen Sie einen Themenraum.',
   'discussions.category.unknown': 'Diesen Themenraum gibt es nicht (mehr). Bitte wählen Sie einen anderen.',
-  'discussions.category.archived': 'Dieser Themenraum ist archiviert: Sie können lesen, aber keine neuen Themen beginnen.',
+  'discussions.category.archived':
+    'Dieser Themenraum ist archiviert: Sie können lesen, aber keine neuen Themen beginnen.',
   'discussions.tags.label': 'Schlagwörter',
-  'discussions.tags.hint': 'Optional, durch Kommas getrennt, höchstens 5 mit je höchstens 30 Zeichen (Buchstaben, Ziffern, Leerzeichen, Bindestrich).',
+  'discussions.tags.hint':
+    'Optional, durch Kommas getrennt, höchstens 5 mit je höchstens 30 Zeichen (Buchstaben, Ziffern, Leerzeichen, Bindestrich).',
   'discussions.tags.tooMany': 'Bitte höchstens {max} Schlagwörter angeben.',
   'discussions.tags.tooLong': 'Ein Schlagwort darf höchstens {max} Zeichen haben.',
-  'discussions.tags.invalid': 'Schlagwörter dürfen nur Buchstaben, Ziffern, Leerzeichen und Bindestriche enthalten.',
+  'discussions.tags.invalid':
+    'Schlagwörter dürfen nur Buchstaben, Ziffern, Leerzeichen und Bindestriche enthalten.',
   'discussions.confidential.label': 'Vertraulich (Chatham House Rule)',
   'discussions.confidential.hint':
     'Der Inhalt darf besprochen, aber nicht zitiert und niemandem zugeordnet werden. Er erscheint in keiner E-Mail.',
@@ -28,7 +31,8 @@ export const de = {
   'discussions.confidential.text':
     'Es gilt die Chatham House Rule: Sie dürfen die Inhalte nutzen, aber weder zitieren noch Personen oder Organisationen zuordnen.',
   'discussions.confidential.badge': 'vertraulich',
-  'discussions.locked.banner': 'Dieses Thema ist geschlossen: Es können keine neuen Antworten geschrieben werden.',
+  'discussions.locked.banner':
+    'Dieses Thema ist geschlossen: Es können keine neuen Antworten geschrieben werden.',
   'discussions.locked.badge': 'geschlossen',
   'discussions.lock.lock': 'Thema schließen',
   'discussions.lock.unlock': 'Thema wieder öffnen',
@@ -67,7 +71,8 @@ export const de = {
   'discussions.reply.locked':
     'Dieses Thema ist geschlossen und nimmt keine Antworten mehr an. Ihr Text bleibt unten erhalten, damit Sie ihn kopieren können.',
   'discussions.reply.parentUnknown': 'Den Beitrag, auf den Sie antworten wollten, gibt es nicht.',
-  'discussions.reply.parentElsewhere': 'Der Beitrag, auf den Sie antworten wollten, gehört zu einem anderen Thema.',
+  'discussions.reply.parentElsewhere':
+    'Der Beitrag, auf den Sie antworten wollten, gehört zu einem anderen Thema.',
   'discussions.reply.parentDeleted':
     'Der Beitrag, auf den Sie antworten wollten, wurde gelöscht. Ihr Text ist erhalten; Sie können auf das Thema antworten.',
   'discussions.edit.title': 'Beitrag bearbeiten',

@@ -12,7 +12,10 @@ const labelFormats: Record<Locale, string> = {
 }
 
 /** A timestamp as the page prints it, in German local time. */
-export function dateLabel(column: Expression<unknown> | RawBuilder<unknown>, locale: Locale): RawBuilder<string> {
+export function dateLabel(
+  column: Expression<unknown> | RawBuilder<unknown>,
+  locale: Locale,
+): RawBuilder<string> {
   return sql<string>`to_char(${column} at time zone 'Europe/Berlin', ${labelFormats[locale]})`
 }
 
@@ -215,7 +218,9 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
       sql<SqlBool>`exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = ${query.tag})`,
     )
   if (query.after)
-    conditions.push(sql<SqlBool>`(t.last_activity_at, t.id) < (timestamptz 'epoch' + ${query.after.us}::bigint * interval '1 microsecond', ${query.after.id}::int)`)
+    conditions.push(
+      sql<SqlBool>`(t.last_activity_at, t.id) < (timestamptz 'epoch' + ${query.after.us}::bigint * interval '1 microsecond', ${query.after.id}::int)`,
+    )
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``
   const result = await sql<ThreadListItem>`
     select t.id, t.title, t.stage, t.confidential, t.locked, t.reply_count as "replyCount",
@@ -351,9 +356,9 @@ export async function insertPost(
   },
 ): Promise<{ id: number; path: number[]; depth: number }> {
   // The id is taken first so the path (ancestry + own id) is written in the same insert.
-  const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('posts', 'id'))::int as id`.execute(
-    db,
-  )
+  const { rows } = await sql<{
+    id: number
+  }>`select nextval(pg_get_serial_sequence('posts', 'id'))::int as id`.execute(db)
   const id = rows[0]!.id
   const path = [...(values.parent?.path ?? []), id]
   await db
@@ -491,7 +496,11 @@ export async function setFollow(db: Db, threadId: number, memberId: number, foll
       .onConflict((oc) => oc.doNothing())
       .execute()
   } else {
-    await db.deleteFrom('follows').where('thread_id', '=', threadId).where('member_id', '=', memberId).execute()
+    await db
+      .deleteFrom('follows')
+      .where('thread_id', '=', threadId)
+      .where('member_id', '=', memberId)
+      .execute()
   }
 }
 
@@ -545,7 +554,10 @@ export async function firstUnreadPostId(
         .whereRef('p.thread_id', '=', 't.id')
         .where('p.author_id', '!=', memberId)
         .where((inner) =>
-          inner.or([inner('r.last_read_post_id', 'is', null), inner('p.id', '>', inner.ref('r.last_read_post_id'))]),
+          inner.or([
+            inner('r.last_read_post_id', 'is', null),
+            inner('p.id', '>', inner.ref('r.last_read_post_id')),
+          ]),
         )
         .as('first'),
     ])

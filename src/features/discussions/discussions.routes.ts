@@ -38,8 +38,12 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
 
   const page = (request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>) =>
     reply.page(view, { ...common(request), ...data })
-  const fragment = (request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>) =>
-    reply.fragment(view, { ...common(request), ...data })
+  const fragment = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    view: string,
+    data: Record<string, unknown>,
+  ) => reply.fragment(view, { ...common(request), ...data })
 
   // ---------------------------------------------------------------------------------------
   // Starting a thread
@@ -64,7 +68,10 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     const { category } = request.query as { category?: unknown }
     const categories = await service.categoriesForForm(db)
     const preselected = categories.find((c) => c.slug === category)
-    return newThreadPage(request, reply, { category: preselected ? String(preselected.id) : '', stage: 'idea' })
+    return newThreadPage(request, reply, {
+      category: preselected ? String(preselected.id) : '',
+      stage: 'idea',
+    })
   })
 
   app.post('/t', async (request, reply) => {
@@ -94,10 +101,15 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     const threadId = idParam(request.params.id)
     const member = me(request)
     const unreadNotifications = (request.bellCount ?? 0) > 0
-    const { thread, tree } = await service.openThread(db, clock, member, threadId, request.locale, {
-      unreadNotifications,
-    })
-    if (unreadNotifications) request.bellCount = await countUnread(db, member.id)
+    const { thread, tree, notificationsRead } = await service.openThread(
+      db,
+      clock,
+      member,
+      threadId,
+      request.locale,
+      { unreadNotifications },
+    )
+    if (request.bellCount !== null) request.bellCount -= notificationsRead
     return page(request, reply, 'discussions/thread', {
       title: thread.title,
       thread,
@@ -158,7 +170,13 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     try {
       const result = await service.replyToPost(db, clock, member, threadId, input)
       if (!htmx) return reply.redirect(permalink(threadId, result.postId), 303)
-      const { tree, thread } = await service.loadThreadTree(db, member, threadId, result.postId, request.locale)
+      const { tree, thread } = await service.loadThreadTree(
+        db,
+        member,
+        threadId,
+        result.postId,
+        request.locale,
+      )
       if (result.ownerIsOpening) {
         reply.header('hx-retarget', '#replies').header('hx-reswap', 'beforeend')
         return fragment(request, reply, 'discussions/_reply-appended', {
@@ -206,7 +224,12 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
   })
 
   /** The post shown above the no-JavaScript reply form, if it is one of this thread's. */
-  async function parentForPage(member: CurrentMember, parentId: string, thread: ThreadHeader, request: FastifyRequest) {
+  async function parentForPage(
+    member: CurrentMember,
+    parentId: string,
+    thread: ThreadHeader,
+    request: FastifyRequest,
+  ) {
     const id = parentId ? Number(parentId) : thread.openingPostId
     if (!id) return undefined
     try {
@@ -230,7 +253,10 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     const data = {
       thread,
       post,
-      box: editBox(post.id, thread.id, wantsFragment(request), { values: { body: source }, version: post.version }),
+      box: editBox(post.id, thread.id, wantsFragment(request), {
+        values: { body: source },
+        version: post.version,
+      }),
     }
     if (wantsFragment(request)) return fragment(request, reply, 'discussions/_edit-box', data)
     return page(request, reply, 'discussions/edit', { title: request.t('discussions.edit.title'), ...data })
@@ -289,15 +315,19 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     return fragment(request, reply, 'discussions/_article', { ...post, thread })
   })
 
-  app.get<{ Params: Params }>('/p/:id/revisions', { config: { access: 'moderator' } }, async (request, reply) => {
-    const postId = idParam(request.params.id)
-    const data = await service.postRevisions(db, me(request), postId, request.locale)
-    return page(request, reply, 'discussions/revisions', {
-      title: request.t('discussions.revisions.title'),
-      ...data,
-      post: { ...data.post, canReply: false, canEdit: false, canDelete: false, canReact: false },
-    })
-  })
+  app.get<{ Params: Params }>(
+    '/p/:id/revisions',
+    { config: { access: 'moderator' } },
+    async (request, reply) => {
+      const postId = idParam(request.params.id)
+      const data = await service.postRevisions(db, me(request), postId, request.locale)
+      return page(request, reply, 'discussions/revisions', {
+        title: request.t('discussions.revisions.title'),
+        ...data,
+        post: { ...data.post, canReply: false, canEdit: false, canDelete: false, canReact: false },
+      })
+    },
+  )
 
   // ---------------------------------------------------------------------------------------
   // Reactions, follows, stage, lock, preview
@@ -340,13 +370,19 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     try {
       const html = await service.previewPost(db, body)
       if (wantsFragment(request)) return fragment(request, reply, 'discussions/_preview', { html })
-      return page(request, reply, 'discussions/preview', { title: request.t('discussions.preview.title'), html })
+      return page(request, reply, 'discussions/preview', {
+        title: request.t('discussions.preview.title'),
+        html,
+      })
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
       reply.code(422)
       const message = request.t('validation.tooLong', { max: 20_000 })
       if (wantsFragment(request)) return fragment(request, reply, 'discussions/_preview', { message })
-      return page(request, reply, 'discussions/preview', { title: request.t('discussions.preview.title'), message })
+      return page(request, reply, 'discussions/preview', {
+        title: request.t('discussions.preview.title'),
+        message,
+      })
     }
   })
 

@@ -2,7 +2,13 @@
 import type { Clock } from '../../app.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
-import { ConflictError, type FieldErrors, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.ts'
+import {
+  ConflictError,
+  type FieldErrors,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../lib/errors.ts'
 import { hasRole } from '../../plugins/access.ts'
 import type { CurrentMember } from '../accounts/current-member.ts'
 import { findCategoryById, listCategories } from './categories.repository.ts'
@@ -68,7 +74,8 @@ async function renderBody(db: Db, source: string): Promise<{ html: string; menti
 
 /** The preview of a post: the same rendering a saved post gets. */
 export async function previewPost(db: Db, source: string): Promise<string> {
-  if (source.length > limits.bodyMax) throw new ValidationError({ body: { key: 'validation.tooLong', params: { max: limits.bodyMax } } })
+  if (source.length > limits.bodyMax)
+    throw new ValidationError({ body: { key: 'validation.tooLong', params: { max: limits.bodyMax } } })
   return (await renderBody(db, source)).html
 }
 
@@ -93,8 +100,10 @@ export async function startThread(
   const errors: FieldErrors = {}
   const title = input.title.trim().replace(/\s+/g, ' ')
   if (title === '') errors.title = { key: 'validation.required' }
-  else if (title.length < limits.titleMin) errors.title = { key: 'validation.tooShort', params: { min: limits.titleMin } }
-  else if (title.length > limits.titleMax) errors.title = { key: 'validation.tooLong', params: { max: limits.titleMax } }
+  else if (title.length < limits.titleMin)
+    errors.title = { key: 'validation.tooShort', params: { min: limits.titleMin } }
+  else if (title.length > limits.titleMax)
+    errors.title = { key: 'validation.tooLong', params: { max: limits.titleMax } }
   const categoryId = optionalId(input.category)
   const category = categoryId ? await findCategoryById(db, categoryId) : undefined
   if (input.category === '') errors.category = { key: 'discussions.category.choose' }
@@ -190,11 +199,14 @@ export interface ThreadPage {
   thread: repo.ThreadHeader & { canChangeStage: boolean }
   tree: ThreadTree
   postCount: number
+  /** Notifications about this thread that opening it marked read. */
+  notificationsRead: number
 }
 
 /**
  * The thread page: head, the whole tree, and my read state moved forward. A fixed number of
- * queries (head, posts, and a write only when something new was read).
+ * queries: head and posts; a write only when something new was read, and one more only when
+ * I have unread notifications (those about this thread are marked read).
  */
 export async function openThread(
   db: Db,
@@ -230,8 +242,15 @@ export async function openThread(
       at: clock.now(),
     })
   }
-  if (options.unreadNotifications) await markRead(db, member.id, { threadId }, clock.now())
-  return { thread: { ...header, canChangeStage: canChangeStage(member, header) }, tree, postCount }
+  const notificationsRead = options.unreadNotifications
+    ? await markRead(db, member.id, { threadId }, clock.now())
+    : 0
+  return {
+    thread: { ...header, canChangeStage: canChangeStage(member, header) },
+    tree,
+    postCount,
+    notificationsRead,
+  }
 }
 
 /** Where "jump to the first unread post" goes: the post id, or null when all is read. */

@@ -46,10 +46,9 @@ export function labelsFor(locale: Locale): Labels {
 }
 
 export function stageLabels(locale: Locale): Record<Stage, string> {
-  return Object.fromEntries(stages.map((stage) => [stage, translate(locale, `discussions.stage.${stage}`)])) as Record<
-    Stage,
-    string
-  >
+  return Object.fromEntries(
+    stages.map((stage) => [stage, translate(locale, `discussions.stage.${stage}`)]),
+  ) as Record<Stage, string>
 }
 
 export function stageOptions(locale: Locale, selected: string | undefined) {

@@ -50,7 +50,8 @@ export function isStage(value: unknown): value is Stage {
 /** Adds errors for an empty or overlong body to `errors`. */
 export function checkBody(body: string, errors: FieldErrors, field = 'body'): void {
   if (body.trim() === '') errors[field] = { key: 'validation.required' }
-  else if (body.length > limits.bodyMax) errors[field] = { key: 'validation.tooLong', params: { max: limits.bodyMax } }
+  else if (body.length > limits.bodyMax)
+    errors[field] = { key: 'validation.tooLong', params: { max: limits.bodyMax } }
 }
 
 /** Free tags: comma-separated, lower-cased, letters/digits/space/hyphen, at most five. */

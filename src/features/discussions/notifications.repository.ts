@@ -35,12 +35,7 @@ export interface MentionSuggestion {
 
 /** Suggestions while typing @…: verified members only, by name prefix or word. */
 export async function suggestMembers(db: Db, query: string, limit = 8): Promise<MentionSuggestion[]> {
-  const words = query
-    .toLowerCase()
-    .replace(/[_.]+/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 4)
+  const words = query.toLowerCase().replace(/[_.]+/g, ' ').split(/\s+/).filter(Boolean).slice(0, 4)
   if (words.length === 0) return []
   const conditions = words.map(
     (word) =>
@@ -150,12 +145,13 @@ export async function findNotification(
     .executeTakeFirst()
 }
 
+/** Marks unread notifications read; returns how many were marked. */
 export async function markRead(
   db: Db,
   memberId: number,
   scope: { id?: number; threadId?: number },
   at: Date,
-): Promise<void> {
+): Promise<number> {
   let query = db
     .updateTable('notifications')
     .set({ read_at: at })
@@ -163,5 +159,6 @@ export async function markRead(
     .where('read_at', 'is', null)
   if (scope.id !== undefined) query = query.where('id', '=', scope.id)
   if (scope.threadId !== undefined) query = query.where('thread_id', '=', scope.threadId)
-  await query.execute()
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }

@@ -5,7 +5,12 @@ import { wantsFragment } from '../../plugins/views.ts'
 import { idParam } from './forms.ts'
 import * as notifications from './notifications.service.ts'
 
-type Render = (request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>) => FastifyReply
+type Render = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  view: string,
+  data: Record<string, unknown>,
+) => FastifyReply
 
 export async function notificationsRoutes(
   app: FastifyInstance,

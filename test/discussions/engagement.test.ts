@@ -1,0 +1,304 @@
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Agent } from '../helpers/agent.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { createMember } from '../helpers/factories.ts'
+import { createThread, htmx, reply, signedInMember } from './helpers.ts'
+
+let database: TestDatabase
+let app: FastifyInstance
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  app = await buildTestApp(database.db)
+})
+afterAll(async () => {
+  await app?.close()
+  await database?.drop()
+})
+
+async function htmxHeaders(agent: Agent, page: string) {
+  return { ...htmx, 'x-csrf-token': await agent.csrf(page) }
+}
+
+async function notificationsOf(memberId: number) {
+  return database.db
+    .selectFrom('notifications')
+    .select(['kind', 'post_id', 'read_at'])
+    .where('member_id', '=', memberId)
+    .orderBy('id')
+    .execute()
+}
+
+describe('"hilfreich"', () => {
+  it('toggles as a plain form and shows the count', async () => {
+    const author = await signedInMember(database.db, app)
+    const reader = await signedInMember(database.db, app)
+    const { threadId, openingPostId } = await createThread(database.db, author.current)
+    const page = await reader.agent.get(`/t/${threadId}`)
+    expect(page.body).toContain(
+      `<button form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="false">Hilfreich <span>0</span></button>`,
+    )
+    const response = await reader.agent.submit(`/t/${threadId}`, `/p/${openingPostId}/helpful`, {})
+    expect(response.statusCode).toBe(303)
+    expect(response.headers.location).toBe(`/t/${threadId}#post-${openingPostId}`)
+    expect((await reader.agent.get(`/t/${threadId}`)).body).toContain(
+      'aria-pressed="true">Hilfreich <span>1</span>',
+    )
+    expect((await author.agent.get(`/t/${threadId}`)).body).toContain(
+      '<span class="helpful">Hilfreich <span>1</span></span>',
+    )
+    await reader.agent.submit(`/t/${threadId}`, `/p/${openingPostId}/helpful`, {})
+    expect((await reader.agent.get(`/t/${threadId}`)).body).toContain(
+      'aria-pressed="false">Hilfreich <span>0</span>',
+    )
+  })
+
+  it('toggles with htmx, answering with the button alone', async () => {
+    const author = await signedInMember(database.db, app)
+    const reader = await signedInMember(database.db, app)
+    const { threadId, openingPostId } = await createThread(database.db, author.current)
+    const response = await reader.agent.post(
+      `/p/${openingPostId}/helpful`,
+      {},
+      await htmxHeaders(reader.agent, `/t/${threadId}`),
+    )
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toBe(
+      `<button form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="true">Hilfreich <span>1</span></button>`,
+    )
+  })
+
+  it("is not for one's own posts, deleted posts or posts that do not exist", async () => {
+    const author = await signedInMember(database.db, app)
+    const { threadId, openingPostId } = await createThread(database.db, author.current)
+    expect((await author.agent.submit(`/t/${threadId}`, `/p/${openingPostId}/helpful`, {})).statusCode).toBe(
+      403,
+    )
+    expect((await author.agent.submit(`/t/${threadId}`, '/p/99999999/helpful', {})).statusCode).toBe(404)
+    expect((await author.agent.submit(`/t/${threadId}`, '/p/x/helpful', {})).statusCode).toBe(404)
+  })
+})
+
+describe('following a thread', () => {
+  it('happens automatically on starting and replying; unfollowing works with and without htmx', async () => {
+    const author = await signedInMember(database.db, app)
+    const replier = await signedInMember(database.db, app)
+    const { threadId } = await createThread(database.db, author.current)
+    await reply(database.db, replier.current, threadId, undefined)
+    const follows = await database.db
+      .selectFrom('follows')
+      .select('member_id')
+      .where('thread_id', '=', threadId)
+      .execute()
+    expect(follows.map((f) => f.member_id).sort()).toEqual([author.member.id, replier.member.id].sort())
+
+    const plain = await replier.agent.submit(`/t/${threadId}`, `/t/${threadId}/follow`, { follow: 'false' })
+    expect(plain.statusCode).toBe(303)
+    expect((await replier.agent.get(`/t/${threadId}`)).body).toContain('>Thema folgen</button>')
+
+    const again = await replier.agent.post(
+      `/t/${threadId}/follow`,
+      { follow: 'true' },
+      await htmxHeaders(replier.agent, `/t/${threadId}`),
+    )
+    expect(again.statusCode).toBe(200)
+    expect(again.body).not.toContain('<html')
+    expect(again.body).toContain('aria-pressed="true" data-focus-first>Sie folgen diesem Thema')
+    expect((await replier.agent.submit('/', '/t/99999999/follow', { follow: 'true' })).statusCode).toBe(404)
+  })
+})
+
+describe('unread posts', () => {
+  it('are counted per thread in the lists and opening jumps to the first unread post', async () => {
+    const author = await signedInMember(database.db, app)
+    const reader = await signedInMember(database.db, app)
+    const { threadId, openingPostId } = await createThread(database.db, author.current, {
+      category: 'datenschutz',
+      title: 'Ungelesenes zählen',
+    })
+    let list = (await reader.agent.get('/c/datenschutz')).body
+    expect(list).toContain('neu für Sie')
+    await reader.agent.get(`/t/${threadId}`)
+    list = (await reader.agent.get('/c/datenschutz')).body
+    expect(list).not.toContain('neu für Sie')
+    expect(list).toContain(`href="/t/${threadId}"`)
+
+    const first = await reply(database.db, author.current, threadId, openingPostId, 'Neu eins')
+    const second = await reply(database.db, author.current, threadId, first, 'Neu zwei')
+    list = (await reader.agent.get('/c/datenschutz')).body
+    expect(list).toContain('2 neu')
+    expect(list).toContain(`href="/t/${threadId}/unread"`)
+    const jump = await reader.agent.get(`/t/${threadId}/unread`)
+    expect(jump.statusCode).toBe(303)
+    expect(jump.headers.location).toBe(`/t/${threadId}#post-${first}`)
+
+    const page = (await reader.agent.get(`/t/${threadId}`)).body
+    expect(page).toContain(
+      `<a class="button secondary" href="#post-${first}">Zum ersten ungelesenen Beitrag</a>`,
+    )
+    expect(page).toMatch(new RegExp(`<li id="post-${second}"><article class="new">`))
+    const after = (await reader.agent.get(`/t/${threadId}`)).body
+    expect(after).not.toContain('Zum ersten ungelesenen Beitrag')
+    expect((await reader.agent.get('/c/datenschutz')).body).not.toContain('2 neu')
+    const nothing = await reader.agent.get(`/t/${threadId}/unread`)
+    expect(nothing.headers.location).toBe(`/t/${threadId}`)
+  })
+
+  it('do not include my own replies', async () => {
+    const author = await signedInMember(database.db, app)
+    const { threadId } = await createThread(database.db, author.current, {
+      category: 'ozg',
+      title: 'Eigene Antworten',
+    })
+    await author.agent.get(`/t/${threadId}`)
+    await author.agent.submit(`/t/${threadId}`, `/t/${threadId}/posts`, { body: 'Meine eigene Antwort' })
+    const list = (await author.agent.get('/c/ozg')).body
+    const item = list.slice(list.indexOf('Eigene Antworten'))
+    expect(item.slice(0, 600)).not.toContain('neu')
+  })
+})
+
+describe('notifications', () => {
+  it('tell me about replies to my posts, new posts in threads I follow and @mentions', async () => {
+    const anna = await signedInMember(database.db, app, { name: 'Anna Achtsam' })
+    const bernd = await signedInMember(database.db, app, { name: 'Bernd Beispiel' })
+    const carla = await signedInMember(database.db, app, { name: 'Carla Claudia Cramer' })
+    const pending = await createMember(database.db, { name: 'Paul Pending', status: 'pending_review' })
+    const { threadId, openingPostId } = await createThread(database.db, anna.current, {
+      title: 'Benachrichtigt werden',
+    })
+    await reply(database.db, carla.current, threadId, openingPostId, 'Carla folgt jetzt')
+    const fromBernd = await reply(
+      database.db,
+      bernd.current,
+      threadId,
+      openingPostId,
+      'Hallo @Carla_Claudia_Cramer und @Paul_Pending',
+    )
+    expect((await notificationsOf(anna.member.id)).map((n) => n.kind)).toEqual(['reply', 'reply'])
+    expect(await notificationsOf(carla.member.id)).toEqual([
+      { kind: 'mention', post_id: fromBernd, read_at: null },
+    ])
+    expect(await notificationsOf(pending.id)).toEqual([])
+    expect(await notificationsOf(bernd.member.id)).toEqual([])
+
+    const page = await anna.agent.get('/notifications')
+    expect(page.body).toContain('Bernd Beispiel hat auf Ihren Beitrag in „Benachrichtigt werden“ geantwortet')
+    expect(page.body).toMatch(/<span class="count">2<span class="visually-hidden"> ungelesen<\/span><\/span>/)
+
+    await reply(database.db, anna.current, threadId, fromBernd, 'Anna antwortet Bernd')
+    expect((await notificationsOf(bernd.member.id)).map((n) => n.kind)).toEqual(['reply'])
+    expect((await notificationsOf(carla.member.id)).map((n) => n.kind)).toEqual([
+      'mention',
+      'followed_thread',
+    ])
+  })
+
+  it("show a bell with the count: on this feature's pages directly, elsewhere lazily with htmx", async () => {
+    const anna = await signedInMember(database.db, app)
+    const bernd = await signedInMember(database.db, app)
+    const { threadId } = await createThread(database.db, anna.current, { title: 'Glocke läuten' })
+    await reply(database.db, bernd.current, threadId, undefined)
+    const home = await anna.agent.get('/')
+    expect(home.body).toContain(
+      '<a href="/notifications" id="bell" class="bell">Benachrichtigungen <span class="count">1',
+    )
+    const bell = await anna.agent.get('/notifications/bell', htmx)
+    expect(bell.statusCode).toBe(200)
+    expect(bell.body).not.toContain('<html')
+    expect(bell.body).not.toContain('hx-get')
+    expect(bell.body).toContain('<span class="count">1')
+    const plain = await anna.agent.get('/notifications/bell')
+    expect(plain.statusCode).toBe(303)
+    expect(plain.headers.location).toBe('/notifications')
+  })
+
+  it('are marked read by opening one, by opening the thread, or all at once', async () => {
+    const anna = await signedInMember(database.db, app)
+    const bernd = await signedInMember(database.db, app)
+    const other = await signedInMember(database.db, app)
+    const first = await createThread(database.db, anna.current)
+    const second = await createThread(database.db, anna.current)
+    const third = await createThread(database.db, anna.current)
+    const r1 = await reply(database.db, bernd.current, first.threadId, undefined)
+    await reply(database.db, bernd.current, second.threadId, undefined)
+    await reply(database.db, bernd.current, third.threadId, undefined)
+    const [n1] = await database.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('post_id', '=', r1)
+      .execute()
+
+    expect((await other.agent.get(`/notifications/${n1!.id}`)).statusCode).toBe(404)
+    expect((await anna.agent.get('/notifications/abc')).statusCode).toBe(404)
+    const open = await anna.agent.get(`/notifications/${n1!.id}`)
+    expect(open.statusCode).toBe(303)
+    expect(open.headers.location).toBe(`/t/${first.threadId}#post-${r1}`)
+    expect((await notificationsOf(anna.member.id)).filter((n) => n.read_at === null)).toHaveLength(2)
+
+    const thread = await anna.agent.get(`/t/${second.threadId}`)
+    expect(thread.body).toContain('<span class="count">1')
+    expect((await notificationsOf(anna.member.id)).filter((n) => n.read_at === null)).toHaveLength(1)
+
+    const all = await anna.agent.post(
+      '/notifications/read',
+      {},
+      await htmxHeaders(anna.agent, '/notifications'),
+    )
+    expect(all.statusCode).toBe(200)
+    expect(all.body).toContain('Alle Benachrichtigungen sind gelesen.')
+    expect(all.body).toContain('id="bell" class="bell" hx-swap-oob="true">Benachrichtigungen</a>')
+    expect((await notificationsOf(anna.member.id)).filter((n) => n.read_at === null)).toHaveLength(0)
+    const plain = await anna.agent.submit('/notifications', '/notifications/read', {})
+    expect(plain.statusCode).toBe(303)
+  })
+})
+
+describe('@mention suggestions', () => {
+  it('offer verified members only, as a fragment for htmx and as a page without JavaScript', async () => {
+    const { agent } = await signedInMember(database.db, app)
+    await createMember(database.db, { name: 'Zora Zuverlässig', jobTitle: 'IT-Leitung' })
+    await createMember(database.db, { name: 'Zoe Zugelassen-Nicht', status: 'pending_review' })
+    await createMember(database.db, { name: 'Zeno Zurückgewiesen', status: 'rejected' })
+    const fragment = await agent.get('/mentions?q=zo', htmx)
+    expect(fragment.statusCode).toBe(200)
+    expect(fragment.body).not.toContain('<html')
+    expect(fragment.body).toContain('data-handle="Zora_Zuverlässig"')
+    expect(fragment.body).toContain('IT-Leitung')
+    expect(fragment.body).not.toContain('Zoe')
+    const page = await agent.get('/mentions?q=%40Zora')
+    expect(page.body).toContain('<html')
+    expect(page.body).toContain('<code>@Zora_Zuverlässig</code>')
+    expect((await agent.get('/mentions?q=ze', htmx)).body).not.toContain('Zeno')
+    expect((await agent.get('/mentions?q=z', htmx)).body.trim()).toBe('')
+    expect((await agent.get('/mentions?q=%25', htmx)).statusCode).toBe(200)
+    expect((await agent.get('/mentions?q[]=a', htmx)).statusCode).toBe(200)
+  })
+})
+
+describe('the preview', () => {
+  it('renders Markdown as a fragment for htmx and as a page without JavaScript', async () => {
+    const { agent } = await signedInMember(database.db, app)
+    const fragment = await agent.post(
+      '/preview',
+      { body: '**fett** <script>x</script>' },
+      await htmxHeaders(agent, '/t/new'),
+    )
+    expect(fragment.statusCode).toBe(200)
+    expect(fragment.body).not.toContain('<html')
+    expect(fragment.body).toContain('<strong>fett</strong>')
+    expect(fragment.body).not.toContain('<script>')
+    const page = await agent.submit('/t/new', '/preview', { body: '*kursiv*' })
+    expect(page.body).toContain('<html')
+    expect(page.body).toContain('<em>kursiv</em>')
+    const tooLong = await agent.post(
+      '/preview',
+      { body: 'x'.repeat(20_001) },
+      await htmxHeaders(agent, '/t/new'),
+    )
+    expect(tooLong.statusCode).toBe(422)
+    expect(tooLong.body).toContain('Bitte höchstens 20000 Zeichen eingeben.')
+  })
+})

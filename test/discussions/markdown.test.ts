@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { handleOf, mentionedHandles, renderMarkdown } from '../../src/features/discussions/markdown.ts'
+
+describe('rendering posts', () => {
+  it('renders CommonMark and keeps raw HTML as text', () => {
+    const html = renderMarkdown('Hallo **Welt** <script>alert(1)</script> <b onclick="x()">b</b>')
+    expect(html).toContain('<strong>Welt</strong>')
+    expect(html).not.toContain('<script')
+    expect(html).not.toContain('<b ')
+    expect(html).toContain('&lt;script&gt;')
+  })
+
+  it('gives links rel="nofollow noopener noreferrer" and drops dangerous targets', () => {
+    const html = renderMarkdown(
+      '[a](https://example.org) https://linkify.example [x](javascript:alert(1)) [y](//evil.example)',
+    )
+    expect(html).toContain('<a href="https://example.org" rel="nofollow noopener noreferrer">a</a>')
+    expect(html).toContain('href="https://linkify.example"')
+    expect(html).not.toMatch(/href="javascript/)
+    expect(html).not.toContain('//evil.example"')
+  })
+
+  it('never loads images: they become links', () => {
+    const html = renderMarkdown(
+      '![Zähler](https://tracker.example/pixel.png) <img src="https://x.example/a.png">',
+    )
+    expect(html).not.toContain('<img')
+    expect(html).toContain(
+      '<a href="https://tracker.example/pixel.png" class="image-link" rel="nofollow noopener noreferrer">[Zähler]</a>',
+    )
+  })
+
+  it('keeps headings below the page headings and strips inline styles', () => {
+    const html = renderMarkdown('# Eins\n\n## Zwei\n\n| a |\n|--:|\n| 1 |')
+    expect(html).toContain('<h3>Eins</h3>')
+    expect(html).toContain('<h4>Zwei</h4>')
+    expect(html).not.toContain('style=')
+  })
+
+  it('highlights only the mentions of known members, not e-mail addresses', () => {
+    const html = renderMarkdown('Hallo @Erika_Muster und @Niemand, schreib an erika@stadt.de', [
+      'erika_muster',
+    ])
+    expect(html).toContain('<strong class="mention">@Erika_Muster</strong>')
+    expect(html).toContain('@Niemand')
+    expect(html).not.toContain('<strong class="mention">@Niemand')
+    expect(html).toContain('mailto:erika@stadt.de')
+  })
+
+  it('finds handles in the source', () => {
+    expect(mentionedHandles('Hi @Erika_Muster, @bob. mail a@b.de @Erika_muster')).toEqual([
+      'erika_muster',
+      'bob',
+    ])
+    expect(handleOf('  Jörg   von Müller ')).toBe('Jörg_von_Müller')
+  })
+})
