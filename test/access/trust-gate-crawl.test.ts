@@ -60,6 +60,7 @@ beforeAll(async () => {
   const agent = createAgent(app)
   await signInAs(database.db, agent, admin.id)
   crawled = await crawl(agent)
+  console.info(`trust-gate crawl: ${crawled.length} pages`)
   names = (await database.db.selectFrom('members').select('name').execute()).map((m) => m.name)
 }, 120_000)
 
