@@ -65,7 +65,9 @@ for (const javaScript of [true, false]) {
       await a.getByLabel('Themenraum').selectOption({ label: 'Smart City' })
       await a.getByLabel('Reifegrad').selectOption({ label: 'Pilot' })
       await a.getByLabel('Schlagwörter').fill(`messenger, e2e-${variant}`)
-      await a.getByLabel('Ihr Beitrag').fill('Mehrere Städte suchen einen **souveränen** Messenger. Wer ist dabei?')
+      await a
+        .getByLabel('Ihr Beitrag')
+        .fill('Mehrere Städte suchen einen **souveränen** Messenger. Wer ist dabei?')
       await a.getByRole('button', { name: 'Thema veröffentlichen' }).click()
       await a.waitForURL(/\/t\/\d+$/)
       const threadUrl = new URL(a.url()).pathname
@@ -83,7 +85,9 @@ for (const javaScript of [true, false]) {
 
       await b.getByRole('button', { name: 'Thema folgen' }).click()
       await expect(
-        b.getByRole('button', { name: 'Sie folgen diesem Thema – nicht mehr folgen' }).getAttribute('aria-pressed'),
+        b
+          .getByRole('button', { name: 'Sie folgen diesem Thema – nicht mehr folgen' })
+          .getAttribute('aria-pressed'),
       ).resolves.toBe('true')
 
       await b.locator('#thread-body').fill(replyText)
@@ -94,7 +98,9 @@ for (const javaScript of [true, false]) {
 
       // The reply's own "Antworten": inline form with htmx, its own page without JavaScript.
       await b.locator(`#${replyId} > article`).getByRole('link', { name: 'Antworten', exact: true }).click()
-      const nestedForm = javaScript ? b.locator(`#reply-${replyId.slice('post-'.length)}`) : b.locator('.reply-box')
+      const nestedForm = javaScript
+        ? b.locator(`#reply-${replyId.slice('post-'.length)}`)
+        : b.locator('.reply-box')
       await nestedForm.getByLabel('Ihre Antwort').fill(nestedText)
       await nestedForm.getByRole('button', { name: 'Antwort senden' }).click()
       await b.locator('.md', { hasText: nestedText }).waitFor()
@@ -105,9 +111,9 @@ for (const javaScript of [true, false]) {
 
       const opening = b.locator('.opening article')
       await opening.getByRole('button', { name: /^Hilfreich/ }).click()
-      await expect(b.locator('.opening article button.helpful[aria-pressed="true"]').textContent()).resolves.toMatch(
-        /Hilfreich\s*1/,
-      )
+      await expect(
+        b.locator('.opening article button.helpful[aria-pressed="true"]').textContent(),
+      ).resolves.toMatch(/Hilfreich\s*1/)
       if (javaScript) expect(await pageWasNotReloaded(b), 'the thread page was reloaded').toBe(true)
       await screenshot(b, `3-discuss-replier-${variant}`)
 
@@ -119,7 +125,9 @@ for (const javaScript of [true, false]) {
       await expect(item.locator('.unread').textContent()).resolves.toMatch(/\d+ neu|neu für Sie/)
       await bell.click()
       await a.waitForURL('**/notifications')
-      const notification = a.getByRole('link', { name: `Jonas Wagner hat auf Ihren Beitrag in „${title}“ geantwortet` })
+      const notification = a.getByRole('link', {
+        name: `Jonas Wagner hat auf Ihren Beitrag in „${title}“ geantwortet`,
+      })
       await notification.click()
       await a.waitForURL((url) => url.pathname === threadUrl)
       await expect(a.locator('.md', { hasText: replyText }).count()).resolves.toBe(1)

@@ -20,6 +20,8 @@ declare module 'vitest' {
     e2eBaseUrl: string
     e2eMailDir: string
     e2eStateDir: string
+    /** When the demo threads were written (ms since epoch): digests leave out the last minute. */
+    e2eDemoLoadedAt: number
   }
 }
 
@@ -205,6 +207,7 @@ export default async function setup(project: TestProject) {
       `${adminAccount.password}\n`,
     )
     await cli(['demo-data'], env)
+    const demoLoadedAt = Date.now()
 
     // ---- The server -----------------------------------------------------------------------
     let output = ''
@@ -234,6 +237,7 @@ export default async function setup(project: TestProject) {
     project.provide('e2eBaseUrl', baseUrl)
     project.provide('e2eMailDir', mailDir)
     project.provide('e2eStateDir', stateDir)
+    project.provide('e2eDemoLoadedAt', demoLoadedAt)
     console.log(`e2e: server on ${baseUrl}, ready after ${((Date.now() - started) / 1000).toFixed(1)} s`)
   } catch (error) {
     await teardown()
