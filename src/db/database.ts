@@ -29,6 +29,8 @@ export function createPool({ connectionString, logger, max = 10 }: DbOptions): p
     statement_timeout: 15_000,
   })
   const onError = (error: Error) => {
+    // Clients of an ending pool may still be connected when Postgres shuts down right after.
+    if (pool.ending) return
     logger?.warn(
       { err: { message: error.message, code: (error as { code?: string }).code } },
       'database connection lost',

