@@ -15,7 +15,10 @@
     const settled = [event.target, event.detail.elt].find((e) => e instanceof Element && e.isConnected)
     const root = settled ?? document
     const target =
-      (root.matches?.('[data-focus-first]') ? root : null) ?? root.querySelector('[data-focus-first]')
+      (root.matches?.('[data-focus-first]') ? root : null) ??
+      root.querySelector('[data-focus-first]') ??
+      // An afterend swap (the inline reply form under its link) puts the new content after the target.
+      root.nextElementSibling?.querySelector('[data-focus-first]')
     if (target) {
       if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1')
       target.removeAttribute('data-focus-first')

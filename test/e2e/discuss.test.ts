@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, markPage, memberContext, pageWasNotReloaded, screenshot } from './helpers/browser.ts'
+import type { Web } from './helpers/dom.ts'
 import { demo } from './helpers/env.ts'
 
 let browser: Browser
@@ -29,12 +30,19 @@ async function postIdWith(page: Page, text: string): Promise<string> {
 /** After an htmx swap focus goes to the new post (app.js moves it once the swap has settled). */
 async function expectFocusInPost(page: Page, text: string): Promise<void> {
   const found = await page
-    .waitForFunction((t) => document.activeElement?.closest('article')?.textContent?.includes(t), text, {
-      timeout: 5000,
-    })
+    .waitForFunction(
+      (t) =>
+        (globalThis as unknown as Web).document.activeElement?.closest('article')?.textContent?.includes(t),
+      text,
+      {
+        timeout: 5000,
+      },
+    )
     .then(() => true)
     .catch(() => false)
-  const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing')
+  const focused = await page.evaluate(
+    () => (globalThis as unknown as Web).document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing',
+  )
   expect(found, `focus should be on the post "${text}", is on ${focused}`).toBe(true)
 }
 

@@ -9,6 +9,7 @@ import {
   type Page,
 } from 'playwright-core'
 import { expect } from 'vitest'
+import type { Web } from './dom.ts'
 import { type Account, baseUrl, stateDir } from './env.ts'
 
 export const chromiumPath = '/usr/bin/chromium'
@@ -103,10 +104,10 @@ export async function memberContext(
 /** Sets a marker on window; `pageWasNotReloaded` later proves the page stayed the same document. */
 export async function markPage(page: Page): Promise<void> {
   await page.evaluate(() => {
-    ;(window as unknown as { __marker?: number }).__marker = 1
+    ;(globalThis as unknown as Web).__marker = 1
   })
 }
 
 export async function pageWasNotReloaded(page: Page): Promise<boolean> {
-  return page.evaluate(() => (window as unknown as { __marker?: number }).__marker === 1)
+  return page.evaluate(() => (globalThis as unknown as Web).__marker === 1)
 }
