@@ -1,6 +1,6 @@
 // Scheduled work of the membership feature, run by the job runner (graphile-worker cron).
 import { sql } from 'kysely'
-import type { TaskList } from 'graphile-worker'
+import type { CronItem, TaskList } from 'graphile-worker'
 import type { Db } from '../../db/database.ts'
 import { deleteExpiredSessions } from '../../plugins/session-store.ts'
 import { runReconfirmation } from './reconfirmation.ts'
@@ -19,5 +19,15 @@ export function accountTasks(db: Db): TaskList {
   }
 }
 
-/** Re-confirmation daily at 06:00, clean-up hourly. */
-export const accountCrontab = ['0 6 * * * reconfirm_memberships', '17 * * * * clean_up_sessions'].join('\n')
+/** Re-confirmation daily (05:00 UTC), clean-up hourly; missed runs are caught up after a restart. */
+export function accountCronItems(): CronItem[] {
+  return [
+    {
+      task: 'reconfirm_memberships',
+      match: '0 5 * * *',
+      identifier: 'reconfirm_memberships',
+      options: { backfillPeriod: 24 * 3600_000, maxAttempts: 3 },
+    },
+    { task: 'clean_up_sessions', match: '17 * * * *', identifier: 'clean_up_sessions', options: { maxAttempts: 1 } },
+  ]
+}
