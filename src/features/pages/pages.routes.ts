@@ -10,6 +10,9 @@ export async function pagesRoutes(app: FastifyInstance, options: { config: Confi
   app.get('/', open, async (request, reply) => {
     // Verified members get the forum's home page: categories with their newest activity.
     if (request.member?.status === 'verified') return renderHome(request, reply, options.db)
+    // Signed in but not (or no longer) verified: the status page, not the landing page's
+    // "sign in / apply" (after signing in, an applicant lands here).
+    if (request.member) return reply.redirect('/status', 303)
     return reply.page('pages/landing', {})
   })
 
