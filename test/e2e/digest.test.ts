@@ -17,7 +17,9 @@ describe('digest', () => {
   it('5 digest: daily, sent now by an admin, link from the mail back into the thread', async () => {
     const reader = await memberContext(browser, demo.fatma)
     const page = await reader.newPage()
-    await page.goto('/account/digest')
+    await page.goto('/account')
+    await page.getByRole('link', { name: 'Zusammenfassung und E-Mail-Benachrichtigungen' }).click()
+    await page.waitForURL('**/account/digest')
     await page.getByRole('radio', { name: 'Täglich' }).check()
     await page.getByRole('button', { name: 'Speichern' }).click()
     await page.waitForURL('**/account/digest?saved=1')
