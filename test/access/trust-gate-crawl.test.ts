@@ -69,7 +69,11 @@ afterAll(async () => {
   await database?.drop()
 })
 
-function assertNothingLeaks(url: string, who: string, response: { body: string; headers: Record<string, unknown> }) {
+function assertNothingLeaks(
+  url: string,
+  who: string,
+  response: { body: string; headers: Record<string, unknown> },
+) {
   const headers = JSON.stringify(response.headers)
   for (const needle of [marker, ...names]) {
     if (response.body.includes(needle) || headers.includes(needle)) {

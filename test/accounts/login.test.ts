@@ -40,7 +40,10 @@ describe('login', () => {
     await agent.get('/login')
     await agent.csrf('/login')
     const before = agent.cookies.get('vr_session')
-    const response = await agent.submit('/login', '/login', { email: member.email, password: defaultPassword })
+    const response = await agent.submit('/login', '/login', {
+      email: member.email,
+      password: defaultPassword,
+    })
     expect(response.statusCode).toBe(303)
     expect(response.headers.location).toBe('/')
     expect(agent.cookies.get('vr_session')).not.toBe(before)
@@ -75,9 +78,15 @@ describe('login', () => {
 
   it('follows only local next links', async () => {
     const member = await createMember(database.db)
-    expect((await logIn(member.email, defaultPassword, '/account')).response.headers.location).toBe('/account')
-    expect((await logIn(member.email, defaultPassword, '//evil.example/')).response.headers.location).toBe('/')
-    expect((await logIn(member.email, defaultPassword, 'https://evil.example/')).response.headers.location).toBe('/')
+    expect((await logIn(member.email, defaultPassword, '/account')).response.headers.location).toBe(
+      '/account',
+    )
+    expect((await logIn(member.email, defaultPassword, '//evil.example/')).response.headers.location).toBe(
+      '/',
+    )
+    expect(
+      (await logIn(member.email, defaultPassword, 'https://evil.example/')).response.headers.location,
+    ).toBe('/')
   })
 
   it('lets unverified people in only to their status page', async () => {
@@ -161,7 +170,11 @@ describe('sessions and account changes', () => {
     const mail = (await sendQueuedMail(database)).find((m) => m.to === 'neue.adresse@teststadt.de')!
     const link = linkIn(mail, '/email/confirm/')
     await agent.submit(link, link, {})
-    const updated = await database.db.selectFrom('members').select('email').where('id', '=', member.id).executeTakeFirst()
+    const updated = await database.db
+      .selectFrom('members')
+      .select('email')
+      .where('id', '=', member.id)
+      .executeTakeFirst()
     expect(updated!.email).toBe('neue.adresse@teststadt.de')
   })
 
@@ -170,13 +183,18 @@ describe('sessions and account changes', () => {
     const session = await logIn(member.email)
     const agent = createAgent(app)
     const known = await agent.submit('/password/forgot', '/password/forgot', { email: member.email })
-    const unknown = await agent.submit('/password/forgot', '/password/forgot', { email: 'keiner@nirgends.de' })
+    const unknown = await agent.submit('/password/forgot', '/password/forgot', {
+      email: 'keiner@nirgends.de',
+    })
     expect(known.statusCode).toBe(200)
     expect(unknown.statusCode).toBe(200)
     const sent = 'Wenn es zu dieser Adresse ein Konto gibt'
     expect(known.body).toContain(sent)
     expect(unknown.body).toContain(sent)
-    const link = linkIn((await sendQueuedMail(database)).find((m) => m.to === member.email)!, '/password/reset/')
+    const link = linkIn(
+      (await sendQueuedMail(database)).find((m) => m.to === member.email)!,
+      '/password/reset/',
+    )
     const weak = await agent.submit(link, link, { password: 'kurz' })
     expect(weak.statusCode).toBe(422)
     const done = await agent.submit(link, link, { password: 'Ganz-neues-Passwort-2026' })
@@ -184,6 +202,8 @@ describe('sessions and account changes', () => {
     expect((await session.agent.get('/account')).statusCode).toBe(303)
     expect((await logIn(member.email, 'Ganz-neues-Passwort-2026')).response.statusCode).toBe(303)
     const token = await agent.csrf('/password/forgot')
-    expect((await agent.post(link, { _csrf: token, password: 'Noch-ein-Passwort-2026' })).statusCode).toBe(410)
+    expect((await agent.post(link, { _csrf: token, password: 'Noch-ein-Passwort-2026' })).statusCode).toBe(
+      410,
+    )
   })
 })

@@ -41,7 +41,13 @@ describe('operator CLI', () => {
 
   it('refuses weak passwords, unknown organisations and duplicates with a clear message', async () => {
     await expect(
-      createAdmin(database.db, { email: 'x@y.de', name: 'X', organisation: '05315', jobTitle: 'A', password: 'kurz' }),
+      createAdmin(database.db, {
+        email: 'x@y.de',
+        name: 'X',
+        organisation: '05315',
+        jobTitle: 'A',
+        password: 'kurz',
+      }),
     ).rejects.toThrow(/Passwort/)
     await expect(
       createAdmin(database.db, {
@@ -52,7 +58,10 @@ describe('operator CLI', () => {
         password: 'ein-langes-Passwort-99',
       }),
     ).rejects.toThrow(/Organisation nicht gefunden/)
-    const failed = cli(['create-admin', '--email', 'ada@stadt-koeln.de', '--name', 'A', '--organisation', '05315'], 'ein-langes-Admin-Passwort')
+    const failed = cli(
+      ['create-admin', '--email', 'ada@stadt-koeln.de', '--name', 'A', '--organisation', '05315'],
+      'ein-langes-Admin-Passwort',
+    )
     expect(failed.status).toBe(1)
     expect(failed.stderr).toContain('schon ein Konto')
     expect(cli(['unknown-command']).status).toBe(2)
@@ -62,7 +71,11 @@ describe('operator CLI', () => {
     await setRole(database.db, 'ada@stadt-koeln.de', 'moderator')
     expect((await member('ada@stadt-koeln.de'))!.role).toBe('moderator')
     await expect(setRole(database.db, 'nobody@nowhere.de', 'admin')).rejects.toThrow(/Kein Konto/)
-    const events = await database.db.selectFrom('audit_events').select('action').where('action', '=', 'member.role_changed').execute()
+    const events = await database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', '=', 'member.role_changed')
+      .execute()
     expect(events.length).toBeGreaterThanOrEqual(2)
   })
 

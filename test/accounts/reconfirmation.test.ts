@@ -20,12 +20,17 @@ afterAll(async () => {
   await database?.drop()
 })
 
-const member = (id: number) => database.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+const member = (id: number) =>
+  database.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
 describe('yearly re-confirmation', () => {
   it('mails a link when the year is over; the button renews for 12 months', async () => {
     const m = await createMember(database.db)
-    await database.db.updateTable('members').set({ verified_until: sql`now() - interval '1 day'` }).where('id', '=', m.id).execute()
+    await database.db
+      .updateTable('members')
+      .set({ verified_until: sql`now() - interval '1 day'` })
+      .where('id', '=', m.id)
+      .execute()
     const first = await runReconfirmation(database.db)
     expect(first.reminded).toBeGreaterThanOrEqual(1)
     expect((await runReconfirmation(database.db)).reminded).toBe(0) // no second reminder within a week
@@ -80,7 +85,10 @@ describe('invitations', () => {
     expect(bad.body).toContain('value="kein-mail"')
     const taken = await agent.submit('/invite', '/invite', { email: inviter.email })
     expect(taken.statusCode).toBe(422)
-    const sent = await agent.submit('/invite', '/invite', { email: 'kollegin@teststadt-neu.de', note: 'Komm dazu!' })
+    const sent = await agent.submit('/invite', '/invite', {
+      email: 'kollegin@teststadt-neu.de',
+      note: 'Komm dazu!',
+    })
     expect(sent.statusCode).toBe(303)
     const mail = (await sendQueuedMail(database)).find((x) => x.to === 'kollegin@teststadt-neu.de')!
     expect(String(mail.text)).toContain('Inge Einladend')

@@ -9,8 +9,8 @@ import * as discussions from '../../src/features/discussions/discussions.message
 import * as mail from '../../src/features/mail/mail.messages.ts'
 import * as moderation from '../../src/features/moderation/moderation.messages.ts'
 import * as organisations from '../../src/features/organisations/organisations.messages.ts'
-import { de as commonDe } from '../../src/i18n/common.de.ts'
 import { de, en } from '../../src/i18n/catalogue.ts'
+import { de as commonDe } from '../../src/i18n/common.de.ts'
 import { isMessageKey, localeFromHeader, translate } from '../../src/i18n/index.ts'
 
 function templates(folder: string): string[] {
@@ -34,7 +34,15 @@ describe('message catalogue', () => {
   })
 
   it('has no key defined twice across features', () => {
-    const parts = [commonDe, accounts.de, organisations.de, moderation.de, discussions.de, mail.de, digests.de]
+    const parts = [
+      commonDe,
+      accounts.de,
+      organisations.de,
+      moderation.de,
+      discussions.de,
+      mail.de,
+      digests.de,
+    ]
     const seen = new Map<string, number>()
     for (const part of parts) for (const key of Object.keys(part)) seen.set(key, (seen.get(key) ?? 0) + 1)
     expect([...seen].filter(([, count]) => count > 1).map(([key]) => key)).toEqual([])
@@ -43,7 +51,9 @@ describe('message catalogue', () => {
   it('gives English the same placeholders as German', () => {
     const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
     const mismatched = Object.keys(de).filter(
-      (key) => JSON.stringify(placeholders(de[key as keyof typeof de])) !== JSON.stringify(placeholders(en[key as keyof typeof en])),
+      (key) =>
+        JSON.stringify(placeholders(de[key as keyof typeof de])) !==
+        JSON.stringify(placeholders(en[key as keyof typeof en])),
     )
     expect(mismatched).toEqual([])
   })

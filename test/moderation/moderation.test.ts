@@ -29,7 +29,11 @@ function statusOf(id: number) {
 }
 
 async function auditActions(subjectId: number) {
-  const rows = await database.db.selectFrom('audit_events').select('action').where('subject_id', '=', subjectId).execute()
+  const rows = await database.db
+    .selectFrom('audit_events')
+    .select('action')
+    .where('subject_id', '=', subjectId)
+    .execute()
   return rows.map((r) => r.action)
 }
 
@@ -43,7 +47,11 @@ describe('review queue', () => {
       email: 'anna@evidenz-stadt.de',
       organisationId: org.id,
     })
-    await database.db.updateTable('members').set({ invited_by: inviter.id }).where('id', '=', official.id).execute()
+    await database.db
+      .updateTable('members')
+      .set({ invited_by: inviter.id })
+      .where('id', '=', official.id)
+      .execute()
     const other = await createMember(database.db, {
       status: 'pending_review',
       name: 'Bernd Beliebig',
@@ -82,21 +90,28 @@ describe('review queue', () => {
 
   it('requires a reason to reject, keeps it on error, and mails it', async () => {
     const applicant = await createMember(database.db, { status: 'pending_review' })
-    const empty = await moderator.submit('/moderation', `/moderation/applicants/${applicant.id}/reject`, { reason: '' })
+    const empty = await moderator.submit('/moderation', `/moderation/applicants/${applicant.id}/reject`, {
+      reason: '',
+    })
     expect(empty.statusCode).toBe(422)
     expect((await statusOf(applicant.id)).status).toBe('pending_review')
     const response = await moderator.submit('/moderation', `/moderation/applicants/${applicant.id}/reject`, {
       reason: 'Keine kommunale Organisation',
     })
     expect(response.statusCode).toBe(303)
-    expect(await statusOf(applicant.id)).toMatchObject({ status: 'rejected', status_reason: 'Keine kommunale Organisation' })
+    expect(await statusOf(applicant.id)).toMatchObject({
+      status: 'rejected',
+      status_reason: 'Keine kommunale Organisation',
+    })
     const mail = (await sendQueuedMail(database)).find((m) => m.to === applicant.email)!
     expect(String(mail.text)).toContain('Keine kommunale Organisation')
   })
 
   it('asks a question by mail without deciding', async () => {
     const applicant = await createMember(database.db, { status: 'pending_review' })
-    await moderator.submit('/moderation', `/moderation/applicants/${applicant.id}/ask`, { question: 'Welche Abteilung?' })
+    await moderator.submit('/moderation', `/moderation/applicants/${applicant.id}/ask`, {
+      question: 'Welche Abteilung?',
+    })
     expect((await statusOf(applicant.id)).status).toBe('pending_review')
     const mail = (await sendQueuedMail(database)).find((m) => m.to === applicant.email)!
     expect(String(mail.text)).toContain('Welche Abteilung?')
@@ -114,7 +129,9 @@ describe('review queue', () => {
     expect([a.statusCode, b.statusCode].sort()).toEqual([303, 409])
     const loser = a.statusCode === 409 ? a : b
     expect(loser.body).toContain('schon entschieden')
-    const decisions = (await auditActions(applicant.id)).filter((x) => x === 'member.approved' || x === 'member.rejected')
+    const decisions = (await auditActions(applicant.id)).filter(
+      (x) => x === 'member.approved' || x === 'member.rejected',
+    )
     expect(decisions).toHaveLength(1)
   })
 
@@ -134,7 +151,9 @@ describe('review queue', () => {
     const token = await moderator.csrf('/moderation')
     for (const id of ['999999', 'abc', '-1', '1e9', '99999999999999']) {
       expect((await moderator.get(`/moderation/members/${id}`)).statusCode).toBe(404)
-      expect((await moderator.post(`/moderation/applicants/${id}/approve`, { _csrf: token })).statusCode).toBeOneOf([404, 409])
+      expect(
+        (await moderator.post(`/moderation/applicants/${id}/approve`, { _csrf: token })).statusCode,
+      ).toBeOneOf([404, 409])
     }
   })
 })
@@ -145,15 +164,23 @@ describe('suspension and roles', () => {
     const agent = createAgent(app)
     await signInAs(database.db, agent, member.id)
     expect((await agent.get('/account')).statusCode).toBe(200)
-    const bad = await moderator.submit(`/moderation/members/${member.id}`, `/moderation/members/${member.id}/suspend`, {
-      reason: '',
-      until: '2001-01-01',
-    })
+    const bad = await moderator.submit(
+      `/moderation/members/${member.id}`,
+      `/moderation/members/${member.id}/suspend`,
+      {
+        reason: '',
+        until: '2001-01-01',
+      },
+    )
     expect(bad.statusCode).toBe(422)
-    const ok = await moderator.submit(`/moderation/members/${member.id}`, `/moderation/members/${member.id}/suspend`, {
-      reason: 'Vertraulichkeit verletzt',
-      until: '2099-01-01',
-    })
+    const ok = await moderator.submit(
+      `/moderation/members/${member.id}`,
+      `/moderation/members/${member.id}/suspend`,
+      {
+        reason: 'Vertraulichkeit verletzt',
+        until: '2099-01-01',
+      },
+    )
     expect(ok.statusCode).toBe(303)
     const next = await agent.get('/account')
     expect(next.statusCode).toBe(303)
@@ -188,13 +215,21 @@ describe('suspension and roles', () => {
     const memberAgent = createAgent(app)
     await signInAs(database.db, memberAgent, member.id)
     expect((await memberAgent.get('/moderation')).statusCode).toBe(403)
-    const bad = await admin.submit(`/moderation/members/${member.id}`, `/moderation/members/${member.id}/role`, {
-      role: 'superuser',
-    })
+    const bad = await admin.submit(
+      `/moderation/members/${member.id}`,
+      `/moderation/members/${member.id}/role`,
+      {
+        role: 'superuser',
+      },
+    )
     expect(bad.statusCode).toBe(422)
-    const ok = await admin.submit(`/moderation/members/${member.id}`, `/moderation/members/${member.id}/role`, {
-      role: 'moderator',
-    })
+    const ok = await admin.submit(
+      `/moderation/members/${member.id}`,
+      `/moderation/members/${member.id}/role`,
+      {
+        role: 'moderator',
+      },
+    )
     expect(ok.statusCode).toBe(303)
     expect((await memberAgent.get('/moderation')).statusCode).toBe(200)
     expect(await auditActions(member.id)).toContain('member.role_changed')
@@ -209,6 +244,8 @@ describe('audit log', () => {
     expect(page.body).not.toContain('<td>member.rejected</td>')
     expect((await moderator.get('/moderation/audit?from=kaputt&member=xyz&before=-3')).statusCode).toBe(200)
     await expect(database.db.deleteFrom('audit_events').execute()).rejects.toThrow(/append-only/)
-    await expect(database.db.updateTable('audit_events').set({ action: 'x' }).execute()).rejects.toThrow(/append-only/)
+    await expect(database.db.updateTable('audit_events').set({ action: 'x' }).execute()).rejects.toThrow(
+      /append-only/,
+    )
   })
 })

@@ -1,6 +1,7 @@
 // Scheduled work of the membership feature, run by the job runner (graphile-worker cron).
-import { sql } from 'kysely'
+
 import type { CronItem, TaskList } from 'graphile-worker'
+import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { deleteExpiredSessions } from '../../plugins/session-store.ts'
 import { runReconfirmation } from './reconfirmation.ts'
@@ -28,6 +29,11 @@ export function accountCronItems(): CronItem[] {
       identifier: 'reconfirm_memberships',
       options: { backfillPeriod: 24 * 3600_000, maxAttempts: 3 },
     },
-    { task: 'clean_up_sessions', match: '17 * * * *', identifier: 'clean_up_sessions', options: { maxAttempts: 1 } },
+    {
+      task: 'clean_up_sessions',
+      match: '17 * * * *',
+      identifier: 'clean_up_sessions',
+      options: { maxAttempts: 1 },
+    },
   ]
 }

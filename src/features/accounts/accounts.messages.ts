@@ -165,7 +165,8 @@ export const de = {
   'mail.reconfirm.text':
     'Einmal im Jahr bestätigen Mitglieder, dass sie noch für ihre Organisation arbeiten. Bitte bestätigen Sie Ihre Mitgliedschaft innerhalb von {graceDays} Tagen über diesen Link, sonst läuft sie ab.',
   'mail.reconfirm.action': 'Mitgliedschaft bestätigen',
-  "register.orgMissingHint": "Ihre Gemeinde oder Einrichtung fehlt im Verzeichnis? Wählen Sie Ihren Landkreis und nennen Sie die Organisation in der Begründung – die Moderation ergänzt sie.",
+  'register.orgMissingHint':
+    'Ihre Gemeinde oder Einrichtung fehlt im Verzeichnis? Wählen Sie Ihren Landkreis und nennen Sie die Organisation in der Begründung – die Moderation ergänzt sie.',
 } as const
 
 export const en: Record<keyof typeof de, string> = {
@@ -329,5 +330,6 @@ export const en: Record<keyof typeof de, string> = {
   'mail.reconfirm.text':
     'Once a year members confirm that they still work for their organisation. Please confirm your membership within {graceDays} days using this link, otherwise it expires.',
   'mail.reconfirm.action': 'Confirm membership',
-  "register.orgMissingHint": "Your municipality or body is missing from the directory? Choose your district and name the organisation in your statement – the moderators will add it.",
+  'register.orgMissingHint':
+    'Your municipality or body is missing from the directory? Choose your district and name the organisation in your statement – the moderators will add it.',
 }

@@ -288,13 +288,11 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
       const rules = { email: { required: true, max: 254, email: true } } satisfies Record<string, FieldRule>
       const form = readForm(request.body, rules)
       if (!form.ok) {
-        return reply
-          .code(422)
-          .page('accounts/forgot', {
-            title: request.t('reset.request.title'),
-            values: form.values,
-            errors: form.errors,
-          })
+        return reply.code(422).page('accounts/forgot', {
+          title: request.t('reset.request.title'),
+          values: form.values,
+          errors: form.errors,
+        })
       }
       await requestPasswordReset(db, form.values.email, request.locale)
       return reply.page('accounts/message', {
@@ -334,13 +332,11 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
         ? await resetPassword(db, token, form.values.password)
         : { errors: form.errors, ok: false }
       if (result.errors) {
-        return reply
-          .code(422)
-          .page('accounts/reset', {
-            title: request.t('reset.title'),
-            action: `/password/reset/${token}`,
-            errors: result.errors,
-          })
+        return reply.code(422).page('accounts/reset', {
+          title: request.t('reset.title'),
+          action: `/password/reset/${token}`,
+          errors: result.errors,
+        })
       }
       if (!result.ok) {
         return reply.code(410).page('accounts/message', {

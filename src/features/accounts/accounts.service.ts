@@ -115,7 +115,7 @@ export async function confirmEmail(db: Db, token: string): Promise<ConfirmOutcom
     const used = await consumeToken(trx, token, 'confirm_email')
     if (!used) return 'invalid'
     const member = await findMemberById(trx, used.member_id)
-    if (!member || member.status !== 'pending_email') return 'invalid'
+    if (member?.status !== 'pending_email') return 'invalid'
     const organisation = await organisationWithDomains(trx, member.organisation_id)
     const official = organisation?.domains.includes(emailDomain(member.email)) ?? false
     await recordAudit(trx, { action: 'member.email_confirmed', subjectId: member.id, actorId: member.id })
@@ -298,7 +298,7 @@ export async function confirmEmailChange(db: Db, token: string): Promise<boolean
 export async function resendConfirmation(db: Db, memberId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const member = await findMemberById(trx, memberId)
-    if (!member || member.status !== 'pending_email') return
+    if (member?.status !== 'pending_email') return
     const token = await issueToken(trx, member.id, 'confirm_email')
     await enqueueMail(trx, {
       template: 'account.confirm_email',

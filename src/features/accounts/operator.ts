@@ -10,10 +10,18 @@ import { passwordProblems, verificationMonths } from './accounts.service.ts'
 import { hashPassword } from './passwords.ts'
 
 async function findOrganisation(db: Db, keyOrId: string) {
-  const byKey = await db.selectFrom('organisations').select(['id', 'name']).where('official_key', '=', keyOrId).executeTakeFirst()
+  const byKey = await db
+    .selectFrom('organisations')
+    .select(['id', 'name'])
+    .where('official_key', '=', keyOrId)
+    .executeTakeFirst()
   if (byKey) return byKey
   if (/^\d{1,9}$/.test(keyOrId)) {
-    return db.selectFrom('organisations').select(['id', 'name']).where('id', '=', Number(keyOrId)).executeTakeFirst()
+    return db
+      .selectFrom('organisations')
+      .select(['id', 'name'])
+      .where('id', '=', Number(keyOrId))
+      .executeTakeFirst()
   }
   return undefined
 }
@@ -24,9 +32,11 @@ export async function createAdmin(
 ) {
   if (!isEmail(input.email)) throw new Error(`Keine gültige E-Mail-Adresse: ${input.email}`)
   const problems = passwordProblems(input.password)
-  if (problems.password) throw new Error('Das Passwort ist zu kurz (mindestens 12 Zeichen) oder zu verbreitet.')
+  if (problems.password)
+    throw new Error('Das Passwort ist zu kurz (mindestens 12 Zeichen) oder zu verbreitet.')
   const organisation = await findOrganisation(db, input.organisation)
-  if (!organisation) throw new Error(`Organisation nicht gefunden (AGS/Regionalschlüssel oder Nr.): ${input.organisation}`)
+  if (!organisation)
+    throw new Error(`Organisation nicht gefunden (AGS/Regionalschlüssel oder Nr.): ${input.organisation}`)
   if (await findMemberByEmail(db, input.email)) throw new Error(`Es gibt schon ein Konto für ${input.email}.`)
   const passwordHash = await hashPassword(input.password)
   return db.transaction().execute(async (trx) => {
@@ -47,7 +57,11 @@ export async function createAdmin(
       })
       .returning(['id', 'email'])
       .executeTakeFirstOrThrow()
-    await recordAudit(trx, { action: 'member.role_changed', subjectId: member.id, details: { to: 'admin', via: 'cli' } })
+    await recordAudit(trx, {
+      action: 'member.role_changed',
+      subjectId: member.id,
+      details: { to: 'admin', via: 'cli' },
+    })
     return member
   })
 }
@@ -56,7 +70,11 @@ export async function setRole(db: Db, email: string, role: Role): Promise<void> 
   const member = await findMemberByEmail(db, email)
   if (!member) throw new Error(`Kein Konto für ${email}.`)
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('members').set({ role, updated_at: sql`now()` }).where('id', '=', member.id).execute()
+    await trx
+      .updateTable('members')
+      .set({ role, updated_at: sql`now()` })
+      .where('id', '=', member.id)
+      .execute()
     await recordAudit(trx, {
       action: 'member.role_changed',
       subjectId: member.id,
@@ -78,20 +96,64 @@ interface DemoOrganisation {
 const demoOrganisations: DemoOrganisation[] = [
   { key: '05315', name: 'Köln', kind: 'kreisfreie_stadt', land: '05', domain: 'stadt-koeln.de' },
   { key: '09162', name: 'München', kind: 'kreisfreie_stadt', land: '09', domain: 'muenchen.de' },
-  { key: null, name: 'Gemeinde Demohausen (Beispiel)', kind: 'gemeinde', land: '05', domain: 'demohausen.de' },
-  { key: null, name: 'Stadtwerke Demohausen GmbH', kind: 'kommunales_unternehmen', land: '05', domain: 'stadtwerke-demohausen.de' },
+  {
+    key: null,
+    name: 'Gemeinde Demohausen (Beispiel)',
+    kind: 'gemeinde',
+    land: '05',
+    domain: 'demohausen.de',
+  },
+  {
+    key: null,
+    name: 'Stadtwerke Demohausen GmbH',
+    kind: 'kommunales_unternehmen',
+    land: '05',
+    domain: 'stadtwerke-demohausen.de',
+  },
 ]
 
-const demoMembers: { name: string; job: string; org: number; status: MemberStatus; role?: Role; local: string }[] = [
-  { name: 'Mona Moderation', job: 'Community-Management', org: 0, status: 'verified', role: 'moderator', local: 'mona.moderation' },
+const demoMembers: {
+  name: string
+  job: string
+  org: number
+  status: MemberStatus
+  role?: Role
+  local: string
+}[] = [
+  {
+    name: 'Mona Moderation',
+    job: 'Community-Management',
+    org: 0,
+    status: 'verified',
+    role: 'moderator',
+    local: 'mona.moderation',
+  },
   { name: 'Anna Becker', job: 'Chief Digital Officer', org: 0, status: 'verified', local: 'anna.becker' },
   { name: 'Jonas Wagner', job: 'IT-Leitung', org: 1, status: 'verified', local: 'jonas.wagner' },
-  { name: 'Fatma Yılmaz', job: 'Digitalisierungsbeauftragte', org: 2, status: 'verified', local: 'fatma.yilmaz' },
+  {
+    name: 'Fatma Yılmaz',
+    job: 'Digitalisierungsbeauftragte',
+    org: 2,
+    status: 'verified',
+    local: 'fatma.yilmaz',
+  },
   { name: 'Peter Schulz', job: 'Leiter Netze', org: 3, status: 'verified', local: 'peter.schulz' },
   { name: 'Lea Neumann', job: 'Sachbearbeitung OZG', org: 2, status: 'pending_email', local: 'lea.neumann' },
-  { name: 'Tobias Richter', job: 'Referent Smart City', org: 1, status: 'pending_review', local: 'tobias.richter' },
+  {
+    name: 'Tobias Richter',
+    job: 'Referent Smart City',
+    org: 1,
+    status: 'pending_review',
+    local: 'tobias.richter',
+  },
   { name: 'Sven Krause', job: 'Berater', org: 2, status: 'rejected', local: 'sven.krause' },
-  { name: 'Nina Hoffmann', job: 'Datenschutzbeauftragte', org: 0, status: 'suspended', local: 'nina.hoffmann' },
+  {
+    name: 'Nina Hoffmann',
+    job: 'Datenschutzbeauftragte',
+    org: 0,
+    status: 'suspended',
+    local: 'nina.hoffmann',
+  },
   { name: 'Uwe Lange', job: 'Projektleitung E-Akte', org: 1, status: 'expired', local: 'uwe.lange' },
 ]
 

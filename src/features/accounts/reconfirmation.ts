@@ -119,7 +119,7 @@ export async function requestReconfirmLink(db: Db, memberId: number): Promise<vo
       .select(['id', 'email', 'name', 'locale', 'status'])
       .where('id', '=', memberId)
       .executeTakeFirst()
-    if (!member || member.status !== 'expired') return
+    if (member?.status !== 'expired') return
     await sendReconfirmLink(trx, member)
   })
 }
