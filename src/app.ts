@@ -5,7 +5,7 @@ import path from 'node:path'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
@@ -61,6 +61,10 @@ export interface AppDeps {
   extraRoutes?: FastifyPluginAsync<FeatureDeps>
 }
 
+const brokenRequestPage =
+  '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Ungültige Anfrage – Vertrauensraum</title></head>' +
+  '<body><main><h1>Ungültige Anfrage</h1><p>Die Adresse ist fehlerhaft.</p><p><a href="/">Zur Startseite</a></p></main></body></html>'
+
 const staticFolder = path.resolve(import.meta.dirname, '../static')
 const htmxFolder = path.resolve(import.meta.dirname, '../node_modules/htmx.org/dist')
 
@@ -76,6 +80,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests too broken to route (a URL like /%) get a plain German page, not Fastify's JSON.
+    frameworkErrors: (error, _request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply
+      reply
+        .code(error.statusCode ?? 400)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(brokenRequestPage)
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   })
 

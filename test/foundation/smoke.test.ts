@@ -34,3 +34,12 @@ describe('landing page', () => {
     expect(response.body).toContain('Karla Kolumna')
   })
 })
+
+describe('broken requests', () => {
+  it('answers a URL that cannot be decoded with a German 400 page, not JSON', async () => {
+    const response = await app.inject('/%')
+    expect(response.statusCode).toBe(400)
+    expect(response.headers['content-type']).toContain('text/html')
+    expect(response.body).toContain('Ungültige Anfrage')
+  })
+})
