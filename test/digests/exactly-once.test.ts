@@ -88,7 +88,7 @@ describe('two schedulers and two workers at once', () => {
       composeDigest({ config, db: database.db }, job),
       composeDigest({ config, db: database.db }, job),
     ])
-    expect(outcomes.sort()).toEqual(['already-recorded', 'queued'])
+    expect(outcomes.sort()).toEqual(['queued', 'skipped'])
     const recorded = await deliveries(database.db, member.id)
     expect(recorded).toHaveLength(1)
     const sendJobs = await queuedJobs(database.db, 'send_digest')

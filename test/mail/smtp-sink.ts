@@ -43,6 +43,9 @@ export async function startSmtpSink(port?: number): Promise<SmtpSink> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,
+    // Pooled client connections stay open; do not wait for them when closing.
+    closeTimeout: 50,
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = []

@@ -39,22 +39,22 @@ import {
   type ClaimedDelivery,
   carryWindowForward,
   claimDelivery,
+  composeDigestStatement,
   deliveryStatus,
   digestThreads,
   dueMembersBatch,
+  ensureSettingsRows,
   findRecipient,
-  followedThreadReplies,
   insertDelivery,
   lockMemberForMail,
   markNotificationsMailed,
   membersWithPendingNotifications,
-  newThreadIds,
   noteNotificationMail,
   notificationsForMail,
+  type PreparedRunner,
   pendingNotifications,
   pruneMailedNotifications,
   type RecipientRow,
-  recordDigestPeriod,
   setDeliveryStatus,
   threadTitles,
 } from './digests.repository.ts'
@@ -102,6 +102,10 @@ export async function scheduleDigests(db: Db, schedule: DigestSchedule, at: Date
   for (;;) {
     const batch = await dueMembersBatch(db, { afterId, limit: batchSize, ...periods })
     if (batch.length === 0) break
+    await ensureSettingsRows(
+      db,
+      batch.map((member) => member.id),
+    )
     await addJobs(
       db,
       batch.map((member) => ({
@@ -118,64 +122,34 @@ export async function scheduleDigests(db: Db, schedule: DigestSchedule, at: Date
   return count
 }
 
-export type ComposeOutcome = 'queued' | 'empty' | 'already-recorded' | 'not-eligible' | 'not-due'
+/** skipped: not verified, not this frequency, or this period was recorded before. */
+export type ComposeOutcome = 'queued' | 'empty' | 'skipped' | 'not-eligible' | 'not-due'
 
 export async function composeDigest(
   deps: Pick<DigestJobDeps, 'config' | 'db'>,
   job: { memberId: number; period: string; cutoff: string },
+  prepared?: PreparedRunner,
 ): Promise<ComposeOutcome> {
-  return deps.db.transaction().execute(async (trx) => {
-    const member = await lockMemberForMail(trx, job.memberId)
-    if (member?.status !== 'verified') return 'not-eligible'
-    if (member.digestPeriod === job.period) return 'already-recorded'
-    if (!job.period.startsWith(`${member.frequency}:`)) return 'not-due'
-
-    const cutoff = new Date(job.cutoff)
-    const end = member.digestWatermark && member.digestWatermark > cutoff ? member.digestWatermark : cutoff
-    const firstStart = new Date(
-      Math.max((member.verifiedAt ?? member.createdAt).getTime(), end.getTime() - periodLengthMs(job.period)),
-    )
-    let start = member.digestWatermark ?? firstStart
-    if (member.carryFrom && member.carryFrom < start) start = member.carryFrom
-
-    const threads = await newThreadIds(trx, {
+  const frequency = job.period.startsWith('daily:') ? 'daily' : 'weekly'
+  const compose = () =>
+    composeDigestStatement(deps.db, prepared, {
       memberId: job.memberId,
-      from: start,
-      to: end,
-      categoryIds: member.allCategories ? null : member.categoryIds,
-      limit: maxThreadsPerDigest,
-    })
-    const followed = await followedThreadReplies(trx, {
-      memberId: job.memberId,
-      from: start,
-      to: end,
-      limit: maxFollowedPerDigest,
-    })
-    if (threads.total === 0 && followed.length === 0) {
-      await recordDigestPeriod(trx, job.memberId, { period: job.period, watermark: end })
-      return 'empty'
-    }
-    const deliveryId = await insertDelivery(trx, {
-      memberId: job.memberId,
-      kind: 'digest',
-      periodKey: job.period,
-      windowStart: start,
-      windowEnd: end,
-      threadIds: threads.ids,
-      threadCount: threads.total,
-      followed,
+      period: job.period,
+      frequency,
+      cutoff: new Date(job.cutoff),
+      firstWindow: `${periodLengthMs(job.period) / 1000} seconds`,
+      maxThreads: maxThreadsPerDigest,
+      maxFollowed: maxFollowedPerDigest,
       messageId: messageId(deps.config, 'digest', job.period, job.memberId),
     })
-    await recordDigestPeriod(trx, job.memberId, { period: job.period, watermark: end })
-    if (deliveryId === undefined) return 'already-recorded'
-    await addJob(trx, {
-      task: 'send_digest',
-      payload: { deliveryId },
-      key: `delivery:${deliveryId}`,
-      maxAttempts: 12,
-    })
-    return 'queued'
-  })
+  let result = await compose()
+  if (!result.settingsRow) {
+    // A member the scheduler did not see (or who was never scheduled): default settings first.
+    await ensureSettingsRows(deps.db, [job.memberId])
+    result = await compose()
+  }
+  if (result.recorded === 0) return 'skipped'
+  return result.deliveryId === null ? 'empty' : 'queued'
 }
 
 const sinceFormats = new Map<Locale, Intl.DateTimeFormat>()
@@ -370,7 +344,7 @@ export async function composeNotifications(
       notificationIds: ids,
       messageId: messageId(deps.config, 'notifications', key, job.memberId),
     })
-    if (deliveryId === undefined) return 'already-recorded'
+    if (deliveryId === undefined) return 'skipped'
     await markNotificationsMailed(trx, deliveryId, ids)
     await noteNotificationMail(trx, job.memberId, at)
     await addJob(trx, {
@@ -404,8 +378,10 @@ export function digestTasks(deps: DigestJobDeps): TaskList {
       const count = await scheduleDigests(deps.db, deps.config, at)
       deps.logger?.info({ count }, 'digests scheduled')
     },
-    compose_digest: async (payload) => {
-      await composeDigest(deps, payload as { memberId: number; period: string; cutoff: string })
+    compose_digest: async (payload, helpers) => {
+      await composeDigest(deps, payload as { memberId: number; period: string; cutoff: string }, (query) =>
+        helpers.withPgClient(async (client) => (await client.query(query)).rows),
+      )
     },
     send_digest: async (payload) => {
       await sendDelivery(deps, (payload as { deliveryId: number }).deliveryId)

@@ -54,6 +54,7 @@ export function excerptOf(html: string | null | undefined, max = 240): string {
   const text = html
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
+    .replace(/<[^>]*$/, ' ') // a tag cut off by the length limit of the query
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -170,68 +170,6 @@ export async function lockMemberForMail(db: Db, memberId: number): Promise<Locke
   return rows[0]
 }
 
-/** Threads new in the window, in the member's categories, not their own; newest first. */
-export async function newThreadIds(
-  db: Db,
-  options: { memberId: number; from: Date; to: Date; categoryIds: number[] | null; limit: number },
-): Promise<{ ids: number[]; total: number }> {
-  const categoryFilter =
-    options.categoryIds === null
-      ? sql`true`
-      : sql`t.category_id = any(${sql.val(options.categoryIds)}::int[])`
-  const { rows } = await sql<{ id: number; total: number }>`
-    select t.id, count(*) over () as total
-    from threads t
-    where t.created_at > ${options.from} and t.created_at <= ${options.to}
-      and t.author_id <> ${options.memberId}
-      and ${categoryFilter}
-    order by t.created_at desc, t.id desc
-    limit ${options.limit}`.execute(db)
-  return { ids: rows.map((r) => r.id), total: rows[0] ? Number(rows[0].total) : 0 }
-}
-
-/**
- * Followed threads with replies by others in the window that the member has not read yet.
- * (Replies the member has already seen in the forum are not counted.)
- */
-export async function followedThreadReplies(
-  db: Db,
-  options: { memberId: number; from: Date; to: Date; limit: number },
-): Promise<FollowedThreadCount[]> {
-  const { rows } = await sql<FollowedThreadCount>`
-    select f.thread_id as "threadId", count(p.id)::int as replies
-    from follows f
-    join posts p on p.thread_id = f.thread_id
-    left join thread_reads r on r.member_id = f.member_id and r.thread_id = f.thread_id
-    where f.member_id = ${options.memberId}
-      and p.parent_id is not null
-      and p.deleted_at is null
-      and p.author_id <> ${options.memberId}
-      and p.created_at > ${options.from} and p.created_at <= ${options.to}
-      and (r.last_read_post_id is null or p.id > r.last_read_post_id)
-    group by f.thread_id
-    order by max(p.created_at) desc
-    limit ${options.limit}`.execute(db)
-  return rows
-}
-
-export async function recordDigestPeriod(
-  db: Db,
-  memberId: number,
-  values: { period: string; watermark: Date },
-): Promise<void> {
-  await db
-    .updateTable('member_digest_settings')
-    .set({
-      digest_period: values.period,
-      digest_watermark: values.watermark,
-      carry_from: null,
-      updated_at: sql`now()`,
-    })
-    .where('member_id', '=', memberId)
-    .execute()
-}
-
 export async function insertDelivery(
   db: Db,
   values: {
@@ -347,7 +285,7 @@ export async function digestThreads(db: Db, ids: number[]): Promise<DigestThread
   const { rows } = await sql<DigestThreadRow>`
     select t.id, t.title, c.name as "categoryName", t.stage, a.name as "authorName",
       o.name as "organisationName", t.reply_count as "replyCount", t.confidential,
-      case when t.confidential then null else left(p.body_html, 4000) end as "openingHtml"
+      case when t.confidential then null else left(p.body_html, 2000) end as "openingHtml"
     from threads t
     join categories c on c.id = t.category_id
     join members a on a.id = t.author_id
@@ -466,4 +404,135 @@ export async function notificationsForMail(
       and (r.last_read_post_id is null or n.post_id > r.last_read_post_id)
     order by n.id`.execute(db)
   return rows
+}
+
+// --- composing in one statement -----------------------------------------------------------
+
+/** Settings rows with the defaults for members who never saved any (before composing locks them). */
+export async function ensureSettingsRows(db: Db, memberIds: number[]): Promise<void> {
+  if (memberIds.length === 0) return
+  await sql`insert into member_digest_settings (member_id)
+    select unnest(${sql.val(memberIds)}::int[]) on conflict (member_id) do nothing`.execute(db)
+}
+
+export interface ComposeStatementResult {
+  /** 1 when this statement recorded the period (0: not verified, not due, or recorded before). */
+  recorded: number
+  deliveryId: number | null
+  settingsRow: boolean
+}
+
+/**
+ * Composes and records one member's digest for one period in a single statement (a single
+ * transaction): it locks the member's settings row, skips it unless the member is verified,
+ * wants this kind of digest and has not got this period yet, picks the threads and followed
+ * replies since the watermark (or since a carried-over uncertain digest), records the digest,
+ * moves the watermark and the period key, and adds the send job. A second statement for the
+ * same member and period waits for the lock and then finds the period recorded.
+ */
+/** Runs a named (prepared once per connection) statement; the job runner passes one. */
+export type PreparedRunner = <R>(query: { name: string; text: string; values: unknown[] }) => Promise<R[]>
+
+export async function composeDigestStatement(
+  db: Db,
+  prepared: PreparedRunner | undefined,
+  options: {
+    memberId: number
+    period: string
+    frequency: 'daily' | 'weekly'
+    cutoff: Date
+    firstWindow: string
+    maxThreads: number
+    maxFollowed: number
+    messageId: string
+  },
+): Promise<ComposeStatementResult> {
+  const query = sql<ComposeStatementResult>`
+    with s as (
+      select s.member_id, s.all_categories, s.category_ids, s.digest_watermark, s.carry_from,
+        coalesce(m.verified_at, m.created_at) as member_since
+      from member_digest_settings s
+      join members m on m.id = s.member_id
+      where s.member_id = ${options.memberId}
+        and m.status = 'verified'
+        and s.frequency = ${options.frequency}
+        and s.digest_period is distinct from ${options.period}
+      for update of s
+    ),
+    win as (
+      select s.member_id, s.all_categories, s.category_ids, e.window_end,
+        least(
+          coalesce(s.digest_watermark, greatest(s.member_since, e.window_end - ${options.firstWindow}::interval)),
+          coalesce(s.carry_from, 'infinity')
+        ) as window_start
+      from s
+      cross join lateral (
+        select greatest(${options.cutoff}::timestamptz, coalesce(s.digest_watermark, '-infinity')) as window_end
+      ) e
+    ),
+    candidate as (
+      select t.id, t.created_at
+      from win
+      join threads t on t.created_at > win.window_start and t.created_at <= win.window_end
+      where t.author_id <> win.member_id
+        and (win.all_categories or t.category_id = any(win.category_ids))
+    ),
+    picked as (
+      select (select count(*)::int from candidate) as total,
+        array(select id from candidate order by created_at desc, id desc limit ${options.maxThreads}) as ids
+    ),
+    followed as (
+      select coalesce(jsonb_agg(jsonb_build_object('threadId', x.thread_id, 'replies', x.replies)
+          order by x.last_at desc), '[]'::jsonb) as items,
+        count(*)::int as n
+      from (
+        select f.thread_id, count(p.id)::int as replies, max(p.created_at) as last_at
+        from win
+        join follows f on f.member_id = win.member_id
+        join posts p on p.thread_id = f.thread_id
+        left join thread_reads r on r.member_id = f.member_id and r.thread_id = f.thread_id
+        where p.parent_id is not null
+          and p.deleted_at is null
+          and p.author_id <> win.member_id
+          and p.created_at > win.window_start and p.created_at <= win.window_end
+          and (r.last_read_post_id is null or p.id > r.last_read_post_id)
+        group by f.thread_id
+        order by max(p.created_at) desc
+        limit ${options.maxFollowed}
+      ) x
+    ),
+    recorded as (
+      update member_digest_settings ds
+      set digest_period = ${options.period}, digest_watermark = win.window_end, carry_from = null, updated_at = now()
+      from win
+      where ds.member_id = win.member_id
+      returning ds.member_id
+    ),
+    delivery as (
+      insert into mail_deliveries
+        (member_id, kind, period_key, window_start, window_end, thread_ids, thread_count, followed, message_id)
+      select win.member_id, 'digest', ${options.period}, win.window_start, win.window_end,
+        picked.ids, picked.total, followed.items, ${options.messageId}
+      from win, picked, followed
+      where picked.total > 0 or followed.n > 0
+      on conflict on constraint mail_deliveries_once_per_period do nothing
+      returning id
+    ),
+    job as (
+      select graphile_worker.add_job('send_digest', json_build_object('deliveryId', delivery.id),
+        job_key => 'delivery:' || delivery.id, max_attempts => 12)
+      from delivery
+    )
+    select (select count(*) from recorded)::int as recorded,
+      (select id from delivery) as "deliveryId",
+      (select count(*) from job) >= 0 and exists (select 1 from member_digest_settings where member_id = ${options.memberId}) as "settingsRow"`
+  if (!prepared) return (await query.execute(db)).rows[0]!
+  // The statement text never changes, so it is planned once per connection, not per member.
+  const compiled = query.compile(db)
+  const rows = await prepared<ComposeStatementResult>({
+    name: 'vr_compose_digest_v1',
+    text: compiled.sql,
+    values: [...compiled.parameters],
+  })
+  return rows[0]!
 }

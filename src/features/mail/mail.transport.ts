@@ -12,8 +12,12 @@ export interface MailTransport {
   close?(): void
 }
 
+/**
+ * Keeps up to a few SMTP connections open and reuses them: opening one per message costs far
+ * more than sending it. Options in SMTP_URL (e.g. ?pool=false) take precedence.
+ */
 export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url)
+  const transporter = nodemailer.createTransport({ url, pool: true, maxConnections: 4, maxMessages: 1000 })
   return {
     send: async (message) => {
       await transporter.sendMail(message)

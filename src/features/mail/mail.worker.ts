@@ -50,7 +50,8 @@ export async function startWorker(
 ): Promise<Runner> {
   return run({
     ...(deps.pgPool ? { pgPool: deps.pgPool } : { connectionString: deps.connectionString }),
-    concurrency: deps.concurrency ?? 2,
+    // Mail jobs mostly wait for Postgres and SMTP; four at a time use two cores well.
+    concurrency: deps.concurrency ?? 4,
     noHandleSignals: true,
     pollInterval: 2000,
     taskList: taskList(deps),
