@@ -166,13 +166,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of [
-    'notifications',
-    'thread_reads',
-    'follows',
-    'reactions',
-    'post_revisions',
-  ]) {
+  for (const table of ['notifications', 'thread_reads', 'follows', 'reactions', 'post_revisions']) {
     await db.schema.dropTable(table).ifExists().execute()
   }
   await sql`alter table threads drop constraint if exists threads_opening_post_fkey`.execute(db)

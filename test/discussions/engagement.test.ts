@@ -38,7 +38,7 @@ describe('"hilfreich"', () => {
     const { threadId, openingPostId } = await createThread(database.db, author.current)
     const page = await reader.agent.get(`/t/${threadId}`)
     expect(page.body).toContain(
-      `<button form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="false">Hilfreich <span>0</span></button>`,
+      `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="false">Hilfreich <span>0</span></button>`,
     )
     const response = await reader.agent.submit(`/t/${threadId}`, `/p/${openingPostId}/helpful`, {})
     expect(response.statusCode).toBe(303)
@@ -66,7 +66,7 @@ describe('"hilfreich"', () => {
     )
     expect(response.statusCode).toBe(200)
     expect(response.body).toBe(
-      `<button form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="true">Hilfreich <span>1</span></button>`,
+      `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="true" data-focus-first>Hilfreich <span>1</span></button>`,
     )
   })
 

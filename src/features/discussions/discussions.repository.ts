@@ -47,14 +47,8 @@ export interface ThreadHeader {
   history: { from: Stage; to: Stage; by: string | null; at: string; iso: string }[]
 }
 
-/** The thread page's head: thread, category, tags, stage history, my follow and read state. */
-export async function findThreadHeader(
-  db: Db,
-  threadId: number,
-  memberId: number,
-  locale: Locale,
-): Promise<ThreadHeader | undefined> {
-  const result = await sql<ThreadHeader>`
+function headerSelect(threadId: number, memberId: number, locale: Locale) {
+  return sql`
     select t.id, t.title, t.stage, t.confidential, t.locked, t.reply_count as "replyCount",
       t.author_id as "authorId", a.name as "authorName", t.opening_post_id as "openingPostId",
       t.category_id as "categoryId", c.name as "categoryName", c.slug as "categorySlug",
@@ -74,8 +68,87 @@ export async function findThreadHeader(
     join members a on a.id = t.author_id
     left join thread_reads r on r.thread_id = t.id and r.member_id = ${memberId}
     where t.id = ${threadId}
-  `.execute(db)
+  `
+}
+
+/** The thread page's head: thread, category, tags, stage history, my follow and read state. */
+export async function findThreadHeader(
+  db: Db,
+  threadId: number,
+  memberId: number,
+  locale: Locale,
+): Promise<ThreadHeader | undefined> {
+  const result = await sql<ThreadHeader>`${headerSelect(threadId, memberId, locale)}`.execute(db)
   return result.rows[0]
+}
+
+/**
+ * Everything the thread page shows, in one round trip: the head, every post in display
+ * order (as compact JSON arrays, turned into objects here) and my unread notification count.
+ * Round trips are what a page costs most here, so the page makes as few as it can.
+ */
+export async function loadThreadPage(
+  db: Db,
+  threadId: number,
+  memberId: number,
+  locale: Locale,
+): Promise<{ header: ThreadHeader; posts: PostRow[]; unreadNotifications: number } | undefined> {
+  const result = await sql<{ head: ThreadHeader | null; posts: PostTuple[]; unread: number }>`
+    select
+      (select to_json(h) from (${headerSelect(threadId, memberId, locale)}) h) as head,
+      (select coalesce(json_agg(json_build_array(
+          p.id, p.parent_id, p.depth, p.author_id, m.name, m.job_title, o.name, p.body_html,
+          p.deleted_at is not null, p.edited_at is not null, p.version, p.helpful_count,
+          exists (select 1 from reactions x where x.post_id = p.id and x.member_id = ${memberId} and x.kind = 'helpful'),
+          ${isoText(sql`p.created_at`)}, ${dateLabel(sql`p.created_at`, locale)}
+        ) order by p.path), '[]')
+        from posts p
+        join members m on m.id = p.author_id
+        join organisations o on o.id = m.organisation_id
+        where p.thread_id = ${threadId}) as posts,
+      (select count(*) from notifications n where n.member_id = ${memberId} and n.read_at is null)::int as unread
+  `.execute(db)
+  const row = result.rows[0]
+  if (!row?.head) return undefined
+  return { header: row.head, posts: row.posts.map(postFromTuple), unreadNotifications: row.unread }
+}
+
+type PostTuple = [
+  number,
+  number | null,
+  number,
+  number,
+  string,
+  string,
+  string,
+  string,
+  boolean,
+  boolean,
+  number,
+  number,
+  boolean,
+  string,
+  string,
+]
+
+function postFromTuple(t: PostTuple): PostRow {
+  return {
+    id: t[0],
+    parentId: t[1],
+    depth: t[2],
+    authorId: t[3],
+    authorName: t[4],
+    authorJob: t[5],
+    authorOrg: t[6],
+    bodyHtml: t[7],
+    deleted: t[8],
+    edited: t[9],
+    version: t[10],
+    helpfulCount: t[11],
+    helpedByMe: t[12],
+    createdIso: t[13],
+    createdLabel: t[14],
+  }
 }
 
 export interface ThreadForWrite {

@@ -31,7 +31,7 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
 
   // Full pages of this feature show the bell with its count without an extra request.
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'GET' || wantsFragment(request)) return
+    if (request.method !== 'GET' || wantsFragment(request) || request.routeOptions.config.ownBell) return
     if (request.member?.status !== 'verified') return
     request.bellCount = await countUnread(db, request.member.id)
   })
@@ -97,19 +97,17 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
   // ---------------------------------------------------------------------------------------
   // Reading
 
-  app.get<{ Params: Params }>('/t/:id', async (request, reply) => {
+  // The thread page loads its bell count together with the thread (one round trip less).
+  app.get<{ Params: Params }>('/t/:id', { config: { ownBell: true } }, async (request, reply) => {
     const threadId = idParam(request.params.id)
-    const member = me(request)
-    const unreadNotifications = (request.bellCount ?? 0) > 0
-    const { thread, tree, notificationsRead } = await service.openThread(
+    const { thread, tree, unreadNotifications } = await service.openThread(
       db,
       clock,
-      member,
+      me(request),
       threadId,
       request.locale,
-      { unreadNotifications },
     )
-    if (request.bellCount !== null) request.bellCount -= notificationsRead
+    request.bellCount = unreadNotifications
     return page(request, reply, 'discussions/thread', {
       title: thread.title,
       thread,
@@ -338,7 +336,8 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     const { threadId } = await service.toggleHelpful(db, member, postId)
     if (!wantsFragment(request)) return reply.redirect(permalink(threadId, postId), 303)
     const { post, thread } = await service.loadPost(db, member, postId, request.locale)
-    return fragment(request, reply, 'discussions/_helpful', { ...post, thread })
+    // The button is replaced: focus goes to the new one (keyboard users stay where they were).
+    return fragment(request, reply, 'discussions/_helpful', { ...post, thread, focusHelpful: true })
   })
 
   app.post<{ Params: Params }>('/t/:id/follow', async (request, reply) => {

@@ -199,14 +199,14 @@ export interface ThreadPage {
   thread: repo.ThreadHeader & { canChangeStage: boolean }
   tree: ThreadTree
   postCount: number
-  /** Notifications about this thread that opening it marked read. */
-  notificationsRead: number
+  /** My unread notifications after those about this thread were marked read (for the bell). */
+  unreadNotifications: number
 }
 
 /**
- * The thread page: head, the whole tree, and my read state moved forward. A fixed number of
- * queries: head and posts; a write only when something new was read, and one more only when
- * I have unread notifications (those about this thread are marked read).
+ * The thread page: head, the whole tree and the bell count in one query, and my read state
+ * moved forward: a write only when something new was read, and one more only when I have
+ * unread notifications (those about this thread are marked read).
  */
 export async function openThread(
   db: Db,
@@ -214,13 +214,10 @@ export async function openThread(
   member: CurrentMember,
   threadId: number,
   locale: Locale,
-  options: { unreadNotifications: boolean },
 ): Promise<ThreadPage> {
-  const [header, posts] = await Promise.all([
-    repo.findThreadHeader(db, threadId, member.id, locale),
-    repo.listThreadPosts(db, threadId, member.id, locale),
-  ])
-  if (!header) throw new NotFoundError()
+  const loaded = await repo.loadThreadPage(db, threadId, member.id, locale)
+  if (!loaded) throw new NotFoundError()
+  const { header, posts } = loaded
   const tree = buildTree(posts, {
     memberId: member.id,
     isModerator: hasRole(member, 'moderator'),
@@ -242,14 +239,13 @@ export async function openThread(
       at: clock.now(),
     })
   }
-  const notificationsRead = options.unreadNotifications
-    ? await markRead(db, member.id, { threadId }, clock.now())
-    : 0
+  const notificationsRead =
+    loaded.unreadNotifications > 0 ? await markRead(db, member.id, { threadId }, clock.now()) : 0
   return {
     thread: { ...header, canChangeStage: canChangeStage(member, header) },
     tree,
     postCount,
-    notificationsRead,
+    unreadNotifications: loaded.unreadNotifications - notificationsRead,
   }
 }
 
@@ -290,6 +286,8 @@ export async function loadPost(
     canReact: !row.deleted && !own,
     isNew: false,
     focus: options.focus === true,
+    pressed: row.helpedByMe ? 'true' : 'false',
+    plain: false,
   }
   return { post, thread }
 }

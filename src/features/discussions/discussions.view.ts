@@ -9,6 +9,10 @@ import { type Stage, stages } from './discussions.tables.ts'
 import { limits } from './forms.ts'
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route loads the bell count itself (the feature's preHandler skips it). */
+    ownBell?: boolean
+  }
   interface FastifyRequest {
     /** Unread notifications of the signed-in member, loaded for full pages of this feature. */
     bellCount: number | null

@@ -17,6 +17,10 @@ export interface PostNode extends PostRow {
   canReact: boolean
   isNew: boolean
   focus: boolean
+  /** aria-pressed of the "helpful" toggle. */
+  pressed: 'true' | 'false'
+  /** Nothing special: the template's fast path (someone else's post, nothing to mark). */
+  plain: boolean
 }
 
 export interface TreeOptions {
@@ -43,6 +47,21 @@ export function ownerDepth(depth: number): number {
   return Math.min(depth - 1, maxIndent - 1)
 }
 
+export function isPlain(node: PostNode): boolean {
+  return (
+    node.depth > 0 &&
+    !node.focus &&
+    !node.isNew &&
+    !node.deleted &&
+    !node.edited &&
+    node.replyTo === undefined &&
+    node.canReact &&
+    node.canReply &&
+    !node.canEdit &&
+    !node.canDelete
+  )
+}
+
 export function buildTree(rows: readonly PostRow[], options: TreeOptions): ThreadTree {
   const byId = new Map<number, PostNode>()
   const chain: PostNode[] = []
@@ -67,6 +86,8 @@ export function buildTree(rows: readonly PostRow[], options: TreeOptions): Threa
       canReact: !row.deleted && !own,
       isNew,
       focus: row.id === options.focusId,
+      pressed: row.helpedByMe ? 'true' : 'false',
+      plain: false,
     }
     byId.set(row.id, node)
     chain[row.depth] = node
@@ -78,6 +99,7 @@ export function buildTree(rows: readonly PostRow[], options: TreeOptions): Threa
     const parent = chain[row.depth - 1]
     if (row.depth > maxIndent && parent)
       node.replyTo = { id: parent.id, name: parent.deleted ? '' : parent.authorName }
+    node.plain = isPlain(node)
     const owner = chain[ownerDepth(row.depth)]
     if (!owner || owner.depth === 0) replies.push(node)
     else owner.children.push(node)
