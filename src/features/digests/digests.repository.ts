@@ -449,8 +449,7 @@ export async function composeDigestStatement(
 ): Promise<ComposeStatementResult> {
   const query = sql<ComposeStatementResult>`
     with s as (
-      select s.member_id, s.all_categories, s.category_ids, s.digest_watermark, s.carry_from,
-        coalesce(m.verified_at, m.created_at) as member_since
+      select s.member_id, s.all_categories, s.category_ids, s.digest_watermark, s.carry_from
       from member_digest_settings s
       join members m on m.id = s.member_id
       where s.member_id = ${options.memberId}
@@ -462,7 +461,8 @@ export async function composeDigestStatement(
     win as (
       select s.member_id, s.all_categories, s.category_ids, e.window_end,
         least(
-          coalesce(s.digest_watermark, greatest(s.member_since, e.window_end - ${options.firstWindow}::interval)),
+          -- A member's first digest covers one period back (also threads from before they joined).
+          coalesce(s.digest_watermark, e.window_end - ${options.firstWindow}::interval),
           coalesce(s.carry_from, 'infinity')
         ) as window_start
       from s
