@@ -214,3 +214,33 @@ describe('hourly and never', () => {
     expect(mailsTo(pending.recipient.email)).toHaveLength(0)
   })
 })
+
+describe('housekeeping at the full hour', () => {
+  it('prunes finished delivery records older than 60 days, keeps recent and unfinished ones', async () => {
+    const member = await longtimeMember(database.db)
+    const row = (period: string, status: 'sent' | 'queued', daysAgo: number) => ({
+      member_id: member.id,
+      kind: 'digest' as const,
+      period_key: period,
+      window_start: minutesAgo(daysAgo * 1440 + 10),
+      window_end: minutesAgo(daysAgo * 1440),
+      message_id: `<${period}@test>`,
+      status,
+      created_at: minutesAgo(daysAgo * 1440),
+    })
+    await database.db
+      .insertInto('mail_deliveries')
+      .values([
+        row('daily:old', 'sent', 90),
+        row('daily:stuck', 'queued', 90),
+        row('daily:recent', 'sent', 3),
+      ])
+      .execute()
+    const tasks = allTasks(config, database.db, smtpTransport(sink.url))
+    const at = new Date()
+    at.setUTCMinutes(0, 0, 0)
+    await tasks.sweep_notifications!({ _cron: { ts: at.toISOString() } }, {} as never)
+    const left = (await deliveries(database.db, member.id)).map((d) => d.period_key).sort()
+    expect(left).toEqual(['daily:recent', 'daily:stuck'])
+  })
+})

@@ -54,6 +54,7 @@ import {
   type PreparedRunner,
   pendingNotifications,
   pruneMailedNotifications,
+  pruneOldDeliveries,
   type RecipientRow,
   setDeliveryStatus,
   threadTitles,
@@ -390,8 +391,10 @@ export function digestTasks(deps: DigestJobDeps): TaskList {
       const at = atOf(payload)
       const fullHour = at.getUTCMinutes() === 0
       await sweepNotifications(deps.db, at, fullHour ? ['immediately', 'hourly'] : ['immediately'])
-      if (fullHour)
+      if (fullHour) {
         await pruneMailedNotifications(deps.db, new Date(at.getTime() - 2 * notificationHorizonMs))
+        await pruneOldDeliveries(deps.db, new Date(at.getTime() - 60 * 86_400_000))
+      }
     },
     compose_notifications: async (payload) => {
       await composeNotifications(deps, payload as { memberId: number; at: string })

@@ -367,6 +367,15 @@ export async function pruneMailedNotifications(db: Db, before: Date): Promise<vo
   await db.deleteFrom('mailed_notifications').where('mailed_at', '<', before).execute()
 }
 
+/** Finished delivery records of past periods (their periods are never composed again). */
+export async function pruneOldDeliveries(db: Db, before: Date): Promise<void> {
+  await db
+    .deleteFrom('mail_deliveries')
+    .where('created_at', '<', before)
+    .where('status', 'in', ['sent', 'dropped', 'skipped', 'uncertain'])
+    .execute()
+}
+
 export interface NotificationMailRow {
   id: number
   kind: 'reply' | 'mention' | 'followed_thread'
