@@ -8,6 +8,7 @@ export const mailTasks = [
   'send_mail',
   'compose_digest',
   'send_digest',
+  'compose_notifications',
   'send_notifications',
   'schedule_digests',
   'sweep_notifications',
