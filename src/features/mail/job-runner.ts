@@ -7,6 +7,7 @@ import type { Logger } from 'pino'
 import { deriveKey } from '../../app.ts'
 import type { Config } from '../../config.ts'
 import { createPool, type Db } from '../../db/database.ts'
+import { accountCronItems, accountTasks } from '../accounts/accounts.jobs.ts'
 import { digestCronItems, digestTasks } from '../digests/digests.jobs.ts'
 import { unsubscribeKeyPurpose } from '../digests/unsubscribe.ts'
 import './all-templates.ts'
@@ -33,7 +34,8 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   )
   // Our own pool: graphile-worker drops its error handler before its own pool has ended, so a
   // Postgres shutting down right after stop() would crash the process with an unhandled 'error'.
-  const pgPool = createPool({ connectionString: options.connectionString, logger, max: 5 })
+  // Four concurrent jobs plus the runner's own queries (fetching, completing, cron).
+  const pgPool = createPool({ connectionString: options.connectionString, logger, max: 8 })
   const runner: Runner = await startWorker({
     config,
     db,
@@ -41,14 +43,17 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     logger,
     pgPool,
     connectionString: options.connectionString,
-    extraTasks: digestTasks({
-      config,
-      db,
-      transport,
-      logger,
-      unsubscribeKey: deriveKey(options.secret, unsubscribeKeyPurpose),
-    }),
-    cronItems: digestCronItems(),
+    extraTasks: {
+      ...accountTasks(db),
+      ...digestTasks({
+        config,
+        db,
+        transport,
+        logger,
+        unsubscribeKey: deriveKey(options.secret, unsubscribeKeyPurpose),
+      }),
+    },
+    cronItems: [...accountCronItems(), ...digestCronItems()],
   })
   logger.info(config.smtpUrl ? 'job runner started (SMTP)' : 'job runner started (development mailbox)')
   return {
