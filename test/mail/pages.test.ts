@@ -190,3 +190,11 @@ describe('admin mail queue', () => {
     expect(response.statusCode).toBe(403)
   })
 })
+
+describe('development mailbox exposure', () => {
+  it('answers only requests from this machine', async () => {
+    const remote = await app.inject({ url: '/dev/mail', remoteAddress: '203.0.113.7' })
+    expect(remote.statusCode).toBe(404)
+    expect((await app.inject('/dev/mail')).statusCode).toBe(200)
+  })
+})

@@ -10,7 +10,8 @@ import { mailboxFolder } from './mail.transport.ts'
 const htmlPartPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 
 export async function mailRoutes(app: FastifyInstance, deps: FeatureDeps) {
-  if (deps.config.env !== 'production') await app.register(devMailboxRoutes, deps)
+  // Only where mail really lands in the local folder: never in production, never with SMTP.
+  if (deps.config.env !== 'production' && !deps.config.smtpUrl) await app.register(devMailboxRoutes, deps)
 
   app.get('/admin/mail', { config: { access: 'admin' } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>
@@ -37,13 +38,19 @@ export async function mailRoutes(app: FastifyInstance, deps: FeatureDeps) {
   })
 }
 
+const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+
 /**
  * Public on purpose, and only outside production: a newcomer has to click the confirmation
- * link in their first mail before they can sign in at all.
+ * link in their first mail before they can sign in at all. The mailbox holds everyone's links,
+ * so it answers only requests from this machine itself.
  */
 async function devMailboxRoutes(app: FastifyInstance, deps: FeatureDeps) {
   const folder = mailboxFolder(deps.config)
   const open = { config: { access: 'public' as const } }
+  app.addHook('onRequest', async (request) => {
+    if (!loopback.has(request.ip)) throw new NotFoundError()
+  })
 
   app.get('/dev/mail', open, async (request, reply) => {
     const messages = await listMailbox(folder)
