@@ -1,31 +1,19 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createAgent } from '../helpers/agent.ts'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { useTestApp } from '../helpers/app.ts'
 import { createMember, defaultPassword } from '../helpers/factories.ts'
 import { linkIn, sendQueuedMail } from '../helpers/mail.ts'
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 async function logIn(email: string, password = defaultPassword, next?: string) {
-  const agent = createAgent(app)
+  const agent = createAgent(setup.app)
   const response = await agent.submit('/login', '/login', { email, password, ...(next ? { next } : {}) })
   return { agent, response }
 }
 
 function sessionCount(memberId: number) {
-  return database.db
+  return setup.database.db
     .selectFrom('sessions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('member_id', '=', memberId)
@@ -35,8 +23,8 @@ function sessionCount(memberId: number) {
 
 describe('login', () => {
   it('signs a verified member in with a new session id and shows the forum', async () => {
-    const member = await createMember(database.db, { name: 'Lena Login' })
-    const agent = createAgent(app)
+    const member = await createMember(setup.database.db, { name: 'Lena Login' })
+    const agent = createAgent(setup.app)
     await agent.get('/login')
     await agent.csrf('/login')
     const before = agent.cookies.get('vr_session')
@@ -54,7 +42,7 @@ describe('login', () => {
   })
 
   it('gives the same message for an unknown address and a wrong password', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     const wrong = await logIn(member.email, 'falsches-passwort-123')
     const unknown = await logIn('niemand@nirgendwo.de', 'falsches-passwort-123')
     expect(wrong.response.statusCode).toBe(422)
@@ -66,7 +54,7 @@ describe('login', () => {
   })
 
   it('locks an account after 5 failures in 15 minutes, also for the right password', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     for (let i = 0; i < 5; i++) await logIn(member.email, `falsch-falsch-${i}-xx`)
     const { response } = await logIn(member.email)
     expect(response.statusCode).toBe(429)
@@ -77,7 +65,7 @@ describe('login', () => {
   })
 
   it('follows only local next links', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     expect((await logIn(member.email, defaultPassword, '/account')).response.headers.location).toBe(
       '/account',
     )
@@ -90,7 +78,7 @@ describe('login', () => {
   })
 
   it('lets unverified people in only to their status page', async () => {
-    const pending = await createMember(database.db, { status: 'pending_review', name: 'Paula Pending' })
+    const pending = await createMember(setup.database.db, { status: 'pending_review', name: 'Paula Pending' })
     const { agent } = await logIn(pending.email)
     const home = await agent.get('/')
     expect(home.body).not.toContain('Paula Pending')
@@ -104,15 +92,15 @@ describe('login', () => {
   })
 
   it('sends anonymous visitors of member pages to login, htmx with HX-Redirect', async () => {
-    const page = await app.inject('/account')
+    const page = await setup.app.inject('/account')
     expect(page.statusCode).toBe(303)
     expect(page.headers.location).toBe('/login?next=%2Faccount')
-    const htmx = await app.inject({ url: '/account', headers: { 'hx-request': 'true' } })
+    const htmx = await setup.app.inject({ url: '/account', headers: { 'hx-request': 'true' } })
     expect(htmx.headers['hx-redirect']).toBe('/login?next=%2Faccount')
   })
 
   it('logs out with Clear-Site-Data and the session is gone', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     const { agent } = await logIn(member.email)
     const response = await agent.submit('/account', '/logout', {})
     expect(response.statusCode).toBe(303)
@@ -124,7 +112,7 @@ describe('login', () => {
 
 describe('sessions and account changes', () => {
   it('lists the sessions and ends all of them with "log out everywhere"', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     const first = await logIn(member.email)
     const second = await logIn(member.email)
     const page = await first.agent.get('/account')
@@ -135,7 +123,7 @@ describe('sessions and account changes', () => {
   })
 
   it('changes the password only with the current one and ends the other sessions', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     const mine = await logIn(member.email)
     const other = await logIn(member.email)
     const wrong = await mine.agent.submit('/account', '/account/password', {
@@ -160,17 +148,17 @@ describe('sessions and account changes', () => {
   })
 
   it('changes the e-mail address after confirming the new one', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     const { agent } = await logIn(member.email)
     const response = await agent.submit('/account', '/account/email', {
       currentPassword: defaultPassword,
       email: 'neue.adresse@teststadt.de',
     })
     expect(response.statusCode).toBe(303)
-    const mail = (await sendQueuedMail(database)).find((m) => m.to === 'neue.adresse@teststadt.de')!
+    const mail = (await sendQueuedMail(setup.database)).find((m) => m.to === 'neue.adresse@teststadt.de')!
     const link = linkIn(mail, '/email/confirm/')
     await agent.submit(link, link, {})
-    const updated = await database.db
+    const updated = await setup.database.db
       .selectFrom('members')
       .select('email')
       .where('id', '=', member.id)
@@ -179,9 +167,9 @@ describe('sessions and account changes', () => {
   })
 
   it('resets a forgotten password by mail, answering the same for unknown addresses', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     const session = await logIn(member.email)
-    const agent = createAgent(app)
+    const agent = createAgent(setup.app)
     const known = await agent.submit('/password/forgot', '/password/forgot', { email: member.email })
     const unknown = await agent.submit('/password/forgot', '/password/forgot', {
       email: 'keiner@nirgends.de',
@@ -192,7 +180,7 @@ describe('sessions and account changes', () => {
     expect(known.body).toContain(sent)
     expect(unknown.body).toContain(sent)
     const link = linkIn(
-      (await sendQueuedMail(database)).find((m) => m.to === member.email)!,
+      (await sendQueuedMail(setup.database)).find((m) => m.to === member.email)!,
       '/password/reset/',
     )
     const weak = await agent.submit(link, link, { password: 'kurz' })

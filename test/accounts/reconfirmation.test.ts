@@ -1,42 +1,30 @@
-import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runReconfirmation } from '../../src/features/accounts/reconfirmation.ts'
 import { createAgent } from '../helpers/agent.ts'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { useTestApp } from '../helpers/app.ts'
 import { createMember, signInAs } from '../helpers/factories.ts'
 import { linkIn, sendQueuedMail } from '../helpers/mail.ts'
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 const member = (id: number) =>
-  database.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  setup.database.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
 describe('yearly re-confirmation', () => {
   it('mails a link when the year is over; the button renews for 12 months', async () => {
-    const m = await createMember(database.db)
-    await database.db
+    const m = await createMember(setup.database.db)
+    await setup.database.db
       .updateTable('members')
       .set({ verified_until: sql`now() - interval '1 day'` })
       .where('id', '=', m.id)
       .execute()
-    const first = await runReconfirmation(database.db)
+    const first = await runReconfirmation(setup.database.db)
     expect(first.reminded).toBeGreaterThanOrEqual(1)
-    expect((await runReconfirmation(database.db)).reminded).toBe(0) // no second reminder within a week
-    const mail = (await sendQueuedMail(database)).find((x) => x.to === m.email)!
+    expect((await runReconfirmation(setup.database.db)).reminded).toBe(0) // no second reminder within a week
+    const mail = (await sendQueuedMail(setup.database)).find((x) => x.to === m.email)!
     const link = linkIn(mail, '/reconfirm/')
-    const agent = createAgent(app)
+    const agent = createAgent(setup.app)
     await agent.get(link)
     expect((await member(m.id)).reconfirm_requested_at).not.toBeNull()
     const done = await agent.submit(link, link, {})
@@ -47,10 +35,10 @@ describe('yearly re-confirmation', () => {
   })
 
   it('expires a membership 30 days after the first request and ends its sessions; confirming sends it back to review', async () => {
-    const m = await createMember(database.db)
-    const agent = createAgent(app)
-    await signInAs(database.db, agent, m.id)
-    await database.db
+    const m = await createMember(setup.database.db)
+    const agent = createAgent(setup.app)
+    await signInAs(setup.database.db, agent, m.id)
+    await setup.database.db
       .updateTable('members')
       .set({
         verified_until: sql`now() - interval '40 days'`,
@@ -59,17 +47,17 @@ describe('yearly re-confirmation', () => {
       })
       .where('id', '=', m.id)
       .execute()
-    const result = await runReconfirmation(database.db)
+    const result = await runReconfirmation(setup.database.db)
     expect(result.expired).toBeGreaterThanOrEqual(1)
     expect((await member(m.id)).status).toBe('expired')
     expect((await agent.get('/account')).statusCode).toBe(303)
 
-    const again = createAgent(app)
-    await signInAs(database.db, again, m.id)
+    const again = createAgent(setup.app)
+    await signInAs(setup.database.db, again, m.id)
     const status = await again.get('/status')
     expect(status.body).toContain('abgelaufen')
     await again.submit('/status', '/status/reconfirm', {})
-    const link = linkIn((await sendQueuedMail(database)).find((x) => x.to === m.email)!, '/reconfirm/')
+    const link = linkIn((await sendQueuedMail(setup.database)).find((x) => x.to === m.email)!, '/reconfirm/')
     await again.submit(link, link, {})
     expect((await member(m.id)).status).toBe('pending_review')
   })
@@ -77,9 +65,9 @@ describe('yearly re-confirmation', () => {
 
 describe('invitations', () => {
   it('binds the invitation to the address and shows the inviter as evidence, without skipping review', async () => {
-    const inviter = await createMember(database.db, { name: 'Inge Einladend' })
-    const agent = createAgent(app)
-    await signInAs(database.db, agent, inviter.id)
+    const inviter = await createMember(setup.database.db, { name: 'Inge Einladend' })
+    const agent = createAgent(setup.app)
+    await signInAs(setup.database.db, agent, inviter.id)
     const bad = await agent.submit('/invite', '/invite', { email: 'kein-mail' })
     expect(bad.statusCode).toBe(422)
     expect(bad.body).toContain('value="kein-mail"')
@@ -90,10 +78,10 @@ describe('invitations', () => {
       note: 'Komm dazu!',
     })
     expect(sent.statusCode).toBe(303)
-    const mail = (await sendQueuedMail(database)).find((x) => x.to === 'kollegin@teststadt-neu.de')!
+    const mail = (await sendQueuedMail(setup.database)).find((x) => x.to === 'kollegin@teststadt-neu.de')!
     expect(String(mail.text)).toContain('Inge Einladend')
     const link = linkIn(mail, '/register?invitation=')
-    const page = await app.inject(link)
+    const page = await setup.app.inject(link)
     expect(page.body).toContain('value="kollegin@teststadt-neu.de"')
     expect(page.body).toContain('Inge Einladend')
   })

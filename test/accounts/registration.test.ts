@@ -1,28 +1,16 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createAgent } from '../helpers/agent.ts'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { useTestApp } from '../helpers/app.ts'
 import { createMember, createOrganisation } from '../helpers/factories.ts'
 import { linkIn, sendQueuedMail } from '../helpers/mail.ts'
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 const strongPassword = 'Apfelbaum-Laterne-Fahrrad-7'
 
 let musterhausen: { id: number } | undefined
 async function application(overrides: Record<string, string> = {}) {
-  musterhausen ??= await createOrganisation(database.db, {
+  musterhausen ??= await createOrganisation(setup.database.db, {
     name: 'Stadt Musterhausen',
     domains: ['musterhausen.de'],
   })
@@ -39,12 +27,12 @@ async function application(overrides: Record<string, string> = {}) {
 }
 
 function memberByEmail(email: string) {
-  return database.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirst()
+  return setup.database.db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirst()
 }
 
 describe('registration', () => {
   it('shows a labelled form with every field', async () => {
-    const response = await app.inject('/register')
+    const response = await setup.app.inject('/register')
     expect(response.statusCode).toBe(200)
     for (const field of ['name', 'email', 'orgQuery', 'jobTitle', 'statement', 'password']) {
       expect(response.body).toMatch(new RegExp(`<label for="field-${field}"`))
@@ -52,7 +40,7 @@ describe('registration', () => {
   })
 
   it('re-renders with per-field errors, keeps what was typed, never the password', async () => {
-    const agent = createAgent(app)
+    const agent = createAgent(setup.app)
     const response = await agent.submit('/register', '/register', {
       name: 'Mira <Muster>',
       email: 'not-an-address',
@@ -72,7 +60,7 @@ describe('registration', () => {
   })
 
   it('refuses short and very common passwords', async () => {
-    const agent = createAgent(app)
+    const agent = createAgent(setup.app)
     const short = await agent.submit('/register', '/register', await application({ password: 'kurz' }))
     expect(short.statusCode).toBe(422)
     expect(short.body).toContain('mindestens 12 Zeichen')
@@ -86,7 +74,7 @@ describe('registration', () => {
   })
 
   it('refuses an organisation that does not exist', async () => {
-    const agent = createAgent(app)
+    const agent = createAgent(setup.app)
     const response = await agent.submit(
       '/register',
       '/register',
@@ -97,8 +85,8 @@ describe('registration', () => {
   })
 
   it('searches organisations without JavaScript and keeps the typed values', async () => {
-    await createOrganisation(database.db, { name: 'Gemeinde Suchbeispiel' })
-    const agent = createAgent(app)
+    await createOrganisation(setup.database.db, { name: 'Gemeinde Suchbeispiel' })
+    const agent = createAgent(setup.app)
     const response = await agent.submit('/register', '/register', {
       action: 'search',
       orgQuery: 'Suchbeispiel',
@@ -114,7 +102,7 @@ describe('registration', () => {
 
   it('confirms the address by the button, not by opening the link, then waits for review', async () => {
     const form = await application()
-    const agent = createAgent(app)
+    const agent = createAgent(setup.app)
     const response = await agent.submit('/register', '/register', {
       ...form,
       role: 'admin',
@@ -126,14 +114,14 @@ describe('registration', () => {
     expect(stored).toMatchObject({ status: 'pending_email', role: 'member', name: 'Mira Muster' })
     expect(stored!.password_hash).toMatch(/^\$argon2id\$/)
 
-    const mails = await sendQueuedMail(database)
+    const mails = await sendQueuedMail(setup.database)
     const mail = mails.find((m) => m.to === form.email)!
     expect(mail.subject).toBe('Bitte bestätigen Sie Ihre E-Mail-Adresse')
     const link = linkIn(mail, '/confirm/')
 
     // A mail scanner opening the link twice confirms nothing.
-    expect((await app.inject(link)).statusCode).toBe(200)
-    expect((await app.inject(link)).body).toContain('<form method="post"')
+    expect((await setup.app.inject(link)).statusCode).toBe(200)
+    expect((await setup.app.inject(link)).body).toContain('<form method="post"')
     expect((await memberByEmail(form.email))!.status).toBe('pending_email')
 
     const confirmed = await agent.submit(link, link, {})
@@ -147,35 +135,35 @@ describe('registration', () => {
 
   it('stores the token only as a hash', async () => {
     const form = await application()
-    await createAgent(app).submit('/register', '/register', form)
-    const mails = await sendQueuedMail(database)
+    await createAgent(setup.app).submit('/register', '/register', form)
+    const mails = await sendQueuedMail(setup.database)
     const token = linkIn(mails.find((m) => m.to === form.email)!, '/confirm/')
       .split('/')
       .pop()!
-    const rows = await database.db.selectFrom('member_tokens').select('token_hash').execute()
+    const rows = await setup.database.db.selectFrom('member_tokens').select('token_hash').execute()
     expect(rows.some((r) => r.token_hash === token)).toBe(false)
   })
 
   it('answers an already registered address like a new one and mails the owner instead', async () => {
-    const existing = await createMember(database.db, { email: 'schon.da@musterhausen.de' })
-    const response = await createAgent(app).submit(
+    const existing = await createMember(setup.database.db, { email: 'schon.da@musterhausen.de' })
+    const response = await createAgent(setup.app).submit(
       '/register',
       '/register',
       await application({ email: 'schon.da@musterhausen.de' }),
     )
     expect(response.statusCode).toBe(303)
     expect(response.headers.location).toBe('/register/sent')
-    const mails = await sendQueuedMail(database)
+    const mails = await sendQueuedMail(setup.database)
     const mail = mails.find((m) => m.to === existing.email)!
     expect(mail.subject).toBe('Ihr Konto im Vertrauensraum')
   })
 
   it('verifies at once when the organisation auto-approves its own domain', async () => {
-    const org = await createOrganisation(database.db, { domains: ['auto-stadt.de'], autoApprove: true })
+    const org = await createOrganisation(setup.database.db, { domains: ['auto-stadt.de'], autoApprove: true })
     const form = await application({ organisationId: String(org.id), email: 'anna@auto-stadt.de' })
-    const agent = createAgent(app)
+    const agent = createAgent(setup.app)
     await agent.submit('/register', '/register', form)
-    const link = linkIn((await sendQueuedMail(database)).find((m) => m.to === form.email)!, '/confirm/')
+    const link = linkIn((await sendQueuedMail(setup.database)).find((m) => m.to === form.email)!, '/confirm/')
     await agent.submit(link, link, {})
     const member = await memberByEmail(form.email)
     expect(member).toMatchObject({ status: 'verified', verified_by: null })
@@ -183,27 +171,27 @@ describe('registration', () => {
   })
 
   it('does not auto-approve an address outside the organisation domains', async () => {
-    const org = await createOrganisation(database.db, { domains: ['auto-zwei.de'], autoApprove: true })
+    const org = await createOrganisation(setup.database.db, { domains: ['auto-zwei.de'], autoApprove: true })
     const form = await application({ organisationId: String(org.id), email: 'ben@gmail.example' })
-    const agent = createAgent(app)
+    const agent = createAgent(setup.app)
     await agent.submit('/register', '/register', form)
-    const link = linkIn((await sendQueuedMail(database)).find((m) => m.to === form.email)!, '/confirm/')
+    const link = linkIn((await sendQueuedMail(setup.database)).find((m) => m.to === form.email)!, '/confirm/')
     await agent.submit(link, link, {})
     expect((await memberByEmail(form.email))!.status).toBe('pending_review')
   })
 
   it('shows a clear page for an unknown or malformed token', async () => {
-    expect((await app.inject('/confirm/abc')).statusCode).toBe(410)
-    expect((await app.inject(`/confirm/${'A'.repeat(43)}`)).statusCode).toBe(410)
+    expect((await setup.app.inject('/confirm/abc')).statusCode).toBe(410)
+    expect((await setup.app.inject(`/confirm/${'A'.repeat(43)}`)).statusCode).toBe(410)
   })
 })
 
 describe('registration with a pre-chosen organisation', () => {
   it('takes the choice of the no-JS search page from the query string', async () => {
-    const org = await createOrganisation(database.db, { name: 'Landkreis Vorauswahl' })
-    const page = await app.inject(`/register?orgQuery=Vorauswahl&organisationId=${org.id}`)
+    const org = await createOrganisation(setup.database.db, { name: 'Landkreis Vorauswahl' })
+    const page = await setup.app.inject(`/register?orgQuery=Vorauswahl&organisationId=${org.id}`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toMatch(new RegExp(`value="${org.id}"\\s+checked`))
-    expect((await app.inject('/register?organisationId=abc&orgQuery=')).statusCode).toBe(200)
+    expect((await setup.app.inject('/register?organisationId=abc&orgQuery=')).statusCode).toBe(200)
   })
 })

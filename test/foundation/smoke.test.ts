@@ -1,25 +1,13 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createAgent } from '../helpers/agent.ts'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { useTestApp } from '../helpers/app.ts'
 import { createMember, signInAs } from '../helpers/factories.ts'
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 describe('landing page', () => {
   it('serves the German landing page with a login link to anonymous visitors', async () => {
-    const response = await app.inject('/')
+    const response = await setup.app.inject('/')
     expect(response.statusCode).toBe(200)
     expect(response.body).toContain('<html lang="de">')
     expect(response.body).toContain('href="/login"')
@@ -27,9 +15,9 @@ describe('landing page', () => {
   })
 
   it('greets a verified member by name', async () => {
-    const member = await createMember(database.db, { name: 'Karla Kolumna' })
-    const agent = createAgent(app)
-    await signInAs(database.db, agent, member.id)
+    const member = await createMember(setup.database.db, { name: 'Karla Kolumna' })
+    const agent = createAgent(setup.app)
+    await signInAs(setup.database.db, agent, member.id)
     const response = await agent.get('/')
     expect(response.body).toContain('Karla Kolumna')
   })
@@ -37,7 +25,7 @@ describe('landing page', () => {
 
 describe('broken requests', () => {
   it('answers a URL that cannot be decoded with a German 400 page, not JSON', async () => {
-    const response = await app.inject('/%')
+    const response = await setup.app.inject('/%')
     expect(response.statusCode).toBe(400)
     expect(response.headers['content-type']).toContain('text/html')
     expect(response.body).toContain('Ungültige Anfrage')

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll } from 'vitest'
 import { type AppDeps, buildApp } from '../../src/app.ts'
 import { type Config, loadConfig } from '../../src/config.ts'
 import type { Db } from '../../src/db/database.ts'
 import { createViewEngine, type RenderView } from '../../src/plugins/views.ts'
+import { createTestDatabase, type TestDatabase } from './db.ts'
 
 let sharedRender: RenderView | undefined
 
@@ -42,4 +44,29 @@ export async function buildTestApp(
   })
   await app.ready()
   return app
+}
+
+export interface TestAppContext {
+  database: TestDatabase
+  app: FastifyInstance
+}
+
+/**
+ * The usual set-up of a test file: its own database and an app on it, both gone after the
+ * file. The returned object is filled in beforeAll.
+ */
+export function useTestApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): TestAppContext {
+  const context = {} as TestAppContext
+  beforeAll(async () => {
+    context.database = await createTestDatabase()
+    context.app = await buildTestApp(context.database.db, overrides, options)
+  })
+  afterAll(async () => {
+    await context.app?.close()
+    await context.database?.drop()
+  })
+  return context
 }

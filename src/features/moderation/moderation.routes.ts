@@ -73,25 +73,31 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
 
   app.get('/moderation', moderatorOnly, async (request, reply) => renderQueue(request, reply))
 
-  /** Runs a decision; a lost race re-renders the queue with "already decided" (409). */
+  /**
+   * Runs a decision and redirects with a confirmation; a lost race (someone decided first)
+   * re-renders the page the moderator came from with "already decided" (409).
+   */
   async function decide(
     request: FastifyRequest,
     reply: FastifyReply,
     action: () => Promise<void>,
-    doneKey: string,
-    back = '/moderation',
+    done: { key: string; back: string; onConflict: (message: string) => Promise<FastifyReply> },
   ) {
     try {
       await action()
     } catch (error) {
-      if (error instanceof ConflictError) {
-        return renderQueue(request, reply, { status: 409, flash: request.t(error.messageKey) })
-      }
+      if (error instanceof ConflictError) return done.onConflict(request.t(error.messageKey))
       throw error
     }
-    request.session.flash = request.t(doneKey)
-    return reply.redirect(back, 303)
+    request.session.flash = request.t(done.key)
+    return reply.redirect(done.back, 303)
   }
+
+  const inQueue = (request: FastifyRequest, reply: FastifyReply, key: string) => ({
+    key,
+    back: '/moderation',
+    onConflict: (flash: string) => renderQueue(request, reply, { status: 409, flash }),
+  })
 
   app.post('/moderation/applicants/:id/approve', moderatorOnly, async (request, reply) => {
     const id = idFrom(request)
@@ -107,7 +113,7 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
       request,
       reply,
       () => approveApplicant(db, request.member!, id, form.values.note),
-      'moderation.approved',
+      inQueue(request, reply, 'moderation.approved'),
     )
   })
 
@@ -125,7 +131,7 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
       request,
       reply,
       () => rejectApplicant(db, request.member!, id, form.values.reason),
-      'moderation.rejected',
+      inQueue(request, reply, 'moderation.rejected'),
     )
   })
 
@@ -143,7 +149,7 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
       request,
       reply,
       () => askApplicant(db, request.member!, id, form.values.question, config.contactEmail),
-      'moderation.asked',
+      inQueue(request, reply, 'moderation.asked'),
     )
   })
 
@@ -189,24 +195,11 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
     renderMember(request, reply, idFrom(request)),
   )
 
-  async function act(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: number,
-    action: () => Promise<void>,
-    doneKey: string,
-  ) {
-    try {
-      await action()
-    } catch (error) {
-      if (error instanceof ConflictError) {
-        return renderMember(request, reply, id, { status: 409, flash: request.t(error.messageKey) })
-      }
-      throw error
-    }
-    request.session.flash = request.t(doneKey)
-    return reply.redirect(`/moderation/members/${id}`, 303)
-  }
+  const onRecord = (request: FastifyRequest, reply: FastifyReply, id: number, key: string) => ({
+    key,
+    back: `/moderation/members/${id}`,
+    onConflict: (flash: string) => renderMember(request, reply, id, { status: 409, flash }),
+  })
 
   app.post('/moderation/members/:id/suspend', moderatorOnly, async (request, reply) => {
     const id = idFrom(request)
@@ -218,22 +211,26 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
     if (Object.keys(errors).length > 0) {
       return renderMember(request, reply, id, { status: 422, errors, values: form.values })
     }
-    return act(
+    return decide(
       request,
       reply,
-      id,
       () =>
         suspendMember(db, request.member!, id, {
           reason: form.values.reason,
           until: form.values.until || null,
         }),
-      'moderation.suspended',
+      onRecord(request, reply, id, 'moderation.suspended'),
     )
   })
 
   app.post('/moderation/members/:id/unsuspend', moderatorOnly, async (request, reply) => {
     const id = idFrom(request)
-    return act(request, reply, id, () => unsuspendMember(db, request.member!, id), 'moderation.unsuspended')
+    return decide(
+      request,
+      reply,
+      () => unsuspendMember(db, request.member!, id),
+      onRecord(request, reply, id, 'moderation.unsuspended'),
+    )
   })
 
   app.post('/moderation/members/:id/role', adminOnly, async (request, reply) => {
@@ -245,12 +242,11 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
         errors: { role: { key: 'validation.invalid' } },
       })
     }
-    return act(
+    return decide(
       request,
       reply,
-      id,
       () => changeRole(db, request.member!, id, role as Role),
-      'moderation.roleChanged',
+      onRecord(request, reply, id, 'moderation.roleChanged'),
     )
   })
 
