@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
-import { type Config, loadConfig } from './config.ts'
+import { loadConfigOrExit } from './config.ts'
 import { createDb, type Db } from './db/database.ts'
 import { migrateToLatest } from './db/migrator.ts'
 import { type Role, roles } from './db/schema.ts'
@@ -93,13 +93,7 @@ async function run(db: Db, argv: string[]): Promise<void> {
   if (command && command !== 'help') process.exitCode = 2
 }
 
-let config: Config
-try {
-  config = loadConfig()
-} catch (error) {
-  console.error(`Configuration error: ${error instanceof Error ? error.message : error}`)
-  process.exit(1)
-}
+const config = loadConfigOrExit()
 const log = pino({ level: 'warn' })
 const database = await openDatabase(config, log)
 const db = createDb({ connectionString: database.url })

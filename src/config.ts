@@ -132,3 +132,14 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return Object.freeze(config)
 }
+
+/** For the process entries (server, worker, CLIs): a bad setting ends the process with one line. */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return loadConfig(env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(`Configuration error: ${error.message}`)
+    process.exit(1)
+  }
+}

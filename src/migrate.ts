@@ -1,11 +1,11 @@
 // `npm run migrate`: brings the database (DATABASE_URL, or the embedded one) to the latest migration.
 import pino from 'pino'
-import { loadConfig } from './config.ts'
+import { loadConfigOrExit } from './config.ts'
 import { createDb } from './db/database.ts'
 import { migrateToLatest } from './db/migrator.ts'
 import { openDatabase } from './runtime.ts'
 
-const config = loadConfig()
+const config = loadConfigOrExit()
 const log = pino({ level: config.logLevel })
 const database = await openDatabase(config, log)
 const db = createDb({ connectionString: database.url })

@@ -2,7 +2,7 @@
 // migrate, listen, and shut down gracefully on SIGTERM/SIGINT.
 import pino from 'pino'
 import { buildApp } from './app.ts'
-import { type Config, ConfigError, loadConfig } from './config.ts'
+import { loadConfigOrExit } from './config.ts'
 import { createDb } from './db/database.ts'
 import { leaveShutdownSignalsToCaller } from './db/embedded-postgres.ts'
 import { migrateToLatest } from './db/migrator.ts'
@@ -11,16 +11,7 @@ import { loggerOptions } from './logger.ts'
 import { closeGracefully, openDatabase, sessionSecretFor } from './runtime.ts'
 
 async function main() {
-  let config: Config
-  try {
-    config = loadConfig()
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`)
-      process.exit(1)
-    }
-    throw error
-  }
+  const config = loadConfigOrExit()
   const log = pino(loggerOptions(config.logLevel))
   const database = await openDatabase(config, log)
   const db = createDb({ connectionString: database.url, logger: log })

@@ -1,7 +1,7 @@
 // `npm run worker`: the job runner on its own (mail, digests, notifications), for setups that
 // keep web and worker processes apart (then start the web process with RUN_WORKER=false).
 import pino from 'pino'
-import { type Config, ConfigError, loadConfig } from './config.ts'
+import { loadConfigOrExit } from './config.ts'
 import { createDb } from './db/database.ts'
 import { migrateToLatest } from './db/migrator.ts'
 import { startJobRunner } from './features/mail/job-runner.ts'
@@ -9,16 +9,7 @@ import { loggerOptions } from './logger.ts'
 import { openDatabase, sessionSecretFor } from './runtime.ts'
 
 async function main() {
-  let config: Config
-  try {
-    config = loadConfig()
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`)
-      process.exit(1)
-    }
-    throw error
-  }
+  const config = loadConfigOrExit()
   const log = pino(loggerOptions(config.logLevel))
   const database = await openDatabase(config, log)
   const db = createDb({ connectionString: database.url, logger: log })
