@@ -33,6 +33,8 @@ function withDatabase(serverUrl: string, name: string): string {
 }
 
 export interface Scratch {
+  /** The embedded cluster's data folder (undefined with BENCH_DATABASE_URL). */
+  dataDirectory: string | undefined
   serverUrl: string
   url: string
   name: string
@@ -66,6 +68,7 @@ export async function scratchDatabase(): Promise<Scratch> {
     serverUrl,
     url: withDatabase(serverUrl, name),
     name,
+    dataDirectory: folder ? path.join(folder, 'data') : undefined,
     cleanup: async () => {
       const client = new pg.Client({ connectionString: serverUrl })
       await client.connect()

@@ -13,7 +13,7 @@
 // sets the length of each measurement; BENCH_LOG_LEVEL the server's log level (default info,
 // as in production).
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -124,6 +124,7 @@ interface TargetResult {
   bytes: number
   queriesPerRequest: number | null
   cpuMsPerRequest: number | null
+  databaseCpuMsPerRequest: number | null
   throughput: Measurement
   latency: Measurement
   ratioToCeiling?: number
@@ -189,20 +190,56 @@ function cpuMillis(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
 }
 
-/** The server process's CPU time per request, for sequential requests (unaffected by other load). */
+/** CPU time of a Postgres cluster: the postmaster and all its backends (embedded cluster only). */
+function clusterCpuMillis(dataDirectory: string | undefined): number | null {
+  if (!dataDirectory || process.platform !== 'linux') return null
+  const postmaster = Number(readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0])
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      // The postmaster's own time and that of backends that have exited (cutime, cstime),
+      // plus the running backends'.
+      if (Number(entry) === postmaster)
+        total +=
+          ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100
+      else if (Number(fields[1]) === postmaster)
+        total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total
+}
+
+/**
+ * CPU time per request of the server process and of the database, for sequential requests:
+ * unlike requests per second, hardly affected by other load on a shared machine.
+ */
 async function cpuPerRequest(
   pid: number | undefined,
+  dataDirectory: string | undefined,
   url: string,
   cookie: string | undefined,
-): Promise<number | null> {
-  if (pid === undefined || process.platform !== 'linux') return null
+): Promise<{ server: number | null; database: number | null }> {
+  if (pid === undefined || process.platform !== 'linux') return { server: null, database: null }
   const n = 200
   const before = cpuMillis(pid)
+  const databaseBefore = clusterCpuMillis(dataDirectory)
   for (let i = 0; i < n; i++) {
     const response = await fetch(url, { headers: cookie ? { cookie } : {} })
     await response.arrayBuffer()
   }
-  return Math.round(((cpuMillis(pid) - before) / n) * 100) / 100
+  const databaseAfter = clusterCpuMillis(dataDirectory)
+  return {
+    server: Math.round(((cpuMillis(pid) - before) / n) * 100) / 100,
+    database:
+      databaseBefore === null || databaseAfter === null
+        ? null
+        : Math.round(((databaseAfter - databaseBefore) / n) * 100) / 100,
+  }
 }
 
 async function main(): Promise<void> {
@@ -278,20 +315,22 @@ async function main(): Promise<void> {
           ? await queriesPerRequest(scratch.serverUrl, scratch.name, target.url, target.cookie)
           : null
       await measure(target.url, target.cookie, 10, 3).catch(() => undefined) // warm-up
-      const cpu = await cpuPerRequest(target.pid, target.url, target.cookie)
+      const cpu = await cpuPerRequest(target.pid, scratch.dataDirectory, target.url, target.cookie)
       console.log(
-        `\n${target.name}: ${Buffer.byteLength(html)} bytes, ${cpu} ms server CPU per request${queries === null ? '' : `, ${queries} queries per request`}`,
+        `\n${target.name}: ${Buffer.byteLength(html)} bytes, CPU per request: ${cpu.server} ms server, ${cpu.database} ms database${queries === null ? '' : `, ${queries} queries per request`}`,
       )
       results.push({
         name: target.name,
         url: new URL(target.url).pathname,
         bytes: Buffer.byteLength(html),
         queriesPerRequest: queries,
-        cpuMsPerRequest: cpu,
+        cpuMsPerRequest: cpu.server,
+        databaseCpuMsPerRequest: cpu.database,
         throughput: { requestsPerSecond: 0, p50: 0, p99: 0, errors: 0 },
         latency: { requestsPerSecond: 0, p50: 0, p99: 0, errors: 0 },
       })
     }
+    if (process.env.BENCH_ONLY_CPU) return
     // The ceiling and the 200-post page alternate (two halves each), so that a change in the
     // load of a shared machine affects both alike; the others are measured once.
     const halves = [0, 1, 0, 1]
@@ -395,12 +434,12 @@ function markdown(report: {
 }): string {
   const rows = report.results.map(
     (r) =>
-      `| ${r.name} | ${r.throughput.requestsPerSecond} | ${r.throughput.p50} / ${r.throughput.p99} | ${r.latency.requestsPerSecond} | ${r.latency.p50} / ${r.latency.p99} | ${r.throughput.errors + r.latency.errors} | ${(r.bytes / 1024).toFixed(1)} KB | ${r.queriesPerRequest ?? '–'} | ${r.cpuMsPerRequest ?? '–'} | ${Math.round((r.ratioToCeiling ?? 0) * 100)} % |`,
+      `| ${r.name} | ${r.throughput.requestsPerSecond} | ${r.throughput.p50} / ${r.throughput.p99} | ${r.latency.requestsPerSecond} | ${r.latency.p50} / ${r.latency.p99} | ${r.throughput.errors + r.latency.errors} | ${(r.bytes / 1024).toFixed(1)} KB | ${r.queriesPerRequest ?? '–'} | ${r.cpuMsPerRequest ?? '–'} / ${r.databaseCpuMsPerRequest ?? '–'} | ${Math.round((r.ratioToCeiling ?? 0) * 100)} % |`,
   )
   return [
     `Thread page benchmark, ${report.date.slice(0, 16).replace('T', ' ')} UTC: ${report.machine.cpus} × ${report.machine.model}, Node ${report.machine.node}; ${report.data.threads} threads, ${report.data.posts} posts; ${report.durationSeconds} s per measurement, server log level ${report.serverLogLevel}; load generator on the same machine; load average ${report.machine.loadAverageAtStart} at the start, ${report.machine.loadAverageAtEnd} at the end.`,
     '',
-    '| page | req/s (50 conn.) | p50 / p99 ms (50) | req/s (10 conn.) | p50 / p99 ms (10) | errors | HTML | queries | server CPU ms/req | of ceiling |',
+    '| page | req/s (50 conn.) | p50 / p99 ms (50) | req/s (10 conn.) | p50 / p99 ms (10) | errors | HTML | queries | CPU ms/req: server / database | of ceiling |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',

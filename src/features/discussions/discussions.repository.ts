@@ -83,34 +83,71 @@ export async function findThreadHeader(
 }
 
 /**
- * Everything the thread page shows, in one round trip: the head, every post in display
- * order (as compact JSON arrays, turned into objects here) and my unread notification count.
- * Round trips are what a page costs most here, so the page makes as few as it can.
+ * Everything the thread page shows, in one round trip: the head, every post in display order
+ * (compact JSON arrays), each author once (name, job title, organisation), the posts I found
+ * helpful, and my unread notification counts. Round trips and per-post work in the database
+ * are what a thread page costs most, so the page makes one query and little work per post.
  */
 export async function loadThreadPage(
   db: Db,
   threadId: number,
   memberId: number,
   locale: Locale,
-): Promise<{ header: ThreadHeader; posts: PostRow[]; unreadNotifications: number } | undefined> {
-  const result = await sql<{ head: ThreadHeader | null; posts: PostTuple[]; unread: number }>`
+): Promise<
+  | { header: ThreadHeader; posts: PostRow[]; unreadNotifications: number; unreadNotificationsHere: number }
+  | undefined
+> {
+  const result = await sql<{
+    head: ThreadHeader | null
+    posts: PostTuple[]
+    authors: Record<string, [string, string, string]> | null
+    helped: number[]
+    unread: number
+    unreadHere: number
+  }>`
     select
       (select to_json(h) from (${headerSelect(threadId, memberId, locale)}) h) as head,
       (select coalesce(json_agg(json_build_array(
-          p.id, p.parent_id, p.depth, p.author_id, m.name, m.job_title, o.name, p.body_html,
+          p.id, p.parent_id, p.depth, p.author_id, p.body_html,
           p.deleted_at is not null, p.edited_at is not null, p.version, p.helpful_count,
-          exists (select 1 from reactions x where x.post_id = p.id and x.member_id = ${memberId} and x.kind = 'helpful'),
           ${isoText(sql`p.created_at`)}, ${dateLabel(sql`p.created_at`, locale)}
         ) order by p.path), '[]')
-        from posts p
-        join members m on m.id = p.author_id
-        join organisations o on o.id = m.organisation_id
-        where p.thread_id = ${threadId}) as posts,
-      (select count(*) from notifications n where n.member_id = ${memberId} and n.read_at is null)::int as unread
+        from posts p where p.thread_id = ${threadId}) as posts,
+      (select json_object_agg(m.id, json_build_array(m.name, m.job_title, o.name))
+        from members m join organisations o on o.id = m.organisation_id
+        where m.id in (select author_id from posts where thread_id = ${threadId})) as authors,
+      array(select x.post_id from posts p
+        join reactions x on x.post_id = p.id and x.member_id = ${memberId} and x.kind = 'helpful'
+        where p.thread_id = ${threadId}) as helped,
+      (select count(*) from notifications n where n.member_id = ${memberId} and n.read_at is null)::int as unread,
+      (select count(*) from notifications n
+        where n.member_id = ${memberId} and n.read_at is null and n.thread_id = ${threadId})::int as "unreadHere"
   `.execute(db)
   const row = result.rows[0]
   if (!row?.head) return undefined
-  return { header: row.head, posts: row.posts.map(postFromTuple), unreadNotifications: row.unread }
+  const authors = row.authors ?? {}
+  const helped = new Set(row.helped)
+  const posts = row.posts.map((t): PostRow => {
+    const author = authors[t[3]] ?? ['', '', '']
+    return {
+      id: t[0],
+      parentId: t[1],
+      depth: t[2],
+      authorId: t[3],
+      authorName: author[0],
+      authorJob: author[1],
+      authorOrg: author[2],
+      bodyHtml: t[4],
+      deleted: t[5],
+      edited: t[6],
+      version: t[7],
+      helpfulCount: t[8],
+      helpedByMe: helped.has(t[0]),
+      createdIso: t[9],
+      createdLabel: t[10],
+    }
+  })
+  return { header: row.head, posts, unreadNotifications: row.unread, unreadNotificationsHere: row.unreadHere }
 }
 
 type PostTuple = [
@@ -119,37 +156,13 @@ type PostTuple = [
   number,
   number,
   string,
-  string,
-  string,
-  string,
   boolean,
   boolean,
   number,
   number,
-  boolean,
   string,
   string,
 ]
-
-function postFromTuple(t: PostTuple): PostRow {
-  return {
-    id: t[0],
-    parentId: t[1],
-    depth: t[2],
-    authorId: t[3],
-    authorName: t[4],
-    authorJob: t[5],
-    authorOrg: t[6],
-    bodyHtml: t[7],
-    deleted: t[8],
-    edited: t[9],
-    version: t[10],
-    helpfulCount: t[11],
-    helpedByMe: t[12],
-    createdIso: t[13],
-    createdLabel: t[14],
-  }
-}
 
 export interface ThreadForWrite {
   id: number

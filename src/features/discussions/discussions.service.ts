@@ -206,7 +206,7 @@ export interface ThreadPage {
 /**
  * The thread page: head, the whole tree and the bell count in one query, and my read state
  * moved forward: a write only when something new was read, and one more only when I have
- * unread notifications (those about this thread are marked read).
+ * unread notifications about this thread (they are marked read).
  */
 export async function openThread(
   db: Db,
@@ -240,7 +240,7 @@ export async function openThread(
     })
   }
   const notificationsRead =
-    loaded.unreadNotifications > 0 ? await markRead(db, member.id, { threadId }, clock.now()) : 0
+    loaded.unreadNotificationsHere > 0 ? await markRead(db, member.id, { threadId }, clock.now()) : 0
   return {
     thread: { ...header, canChangeStage: canChangeStage(member, header) },
     tree,

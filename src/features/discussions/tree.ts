@@ -9,7 +9,8 @@ export interface PostNode extends PostRow {
   children: PostNode[]
   /** Posts shown inside this node's list (all levels). */
   descendants: number
-  replyTo: { id: number; name: string } | undefined
+  /** Set for replies deeper than the indentation; name is null when that post was deleted. */
+  replyTo: { id: number; name: string | null } | undefined
   own: boolean
   canEdit: boolean
   canDelete: boolean
@@ -98,7 +99,7 @@ export function buildTree(rows: readonly PostRow[], options: TreeOptions): Threa
     }
     const parent = chain[row.depth - 1]
     if (row.depth > maxIndent && parent)
-      node.replyTo = { id: parent.id, name: parent.deleted ? '' : parent.authorName }
+      node.replyTo = { id: parent.id, name: parent.deleted ? null : parent.authorName }
     node.plain = isPlain(node)
     const owner = chain[ownerDepth(row.depth)]
     if (!owner || owner.depth === 0) replies.push(node)
