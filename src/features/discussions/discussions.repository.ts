@@ -113,9 +113,10 @@ export async function loadThreadPage(
           ${isoText(sql`p.created_at`)}, ${dateLabel(sql`p.created_at`, locale)}
         ) order by p.path), '[]')
         from posts p where p.thread_id = ${threadId}) as posts,
-      (select json_object_agg(m.id, json_build_array(m.name, m.job_title, o.name))
-        from members m join organisations o on o.id = m.organisation_id
-        where m.id in (select author_id from posts where thread_id = ${threadId})) as authors,
+      (select json_object_agg(a.author_id, (
+          select json_build_array(m.name, m.job_title, o.name)
+          from members m join organisations o on o.id = m.organisation_id where m.id = a.author_id))
+        from (select distinct author_id from posts where thread_id = ${threadId}) a) as authors,
       array(select x.post_id from posts p
         join reactions x on x.post_id = p.id and x.member_id = ${memberId} and x.kind = 'helpful'
         where p.thread_id = ${threadId}) as helped,
