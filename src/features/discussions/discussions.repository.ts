@@ -47,30 +47,6 @@ export interface ThreadHeader {
   history: { from: Stage; to: Stage; by: string | null; at: string; iso: string }[]
 }
 
-function headerSelect(threadId: number, memberId: number, locale: Locale) {
-  return sql`
-    select t.id, t.title, t.stage, t.confidential, t.locked, t.reply_count as "replyCount",
-      t.author_id as "authorId", a.name as "authorName", t.opening_post_id as "openingPostId",
-      t.category_id as "categoryId", c.name as "categoryName", c.slug as "categorySlug",
-      coalesce((select array_agg(g.tag order by g.tag) from thread_tags g where g.thread_id = t.id), '{}') as tags,
-      exists (select 1 from follows f where f.thread_id = t.id and f.member_id = ${memberId}) as following,
-      r.last_read_post_id as "lastReadPostId", r.read_post_count as "readPostCount",
-      coalesce((
-        select json_agg(json_build_object(
-          'from', s.from_stage, 'to', s.to_stage, 'by', m.name,
-          'at', ${dateLabel(sql`s.changed_at`, locale)}, 'iso', ${isoText(sql`s.changed_at`)}
-        ) order by s.changed_at, s.id)
-        from thread_stage_changes s left join members m on m.id = s.member_id
-        where s.thread_id = t.id
-      ), '[]') as history
-    from threads t
-    join categories c on c.id = t.category_id
-    join members a on a.id = t.author_id
-    left join thread_reads r on r.thread_id = t.id and r.member_id = ${memberId}
-    where t.id = ${threadId}
-  `
-}
-
 /** The thread page's head: thread, category, tags, stage history, my follow and read state. */
 export async function findThreadHeader(
   db: Db,
@@ -78,15 +54,20 @@ export async function findThreadHeader(
   memberId: number,
   locale: Locale,
 ): Promise<ThreadHeader | undefined> {
-  const result = await sql<ThreadHeader>`${headerSelect(threadId, memberId, locale)}`.execute(db)
-  return result.rows[0]
+  // discussions_thread_head: see migrations/2026-11-24T14-20-00_thread-page-functions.ts
+  const result = await sql<{ head: ThreadHeader | null }>`
+    select discussions_thread_head(${threadId}, ${memberId}, ${labelFormats[locale]}) as head
+  `.execute(db)
+  return result.rows[0]?.head ?? undefined
 }
 
 /**
  * Everything the thread page shows, in one round trip: the head, every post in display order
- * (compact JSON arrays), each author once (name, job title, organisation), the posts I found
- * helpful, and my unread notification counts. Round trips and per-post work in the database
- * are what a thread page costs most, so the page makes one query and little work per post.
+ * (compact arrays), each author once (name, job title, organisation), the posts I found
+ * helpful, and my unread notification counts. Round trips and per-request work in the
+ * database are what a thread page costs most, so the page makes one query, and that query is
+ * a PL/pgSQL function whose plan Postgres keeps (planning it anew each time cost more CPU than
+ * running it): see migrations/2026-11-24T14-20-00_thread-page-functions.ts.
  */
 export async function loadThreadPage(
   db: Db,
@@ -98,37 +79,20 @@ export async function loadThreadPage(
   | undefined
 > {
   const result = await sql<{
-    head: ThreadHeader | null
-    posts: PostTuple[]
-    authors: Record<string, [string, string, string]> | null
-    helped: number[]
-    unread: number
-    unreadHere: number
-  }>`
-    select
-      (select to_json(h) from (${headerSelect(threadId, memberId, locale)}) h) as head,
-      (select coalesce(json_agg(json_build_array(
-          p.id, p.parent_id, p.depth, p.author_id, p.body_html,
-          p.deleted_at is not null, p.edited_at is not null, p.version, p.helpful_count,
-          ${isoText(sql`p.created_at`)}, ${dateLabel(sql`p.created_at`, locale)}
-        ) order by p.path), '[]')
-        from posts p where p.thread_id = ${threadId}) as posts,
-      (select json_object_agg(a.author_id, (
-          select json_build_array(m.name, m.job_title, o.name)
-          from members m join organisations o on o.id = m.organisation_id where m.id = a.author_id))
-        from (select distinct author_id from posts where thread_id = ${threadId}) a) as authors,
-      array(select x.post_id from posts p
-        join reactions x on x.post_id = p.id and x.member_id = ${memberId} and x.kind = 'helpful'
-        where p.thread_id = ${threadId}) as helped,
-      (select count(*) from notifications n where n.member_id = ${memberId} and n.read_at is null)::int as unread,
-      (select count(*) from notifications n
-        where n.member_id = ${memberId} and n.read_at is null and n.thread_id = ${threadId})::int as "unreadHere"
-  `.execute(db)
-  const row = result.rows[0]
-  if (!row?.head) return undefined
-  const authors = row.authors ?? {}
-  const helped = new Set(row.helped)
-  const posts = row.posts.map((t): PostRow => {
+    page: {
+      head: ThreadHeader
+      posts: PostTuple[]
+      authors: Record<string, [string, string, string]> | null
+      helped: number[]
+      unread: number
+      unreadHere: number
+    } | null
+  }>`select discussions_thread_page(${threadId}, ${memberId}, ${labelFormats[locale]}) as page`.execute(db)
+  const page = result.rows[0]?.page
+  if (!page) return undefined
+  const authors = page.authors ?? {}
+  const helped = new Set(page.helped)
+  const posts = page.posts.map((t): PostRow => {
     const author = authors[t[3]] ?? ['', '', '']
     return {
       id: t[0],
@@ -148,7 +112,12 @@ export async function loadThreadPage(
       createdLabel: t[10],
     }
   })
-  return { header: row.head, posts, unreadNotifications: row.unread, unreadNotificationsHere: row.unreadHere }
+  return {
+    header: page.head,
+    posts,
+    unreadNotifications: page.unread,
+    unreadNotificationsHere: page.unreadHere,
+  }
 }
 
 type PostTuple = [
