@@ -61,6 +61,19 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port
   log.info(`Vertrauensraum läuft auf http://localhost:${port}`)
   console.log(`\n  Vertrauensraum läuft auf http://localhost:${port}\n`)
+  const admin = await db
+    .selectFrom('members')
+    .select('id')
+    .where('role', '=', 'admin')
+    .limit(1)
+    .executeTakeFirst()
+  if (!admin) {
+    console.log(
+      '  Noch keine Administration angelegt. In einem zweiten Terminal:\n' +
+        "    printf '%s' 'ein-langes-Passwort' | npm run cli -- create-admin --email <adresse> --name '<Name>' --organisation <AGS>\n" +
+        '    npm run cli -- demo-data   (Beispieldaten)\n',
+    )
+  }
 }
 
 main().catch((error) => {
