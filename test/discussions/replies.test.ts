@@ -112,6 +112,27 @@ describe('replying with htmx', () => {
     expect(response.body).toMatch(/<article data-focus-first tabindex="-1">.*Neu und <em>eingefügt<\/em>/s)
   })
 
+  it('puts a reply below the indentation limit into the list of the level-5 ancestor', async () => {
+    const { threadId, openingPostId } = await createThread(database.db, anna.current)
+    let parent = openingPostId
+    const chain: number[] = []
+    for (let i = 0; i < 7; i++) {
+      parent = await reply(database.db, anna.current, threadId, parent, `Ebene ${i + 1}`)
+      chain.push(parent)
+    }
+    const response = await bernd.agent.post(
+      `/t/${threadId}/posts`,
+      { parent: String(chain[6]), body: 'Ganz tief unten' },
+      await htmxHeaders(bernd.agent, `/t/${threadId}`),
+    )
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['hx-retarget']).toBe(`#post-${chain[4]}`)
+    expect(response.body.startsWith(`<li id="post-${chain[4]}">`)).toBe(true)
+    expect(response.body).toMatch(
+      /<article data-focus-first tabindex="-1">.*Antwort auf Anna Becker.*Ganz tief unten/s,
+    )
+  })
+
   it('appends a reply to the thread at the end of the list and renews the form', async () => {
     const { threadId } = await createThread(database.db, anna.current)
     const response = await bernd.agent.post(
