@@ -27,6 +27,18 @@ function permalink(threadId: number, postId: number): string {
 
 export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps) {
   const { db, clock } = deps
+  // Posting is limited per member (not per address: a town hall's staff share one), checked
+  // after the trust gate has loaded the member.
+  const postingLimit = {
+    config: {
+      rateLimit: {
+        max: 60,
+        timeWindow: 15 * 60 * 1000,
+        hook: 'preHandler' as const,
+        keyGenerator: (request: FastifyRequest) => `member:${request.member?.id ?? request.ip}`,
+      },
+    },
+  }
   app.decorateRequest('bellCount', null)
 
   // Full pages of this feature show the bell with its count without an extra request.
@@ -74,7 +86,7 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     })
   })
 
-  app.post('/t', async (request, reply) => {
+  app.post('/t', postingLimit, async (request, reply) => {
     const form = formOf(request.body)
     const input = {
       title: text(form, 'title'),
@@ -159,7 +171,7 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     })
   })
 
-  app.post<{ Params: Params }>('/t/:id/posts', async (request, reply) => {
+  app.post<{ Params: Params }>('/t/:id/posts', postingLimit, async (request, reply) => {
     const threadId = idParam(request.params.id)
     const member = me(request)
     const form = formOf(request.body)
@@ -260,7 +272,7 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
     return page(request, reply, 'discussions/edit', { title: request.t('discussions.edit.title'), ...data })
   })
 
-  app.post<{ Params: Params }>('/p/:id/edit', async (request, reply) => {
+  app.post<{ Params: Params }>('/p/:id/edit', postingLimit, async (request, reply) => {
     const postId = idParam(request.params.id)
     const member = me(request)
     const form = formOf(request.body)
