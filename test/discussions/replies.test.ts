@@ -110,6 +110,8 @@ describe('replying with htmx', () => {
     expect(response.body).not.toContain('<html')
     expect(response.body.startsWith(`<li id="post-${first}">`)).toBe(true)
     expect(response.body).toMatch(/<article data-focus-first tabindex="-1">.*Neu und <em>eingefügt<\/em>/s)
+    // The replies heading is swapped out of band with the new count (opening post + 2 replies).
+    expect(response.body).toContain('<h2 id="replies-heading" hx-swap-oob="true">Antworten (2)</h2>')
   })
 
   it('puts a reply below the indentation limit into the list of the level-5 ancestor', async () => {
@@ -144,6 +146,7 @@ describe('replying with htmx', () => {
     expect(response.headers['hx-retarget']).toBe('#replies')
     expect(response.headers['hx-reswap']).toBe('beforeend')
     expect(response.body).toMatch(/^<li id="post-\d+"><article data-focus-first/)
+    expect(response.body).toContain('<h2 id="replies-heading" hx-swap-oob="true">Antworten (1)</h2>')
     expect(response.body).toContain(
       '<section id="thread-reply" class="thread-reply" aria-labelledby="thread-reply-heading" hx-swap-oob="true">',
     )
