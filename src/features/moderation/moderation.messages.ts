@@ -69,6 +69,11 @@ export const de = {
   'role.member': 'Mitglied',
   'role.moderator': 'Moderation',
   'role.admin': 'Administration',
+  'moderation.organisation.title': 'Organisation ändern',
+  'moderation.organisation.hint':
+    'Zum Beispiel von einem Landkreis zur Gemeinde, sobald sie im Verzeichnis steht.',
+  'moderation.organisation.submit': 'Organisation übernehmen',
+  'moderation.organisationChanged': 'Die Organisation wurde geändert.',
 } as const
 
 export const en: Record<keyof typeof de, string> = {
@@ -141,4 +146,9 @@ export const en: Record<keyof typeof de, string> = {
   'role.member': 'Member',
   'role.moderator': 'Moderator',
   'role.admin': 'Administrator',
+  'moderation.organisation.title': 'Change organisation',
+  'moderation.organisation.hint':
+    'For example from a district to the municipality once it is in the directory.',
+  'moderation.organisation.submit': 'Apply organisation',
+  'moderation.organisationChanged': 'The organisation has been changed.',
 }

@@ -3,6 +3,7 @@ import type { FeatureDeps } from '../../app.ts'
 import { type MemberStatus, memberStatuses, type Role, roles } from '../../db/schema.ts'
 import { ConflictError, type FieldErrors, NotFoundError } from '../../lib/errors.ts'
 import { type FieldRule, parseId, readForm } from '../../lib/forms.ts'
+import { loadOrganisationPicker } from '../organisations/organisations.service.ts'
 import {
   distinctAuditActions,
   findMemberRecord,
@@ -15,6 +16,7 @@ import {
   askApplicant,
   canModerate,
   changeRole,
+  moveToOrganisation,
   rejectApplicant,
   suspendMember,
   unsuspendMember,
@@ -179,14 +181,22 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
     const record = await findMemberRecord(db, id)
     if (!record) throw new NotFoundError()
     const actor = request.member!
+    const values = extra.values ?? {}
+    const picker = values.orgQuery
+      ? await loadOrganisationPicker(db, {
+          query: values.orgQuery,
+          selectedId: Number(values.organisationId) || null,
+        })
+      : undefined
     return reply.code(extra.status ?? 200).page('moderation/member', {
       title: record.name,
       record,
+      picker,
       canAct: canModerate(actor, record),
       canChangeRole: actor.role === 'admin' && actor.id !== record.id,
       roles: roles.map((value) => ({ value, selected: value === record.role })),
       errors: extra.errors,
-      values: extra.values ?? {},
+      values,
       flash: extra.flash ?? takeFlash(request),
     })
   }
@@ -230,6 +240,30 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
       reply,
       () => unsuspendMember(db, request.member!, id),
       onRecord(request, reply, id, 'moderation.unsuspended'),
+    )
+  })
+
+  const organisationForm = {
+    organisationId: { max: 12, pattern: /^\d+$/ },
+    orgQuery: { max: 100 },
+  } satisfies Record<string, FieldRule>
+
+  // Moves a member to another organisation (e.g. from their Kreis to their Gemeinde once the
+  // Gemeinde is in the directory). The no-JS search submits the form with action=search.
+  app.post('/moderation/members/:id/organisation', moderatorOnly, async (request, reply) => {
+    const id = idFrom(request)
+    const form = readForm(request.body, organisationForm)
+    const searching = (request.body as { action?: string } | undefined)?.action === 'search'
+    const organisationId = Number(form.values.organisationId) || undefined
+    if (searching || !form.ok || organisationId === undefined) {
+      const errors = searching ? undefined : { organisationId: { key: 'register.organisation.missing' } }
+      return renderMember(request, reply, id, { status: searching ? 200 : 422, errors, values: form.values })
+    }
+    return decide(
+      request,
+      reply,
+      () => moveToOrganisation(db, request.member!, id, organisationId),
+      onRecord(request, reply, id, 'moderation.organisationChanged'),
     )
   })
 

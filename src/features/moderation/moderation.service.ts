@@ -187,3 +187,32 @@ export async function changeRole(db: Db, admin: CurrentMember, memberId: number,
     })
   })
 }
+
+export async function moveToOrganisation(
+  db: Db,
+  moderator: CurrentMember,
+  memberId: number,
+  organisationId: number,
+) {
+  await db.transaction().execute(async (trx) => {
+    const target = await loadTarget(trx, moderator, memberId)
+    const organisation = await trx
+      .selectFrom('organisations')
+      .select('id')
+      .where('id', '=', organisationId)
+      .executeTakeFirst()
+    if (!organisation) throw new NotFoundError()
+    if (target.organisation_id === organisationId) return
+    await trx
+      .updateTable('members')
+      .set({ organisation_id: organisationId, updated_at: sql`now()` })
+      .where('id', '=', memberId)
+      .execute()
+    await recordAudit(trx, {
+      action: 'member.organisation_changed',
+      actorId: moderator.id,
+      subjectId: memberId,
+      details: { from: target.organisation_id, to: organisationId },
+    })
+  })
+}
