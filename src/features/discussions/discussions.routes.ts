@@ -198,7 +198,10 @@ export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps)
       }
       reply.header('hx-retarget', `#post-${result.ownerId}`).header('hx-reswap', 'outerHTML')
       // The owner post with its new reply, plus the replies heading with the new count (out of band).
-      return fragment(request, reply, 'discussions/_reply-appended', { thread, node: tree.byId.get(result.ownerId) })
+      return fragment(request, reply, 'discussions/_reply-appended', {
+        thread,
+        node: tree.byId.get(result.ownerId),
+      })
     } catch (error) {
       if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error
       const errors = error instanceof ValidationError ? error.fields : undefined
