@@ -1,43 +1,31 @@
 // The settings page (members only, works without JavaScript) and the one-click unsubscribe.
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { unsubscribeToken } from '../../src/features/digests/unsubscribe.ts'
 import { createAgent } from '../helpers/agent.ts'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { useTestApp } from '../helpers/app.ts'
 import { createMember, signInAs } from '../helpers/factories.ts'
 import { queuedJobs } from '../mail/queue.ts'
 import { createCategory, setDigestSettings, unsubscribeKey } from './fixtures.ts'
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 const settingsOf = (memberId: number) =>
-  database.db
+  setup.database.db
     .selectFrom('member_digest_settings')
     .selectAll()
     .where('member_id', '=', memberId)
     .executeTakeFirst()
 
 async function signedIn(status: 'verified' | 'pending_review' = 'verified') {
-  const member = await createMember(database.db, { status })
-  const agent = createAgent(app)
-  await signInAs(database.db, agent, member.id)
+  const member = await createMember(setup.database.db, { status })
+  const agent = createAgent(setup.app)
+  await signInAs(setup.database.db, agent, member.id)
   return { member, agent }
 }
 
 describe('digest settings page', () => {
   it('is for verified members only', async () => {
-    const anonymous = await app.inject('/account/digest')
+    const anonymous = await setup.app.inject('/account/digest')
     expect(anonymous.statusCode).toBe(303)
     expect(anonymous.headers.location).toMatch(/^\/login/)
     const { agent } = await signedIn('pending_review')
@@ -58,8 +46,8 @@ describe('digest settings page', () => {
 
   it('saves a choice with a plain form post (303) and shows it again', async () => {
     const { member, agent } = await signedIn()
-    const ki = await createCategory(database.db, 'KI-Test')
-    const smart = await createCategory(database.db, 'Smart-Test')
+    const ki = await createCategory(setup.database.db, 'KI-Test')
+    const smart = await createCategory(setup.database.db, 'Smart-Test')
     const response = await agent.submit('/account/digest', '/account/digest', {
       frequency: 'daily',
       scope: 'selected',
@@ -83,7 +71,7 @@ describe('digest settings page', () => {
 
   it('answers bad input with 422, field errors and the typed values, never a 500', async () => {
     const { member, agent } = await signedIn()
-    const ki = await createCategory(database.db)
+    const ki = await createCategory(setup.database.db)
     const cases: Record<string, string | string[]>[] = [
       { frequency: 'hourly', scope: 'all', notifyMode: 'never' },
       { frequency: 'daily', scope: 'selected', notifyMode: 'never' },
@@ -122,10 +110,10 @@ describe('digest settings page', () => {
 
 describe('one-click unsubscribe', () => {
   it('GET only shows a confirm button and changes nothing', async () => {
-    const member = await createMember(database.db, { name: 'Ulla Unsichtbar' })
-    await setDigestSettings(database.db, member.id, { frequency: 'daily' })
+    const member = await createMember(setup.database.db, { name: 'Ulla Unsichtbar' })
+    await setDigestSettings(setup.database.db, member.id, { frequency: 'daily' })
     const token = unsubscribeToken(unsubscribeKey, member.id)
-    const page = await app.inject(`/unsubscribe/${token}`)
+    const page = await setup.app.inject(`/unsubscribe/${token}`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain(`<form method="post" action="/unsubscribe/${token}">`)
     expect(page.body).not.toContain('Ulla')
@@ -135,11 +123,11 @@ describe('one-click unsubscribe', () => {
   })
 
   it('POST turns the digest off without session or CSRF token, without redirect, idempotently', async () => {
-    const member = await createMember(database.db, { name: 'Otto Einklick' })
-    await setDigestSettings(database.db, member.id, { frequency: 'daily', notifyMode: 'hourly' })
+    const member = await createMember(setup.database.db, { name: 'Otto Einklick' })
+    await setDigestSettings(setup.database.db, member.id, { frequency: 'daily', notifyMode: 'hourly' })
     const url = `/unsubscribe/${unsubscribeToken(unsubscribeKey, member.id)}`
     for (let i = 0; i < 2; i++) {
-      const response = await app.inject({
+      const response = await setup.app.inject({
         method: 'POST',
         url,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -156,9 +144,9 @@ describe('one-click unsubscribe', () => {
   })
 
   it('accepts the one-click body as multipart/form-data, and a member without settings row', async () => {
-    const member = await createMember(database.db)
+    const member = await createMember(setup.database.db)
     const boundary = '----vr'
-    const response = await app.inject({
+    const response = await setup.app.inject({
       method: 'POST',
       url: `/unsubscribe/${unsubscribeToken(unsubscribeKey, member.id)}`,
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -169,10 +157,10 @@ describe('one-click unsubscribe', () => {
   })
 
   it('shows a clear page and changes nothing for bad or tampered tokens', async () => {
-    const member = await createMember(database.db)
-    const other = await createMember(database.db)
-    await setDigestSettings(database.db, member.id, { frequency: 'daily' })
-    await setDigestSettings(database.db, other.id, { frequency: 'daily' })
+    const member = await createMember(setup.database.db)
+    const other = await createMember(setup.database.db)
+    await setDigestSettings(setup.database.db, member.id, { frequency: 'daily' })
+    await setDigestSettings(setup.database.db, other.id, { frequency: 'daily' })
     const good = unsubscribeToken(unsubscribeKey, member.id)
     const [id, mac] = good.split('.') as [string, string]
     const flipped = `${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`
@@ -189,7 +177,7 @@ describe('one-click unsubscribe', () => {
     ]
     for (const token of bad) {
       for (const method of ['GET', 'POST'] as const) {
-        const response = await app.inject({
+        const response = await setup.app.inject({
           method,
           url: `/unsubscribe/${token}`,
           ...(method === 'POST'
@@ -211,14 +199,14 @@ describe('one-click unsubscribe', () => {
 
 describe('send due digests now (admin)', () => {
   it('queues a compose job per due member and reports the count; members cannot use it', async () => {
-    const admin = await createMember(database.db, { role: 'admin' })
-    const agent = createAgent(app)
-    await signInAs(database.db, agent, admin.id)
+    const admin = await createMember(setup.database.db, { role: 'admin' })
+    const agent = createAgent(setup.app)
+    await signInAs(setup.database.db, agent, admin.id)
     const response = await agent.submit('/admin/mail', '/admin/digests/send', {})
     expect(response.statusCode).toBe(303)
     const count = Number(new URL(response.headers.location as string, 'http://x').searchParams.get('count'))
     expect(count).toBeGreaterThan(0)
-    expect(await queuedJobs(database.db, 'compose_digest')).toHaveLength(count)
+    expect(await queuedJobs(setup.database.db, 'compose_digest')).toHaveLength(count)
     const page = await agent.get(response.headers.location as string)
     expect(page.body).toContain(`${count} Zusammenfassung(en) in die Warteschlange gestellt.`)
 

@@ -1,30 +1,18 @@
-import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useTestApp } from '../helpers/app.ts'
 import { categoryId, createThread, htmx, reply, signedInMember } from './helpers.ts'
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 describe('the home page', () => {
   it('lists the seeded categories in order with their newest activity', async () => {
-    const { agent, current } = await signedInMember(database.db, app)
-    await createThread(database.db, current, {
+    const { agent, current } = await signedInMember(setup.database.db, setup.app)
+    await createThread(setup.database.db, current, {
       category: 'open-source',
       title: 'Älteres Thema im Open-Source-Raum',
     })
-    await createThread(database.db, current, {
+    await createThread(setup.database.db, current, {
       category: 'open-source',
       title: 'Neuestes Thema im Open-Source-Raum',
     })
@@ -53,24 +41,27 @@ describe('the home page', () => {
 
 describe('a category page', () => {
   it('lists threads by last activity: a reply moves a thread to the top', async () => {
-    const { agent, current } = await signedInMember(database.db, app)
-    const old = await createThread(database.db, current, { category: 'ozg', title: 'Erst alt, dann belebt' })
-    await createThread(database.db, current, { category: 'ozg', title: 'Zwischendurch neu' })
-    await reply(database.db, current, old.threadId, undefined)
+    const { agent, current } = await signedInMember(setup.database.db, setup.app)
+    const old = await createThread(setup.database.db, current, {
+      category: 'ozg',
+      title: 'Erst alt, dann belebt',
+    })
+    await createThread(setup.database.db, current, { category: 'ozg', title: 'Zwischendurch neu' })
+    await reply(setup.database.db, current, old.threadId, undefined)
     const body = (await agent.get('/c/ozg')).body
     expect(body.indexOf('Erst alt, dann belebt')).toBeLessThan(body.indexOf('Zwischendurch neu'))
     expect(body).toContain('Antworten: 1')
   })
 
   it('filters by stage and tag, and ignores filter values that cannot match', async () => {
-    const { agent, current } = await signedInMember(database.db, app)
-    await createThread(database.db, current, {
+    const { agent, current } = await signedInMember(setup.database.db, setup.app)
+    await createThread(setup.database.db, current, {
       category: 'it-steuerung',
       title: 'Pilot mit Cloud',
       stage: 'pilot',
       tags: 'Cloud, Souveränität',
     })
-    await createThread(database.db, current, {
+    await createThread(setup.database.db, current, {
       category: 'it-steuerung',
       title: 'Idee ohne Schlagwort',
       stage: 'idea',
@@ -90,7 +81,7 @@ describe('a category page', () => {
   })
 
   it('answers unknown or malformed slugs with 404', async () => {
-    const { agent } = await signedInMember(database.db, app)
+    const { agent } = await signedInMember(setup.database.db, setup.app)
     for (const slug of ['gibt-es-nicht', 'KI', '%00', 'a'.repeat(90)]) {
       expect((await agent.get(`/c/${slug}`)).statusCode, slug).toBe(404)
     }
@@ -103,9 +94,9 @@ describe('a category page', () => {
     let agent: Awaited<ReturnType<typeof signedInMember>>['agent']
 
     beforeAll(async () => {
-      const member = await signedInMember(database.db, app)
+      const member = await signedInMember(setup.database.db, setup.app)
       agent = member.agent
-      const id = await categoryId(database.db, 'smart-city')
+      const id = await categoryId(setup.database.db, 'smart-city')
       // 30 threads with one shared timestamp for a few of them: the id breaks the tie.
       await sql`
         insert into threads (category_id, author_id, title, stage, created_at, last_activity_at)
@@ -113,7 +104,7 @@ describe('a category page', () => {
           timestamptz '2026-01-01' + make_interval(mins => least(n, 20)),
           timestamptz '2026-01-01' + make_interval(mins => least(n, 20))
         from generate_series(1, 30) n
-      `.execute(database.db)
+      `.execute(setup.database.db)
     })
 
     it('shows 25 threads and a plain "Weitere laden" link to the next page', async () => {
@@ -166,8 +157,8 @@ describe('a category page', () => {
 
 describe('managing categories (admins)', () => {
   it('is for admins only', async () => {
-    const member = await signedInMember(database.db, app)
-    const moderator = await signedInMember(database.db, app, { role: 'moderator' })
+    const member = await signedInMember(setup.database.db, setup.app)
+    const moderator = await signedInMember(setup.database.db, setup.app, { role: 'moderator' })
     expect((await member.agent.get('/admin/categories')).statusCode).toBe(403)
     expect((await moderator.agent.get('/admin/categories')).statusCode).toBe(403)
     const post = await member.agent.submit('/', '/admin/categories', { name: 'X', slug: 'x' })
@@ -175,14 +166,14 @@ describe('managing categories (admins)', () => {
   })
 
   it('creates, renames, orders and archives categories', async () => {
-    const { agent } = await signedInMember(database.db, app, { role: 'admin' })
+    const { agent } = await signedInMember(setup.database.db, setup.app, { role: 'admin' })
     const created = await agent.submit('/admin/categories', '/admin/categories', {
       name: 'Geodaten',
       slug: 'geodaten',
       description: 'Karten und Geodienste',
     })
     expect(created.statusCode).toBe(303)
-    const id = await categoryId(database.db, 'geodaten')
+    const id = await categoryId(setup.database.db, 'geodaten')
     let list = (await agent.get('/admin/categories')).body
     expect(list.indexOf('Geodaten')).toBeGreaterThan(list.indexOf('Organisation &amp; Personal'))
 
@@ -211,7 +202,7 @@ describe('managing categories (admins)', () => {
   })
 
   it('rejects bad input with the form re-rendered and the text kept', async () => {
-    const { agent } = await signedInMember(database.db, app, { role: 'admin' })
+    const { agent } = await signedInMember(setup.database.db, setup.app, { role: 'admin' })
     const cases: [Record<string, string>, string][] = [
       [{ name: '', slug: 'leer' }, 'Bitte füllen Sie dieses Feld aus.'],
       [{ name: 'Groß', slug: 'Groß Buchstaben' }, 'Bitte nur Kleinbuchstaben'],
@@ -228,7 +219,7 @@ describe('managing categories (admins)', () => {
       expect(response.body).toContain(message)
       if (form.name) expect(response.body).toContain(form.name.replace('&', '&amp;'))
     }
-    const id = await categoryId(database.db, 'ki')
+    const id = await categoryId(setup.database.db, 'ki')
     const rename = await agent.submit(`/admin/categories/${id}`, `/admin/categories/${id}`, {
       name: 'KI',
       slug: 'smart-city',

@@ -1,29 +1,17 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Agent } from '../helpers/agent.ts'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { useTestApp } from '../helpers/app.ts'
 import { createMember } from '../helpers/factories.ts'
 import { createThread, htmx, reply, signedInMember } from './helpers.ts'
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 async function htmxHeaders(agent: Agent, page: string) {
   return { ...htmx, 'x-csrf-token': await agent.csrf(page) }
 }
 
 async function notificationsOf(memberId: number) {
-  return database.db
+  return setup.database.db
     .selectFrom('notifications')
     .select(['kind', 'post_id', 'read_at'])
     .where('member_id', '=', memberId)
@@ -33,9 +21,9 @@ async function notificationsOf(memberId: number) {
 
 describe('"hilfreich"', () => {
   it('toggles as a plain form and shows the count', async () => {
-    const author = await signedInMember(database.db, app)
-    const reader = await signedInMember(database.db, app)
-    const { threadId, openingPostId } = await createThread(database.db, author.current)
+    const author = await signedInMember(setup.database.db, setup.app)
+    const reader = await signedInMember(setup.database.db, setup.app)
+    const { threadId, openingPostId } = await createThread(setup.database.db, author.current)
     const page = await reader.agent.get(`/t/${threadId}`)
     expect(page.body).toContain(
       `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="false">Hilfreich <span>0</span></button>`,
@@ -56,9 +44,9 @@ describe('"hilfreich"', () => {
   })
 
   it('toggles with htmx, answering with the button alone', async () => {
-    const author = await signedInMember(database.db, app)
-    const reader = await signedInMember(database.db, app)
-    const { threadId, openingPostId } = await createThread(database.db, author.current)
+    const author = await signedInMember(setup.database.db, setup.app)
+    const reader = await signedInMember(setup.database.db, setup.app)
+    const { threadId, openingPostId } = await createThread(setup.database.db, author.current)
     const response = await reader.agent.post(
       `/p/${openingPostId}/helpful`,
       {},
@@ -71,8 +59,8 @@ describe('"hilfreich"', () => {
   })
 
   it("is not for one's own posts, deleted posts or posts that do not exist", async () => {
-    const author = await signedInMember(database.db, app)
-    const { threadId, openingPostId } = await createThread(database.db, author.current)
+    const author = await signedInMember(setup.database.db, setup.app)
+    const { threadId, openingPostId } = await createThread(setup.database.db, author.current)
     expect((await author.agent.submit(`/t/${threadId}`, `/p/${openingPostId}/helpful`, {})).statusCode).toBe(
       403,
     )
@@ -83,11 +71,11 @@ describe('"hilfreich"', () => {
 
 describe('following a thread', () => {
   it('happens automatically on starting and replying; unfollowing works with and without htmx', async () => {
-    const author = await signedInMember(database.db, app)
-    const replier = await signedInMember(database.db, app)
-    const { threadId } = await createThread(database.db, author.current)
-    await reply(database.db, replier.current, threadId, undefined)
-    const follows = await database.db
+    const author = await signedInMember(setup.database.db, setup.app)
+    const replier = await signedInMember(setup.database.db, setup.app)
+    const { threadId } = await createThread(setup.database.db, author.current)
+    await reply(setup.database.db, replier.current, threadId, undefined)
+    const follows = await setup.database.db
       .selectFrom('follows')
       .select('member_id')
       .where('thread_id', '=', threadId)
@@ -112,9 +100,9 @@ describe('following a thread', () => {
 
 describe('unread posts', () => {
   it('are counted per thread in the lists and opening jumps to the first unread post', async () => {
-    const author = await signedInMember(database.db, app)
-    const reader = await signedInMember(database.db, app)
-    const { threadId, openingPostId } = await createThread(database.db, author.current, {
+    const author = await signedInMember(setup.database.db, setup.app)
+    const reader = await signedInMember(setup.database.db, setup.app)
+    const { threadId, openingPostId } = await createThread(setup.database.db, author.current, {
       category: 'datenschutz',
       title: 'Ungelesenes zählen',
     })
@@ -125,8 +113,8 @@ describe('unread posts', () => {
     expect(list).not.toContain('neu für Sie')
     expect(list).toContain(`href="/t/${threadId}"`)
 
-    const first = await reply(database.db, author.current, threadId, openingPostId, 'Neu eins')
-    const second = await reply(database.db, author.current, threadId, first, 'Neu zwei')
+    const first = await reply(setup.database.db, author.current, threadId, openingPostId, 'Neu eins')
+    const second = await reply(setup.database.db, author.current, threadId, first, 'Neu zwei')
     list = (await reader.agent.get('/c/datenschutz')).body
     expect(list).toContain('2 neu')
     expect(list).toContain(`href="/t/${threadId}/unread"`)
@@ -147,8 +135,8 @@ describe('unread posts', () => {
   })
 
   it('do not include my own replies', async () => {
-    const author = await signedInMember(database.db, app)
-    const { threadId } = await createThread(database.db, author.current, {
+    const author = await signedInMember(setup.database.db, setup.app)
+    const { threadId } = await createThread(setup.database.db, author.current, {
       category: 'ozg',
       title: 'Eigene Antworten',
     })
@@ -162,16 +150,16 @@ describe('unread posts', () => {
 
 describe('notifications', () => {
   it('tell me about replies to my posts, new posts in threads I follow and @mentions', async () => {
-    const anna = await signedInMember(database.db, app, { name: 'Anna Achtsam' })
-    const bernd = await signedInMember(database.db, app, { name: 'Bernd Beispiel' })
-    const carla = await signedInMember(database.db, app, { name: 'Carla Claudia Cramer' })
-    const pending = await createMember(database.db, { name: 'Paul Pending', status: 'pending_review' })
-    const { threadId, openingPostId } = await createThread(database.db, anna.current, {
+    const anna = await signedInMember(setup.database.db, setup.app, { name: 'Anna Achtsam' })
+    const bernd = await signedInMember(setup.database.db, setup.app, { name: 'Bernd Beispiel' })
+    const carla = await signedInMember(setup.database.db, setup.app, { name: 'Carla Claudia Cramer' })
+    const pending = await createMember(setup.database.db, { name: 'Paul Pending', status: 'pending_review' })
+    const { threadId, openingPostId } = await createThread(setup.database.db, anna.current, {
       title: 'Benachrichtigt werden',
     })
-    await reply(database.db, carla.current, threadId, openingPostId, 'Carla folgt jetzt')
+    await reply(setup.database.db, carla.current, threadId, openingPostId, 'Carla folgt jetzt')
     const fromBernd = await reply(
-      database.db,
+      setup.database.db,
       bernd.current,
       threadId,
       openingPostId,
@@ -188,7 +176,7 @@ describe('notifications', () => {
     expect(page.body).toContain('Bernd Beispiel hat auf Ihren Beitrag in „Benachrichtigt werden“ geantwortet')
     expect(page.body).toMatch(/<span class="count">2<span class="visually-hidden"> ungelesen<\/span><\/span>/)
 
-    await reply(database.db, anna.current, threadId, fromBernd, 'Anna antwortet Bernd')
+    await reply(setup.database.db, anna.current, threadId, fromBernd, 'Anna antwortet Bernd')
     expect((await notificationsOf(bernd.member.id)).map((n) => n.kind)).toEqual(['reply'])
     expect((await notificationsOf(carla.member.id)).map((n) => n.kind)).toEqual([
       'mention',
@@ -197,10 +185,10 @@ describe('notifications', () => {
   })
 
   it("show a bell with the count: on this feature's pages directly, elsewhere lazily with htmx", async () => {
-    const anna = await signedInMember(database.db, app)
-    const bernd = await signedInMember(database.db, app)
-    const { threadId } = await createThread(database.db, anna.current, { title: 'Glocke läuten' })
-    await reply(database.db, bernd.current, threadId, undefined)
+    const anna = await signedInMember(setup.database.db, setup.app)
+    const bernd = await signedInMember(setup.database.db, setup.app)
+    const { threadId } = await createThread(setup.database.db, anna.current, { title: 'Glocke läuten' })
+    await reply(setup.database.db, bernd.current, threadId, undefined)
     const home = await anna.agent.get('/')
     expect(home.body).toContain(
       '<a href="/notifications" id="bell" class="bell">Benachrichtigungen <span class="count">1',
@@ -216,16 +204,16 @@ describe('notifications', () => {
   })
 
   it('are marked read by opening one, by opening the thread, or all at once', async () => {
-    const anna = await signedInMember(database.db, app)
-    const bernd = await signedInMember(database.db, app)
-    const other = await signedInMember(database.db, app)
-    const first = await createThread(database.db, anna.current)
-    const second = await createThread(database.db, anna.current)
-    const third = await createThread(database.db, anna.current)
-    const r1 = await reply(database.db, bernd.current, first.threadId, undefined)
-    await reply(database.db, bernd.current, second.threadId, undefined)
-    await reply(database.db, bernd.current, third.threadId, undefined)
-    const [n1] = await database.db
+    const anna = await signedInMember(setup.database.db, setup.app)
+    const bernd = await signedInMember(setup.database.db, setup.app)
+    const other = await signedInMember(setup.database.db, setup.app)
+    const first = await createThread(setup.database.db, anna.current)
+    const second = await createThread(setup.database.db, anna.current)
+    const third = await createThread(setup.database.db, anna.current)
+    const r1 = await reply(setup.database.db, bernd.current, first.threadId, undefined)
+    await reply(setup.database.db, bernd.current, second.threadId, undefined)
+    await reply(setup.database.db, bernd.current, third.threadId, undefined)
+    const [n1] = await setup.database.db
       .selectFrom('notifications')
       .select('id')
       .where('post_id', '=', r1)
@@ -258,10 +246,10 @@ describe('notifications', () => {
 
 describe('@mention suggestions', () => {
   it('offer verified members only, as a fragment for htmx and as a page without JavaScript', async () => {
-    const { agent } = await signedInMember(database.db, app)
-    await createMember(database.db, { name: 'Zora Zuverlässig', jobTitle: 'IT-Leitung' })
-    await createMember(database.db, { name: 'Zoe Zugelassen-Nicht', status: 'pending_review' })
-    await createMember(database.db, { name: 'Zeno Zurückgewiesen', status: 'rejected' })
+    const { agent } = await signedInMember(setup.database.db, setup.app)
+    await createMember(setup.database.db, { name: 'Zora Zuverlässig', jobTitle: 'IT-Leitung' })
+    await createMember(setup.database.db, { name: 'Zoe Zugelassen-Nicht', status: 'pending_review' })
+    await createMember(setup.database.db, { name: 'Zeno Zurückgewiesen', status: 'rejected' })
     const fragment = await agent.get('/mentions?q=zo', htmx)
     expect(fragment.statusCode).toBe(200)
     expect(fragment.body).not.toContain('<html')
@@ -280,7 +268,7 @@ describe('@mention suggestions', () => {
 
 describe('the preview', () => {
   it('renders Markdown as a fragment for htmx and as a page without JavaScript', async () => {
-    const { agent } = await signedInMember(database.db, app)
+    const { agent } = await signedInMember(setup.database.db, setup.app)
     const fragment = await agent.post(
       '/preview',
       { body: '**fett** <script>x</script>' },

@@ -1,11 +1,9 @@
 // Every page of the discussions is valid HTML (html-validate's recommended rules, with the same
 // few exceptions the browser tests make; see test/e2e/helpers/checks.ts for why).
-import type { FastifyInstance } from 'fastify'
 import { HtmlValidate } from 'html-validate'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { changeStage } from '../../src/features/discussions/discussions.service.ts'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { useTestApp } from '../helpers/app.ts'
 import { categoryId, clock, createThread, reply, signedInMember } from './helpers.ts'
 
 const validator = new HtmlValidate({
@@ -30,34 +28,27 @@ async function problems(html: string, label: string): Promise<string[]> {
   )
 }
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 describe('discussions pages', () => {
   it('are valid HTML', async () => {
-    const author = await signedInMember(database.db, app, { name: 'Anna Achtsam' })
-    const moderator = await signedInMember(database.db, app, { name: 'Mona Moderation', role: 'moderator' })
-    const admin = await signedInMember(database.db, app, { role: 'admin' })
-    const { threadId, openingPostId } = await createThread(database.db, author.current, {
+    const author = await signedInMember(setup.database.db, setup.app, { name: 'Anna Achtsam' })
+    const moderator = await signedInMember(setup.database.db, setup.app, {
+      name: 'Mona Moderation',
+      role: 'moderator',
+    })
+    const admin = await signedInMember(setup.database.db, setup.app, { role: 'admin' })
+    const { threadId, openingPostId } = await createThread(setup.database.db, author.current, {
       confidential: true,
       tags: 'ki, bürgerservice',
       body: '# Überschrift\n\n**fett**, [Link](https://example.org), ![Bild](https://example.org/a.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |',
     })
-    await changeStage(database.db, clock, author.current, threadId, 'pilot')
+    await changeStage(setup.database.db, clock, author.current, threadId, 'pilot')
     let parent = openingPostId
     const ids: number[] = []
     for (let i = 0; i < 8; i++) {
       parent = await reply(
-        database.db,
+        setup.database.db,
         i % 2 ? author.current : moderator.current,
         threadId,
         parent,
@@ -106,7 +97,10 @@ describe('discussions pages', () => {
       ['preview', (await author.agent.submit('/t/new', '/preview', { body: '*x*' })).body],
       ['admin categories', (await admin.agent.get('/admin/categories')).body],
       ['admin categories with errors', badCategory.body],
-      ['admin category', (await admin.agent.get(`/admin/categories/${await categoryId(database.db)}`)).body],
+      [
+        'admin category',
+        (await admin.agent.get(`/admin/categories/${await categoryId(setup.database.db)}`)).body,
+      ],
     ]
     const found: string[] = []
     for (const [label, html] of pages) {

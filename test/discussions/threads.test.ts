@@ -1,26 +1,14 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { archiveCategory } from '../../src/features/discussions/categories.service.ts'
-import { buildTestApp } from '../helpers/app.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { useTestApp } from '../helpers/app.ts'
 import { createOrganisation } from '../helpers/factories.ts'
 import { categoryId, createThread, reply, signedInMember } from './helpers.ts'
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp(database.db)
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const setup = useTestApp()
 
 describe('starting a thread', () => {
   it('shows the form with the limits stated and the seeded categories', async () => {
-    const { agent } = await signedInMember(database.db, app)
+    const { agent } = await signedInMember(setup.database.db, setup.app)
     const response = await agent.get('/t/new?category=smart-city')
     expect(response.statusCode).toBe(200)
     expect(response.body).toContain('Neues Thema')
@@ -30,15 +18,15 @@ describe('starting a thread', () => {
   })
 
   it('creates the thread and redirects to it', async () => {
-    const org = await createOrganisation(database.db, { name: 'Stadt Beispielhausen' })
-    const { agent } = await signedInMember(database.db, app, {
+    const org = await createOrganisation(setup.database.db, { name: 'Stadt Beispielhausen' })
+    const { agent } = await signedInMember(setup.database.db, setup.app, {
       name: 'Karla Kolumna',
       jobTitle: 'CDO',
       organisationId: org.id,
     })
     const response = await agent.submit('/t/new', '/t', {
       title: 'Chatbot für das Bürgerbüro',
-      category: String(await categoryId(database.db, 'ki')),
+      category: String(await categoryId(setup.database.db, 'ki')),
       stage: 'pilot',
       tags: 'Chatbot, Bürgerservice',
       confidential: 'on',
@@ -63,14 +51,14 @@ describe('starting a thread', () => {
 describe('bad input when starting a thread', () => {
   const valid = async () => ({
     title: 'Ein gültiger Titel',
-    category: String(await categoryId(database.db, 'ki')),
+    category: String(await categoryId(setup.database.db, 'ki')),
     stage: 'idea',
     tags: '',
     body: 'Ein gültiger Text.',
   })
 
   it('re-renders the form with a message per field and everything typed kept (422)', async () => {
-    const { agent } = await signedInMember(database.db, app)
+    const { agent } = await signedInMember(setup.database.db, setup.app)
     const cases: [Record<string, string>, string][] = [
       [{ title: '' }, 'Bitte füllen Sie dieses Feld aus.'],
       [{ title: 'Kurz' }, 'Bitte mindestens 5 Zeichen eingeben.'],
@@ -95,7 +83,7 @@ describe('bad input when starting a thread', () => {
       if (form.body) expect(response.body).toContain(form.body)
     }
     expect(
-      await database.db
+      await setup.database.db
         .selectFrom('threads')
         .select('id')
         .where('title', '=', 'Ein gültiger Titel')
@@ -104,18 +92,18 @@ describe('bad input when starting a thread', () => {
   })
 
   it('does not accept an archived category', async () => {
-    const { agent } = await signedInMember(database.db, app)
-    const id = await categoryId(database.db, 'organisation-personal')
-    await archiveCategory(database.db, id, true)
+    const { agent } = await signedInMember(setup.database.db, setup.app)
+    const id = await categoryId(setup.database.db, 'organisation-personal')
+    await archiveCategory(setup.database.db, id, true)
     const form = await agent.get('/t/new')
     expect(form.body).not.toContain('Organisation &amp; Personal</option>')
     const response = await agent.submit('/t/new', '/t', { ...(await valid()), category: String(id) })
     expect(response.statusCode).toBe(422)
-    await archiveCategory(database.db, id, false)
+    await archiveCategory(setup.database.db, id, false)
   })
 
   it('ignores fields the form does not have', async () => {
-    const { agent, member } = await signedInMember(database.db, app)
+    const { agent, member } = await signedInMember(setup.database.db, setup.app)
     const response = await agent.submit('/t/new', '/t', {
       ...(await valid()),
       title: 'Mit fremden Feldern',
@@ -124,7 +112,7 @@ describe('bad input when starting a thread', () => {
       reply_count: '99',
     })
     expect(response.statusCode).toBe(303)
-    const thread = await database.db
+    const thread = await setup.database.db
       .selectFrom('threads')
       .selectAll()
       .where('title', '=', 'Mit fremden Feldern')
@@ -137,7 +125,7 @@ describe('bad input when starting a thread', () => {
 
 describe('the thread page', () => {
   it('answers unknown and malformed thread ids with 404, never a 500', async () => {
-    const { agent } = await signedInMember(database.db, app)
+    const { agent } = await signedInMember(setup.database.db, setup.app)
     for (const id of ['99999999', 'abc', '0', '-1', '1.5', '99999999999', '1e3']) {
       const response = await agent.get(`/t/${id}`)
       expect(response.statusCode, id).toBe(404)
@@ -146,20 +134,20 @@ describe('the thread page', () => {
   })
 
   it('shows a "vertraulich" banner only on confidential threads', async () => {
-    const { agent, current } = await signedInMember(database.db, app)
-    const secret = await createThread(database.db, current, { confidential: true })
-    const open = await createThread(database.db, current)
+    const { agent, current } = await signedInMember(setup.database.db, setup.app)
+    const secret = await createThread(setup.database.db, current, { confidential: true })
+    const open = await createThread(setup.database.db, current)
     expect((await agent.get(`/t/${secret.threadId}`)).body).toContain('Vertraulich.')
     expect((await agent.get(`/t/${open.threadId}`)).body).not.toContain('class="confidential"')
   })
 
   it('nests replies six deep and continues deeper ones with "Antwort auf …"', async () => {
-    const { agent, current } = await signedInMember(database.db, app, { name: 'Tiefe Tina' })
-    const { threadId, openingPostId } = await createThread(database.db, current)
+    const { agent, current } = await signedInMember(setup.database.db, setup.app, { name: 'Tiefe Tina' })
+    const { threadId, openingPostId } = await createThread(setup.database.db, current)
     let parent = openingPostId
     const ids: number[] = []
     for (let i = 0; i < 8; i++) {
-      parent = await reply(database.db, current, threadId, parent, `Ebene ${i + 1}`)
+      parent = await reply(setup.database.db, current, threadId, parent, `Ebene ${i + 1}`)
       ids.push(parent)
     }
     const body = (await agent.get(`/t/${threadId}`)).body
@@ -173,8 +161,8 @@ describe('the thread page', () => {
 
 describe('the stage (Reifegrad)', () => {
   it('is changed by the author, and the change shows in the history', async () => {
-    const { agent, current } = await signedInMember(database.db, app, { name: 'Stefanie Stufe' })
-    const { threadId } = await createThread(database.db, current, { stage: 'idea' })
+    const { agent, current } = await signedInMember(setup.database.db, setup.app, { name: 'Stefanie Stufe' })
+    const { threadId } = await createThread(setup.database.db, current, { stage: 'idea' })
     const response = await agent.submit(`/t/${threadId}`, `/t/${threadId}/stage`, { stage: 'pilot' })
     expect(response.statusCode).toBe(303)
     const page = await agent.get(`/t/${threadId}`)
@@ -184,10 +172,10 @@ describe('the stage (Reifegrad)', () => {
   })
 
   it('is changed by moderators but not by other members, and only to a known stage', async () => {
-    const author = await signedInMember(database.db, app)
-    const other = await signedInMember(database.db, app)
-    const moderator = await signedInMember(database.db, app, { role: 'moderator' })
-    const { threadId } = await createThread(database.db, author.current)
+    const author = await signedInMember(setup.database.db, setup.app)
+    const other = await signedInMember(setup.database.db, setup.app)
+    const moderator = await signedInMember(setup.database.db, setup.app, { role: 'moderator' })
+    const { threadId } = await createThread(setup.database.db, author.current)
     expect((await other.agent.get(`/t/${threadId}`)).body).not.toContain('stage-form')
     const denied = await other.agent.submit(`/t/${threadId}`, `/t/${threadId}/stage`, { stage: 'pilot' })
     expect(denied.statusCode).toBe(403)
@@ -197,7 +185,7 @@ describe('the stage (Reifegrad)', () => {
     expect(allowed.statusCode).toBe(303)
     const bad = await author.agent.submit(`/t/${threadId}`, `/t/${threadId}/stage`, { stage: 'fertig' })
     expect(bad.statusCode).toBe(422)
-    const thread = await database.db
+    const thread = await setup.database.db
       .selectFrom('threads')
       .select('stage')
       .where('id', '=', threadId)
