@@ -32,25 +32,6 @@ export async function clearLoginFailures(db: Db, email: string): Promise<void> {
   await db.deleteFrom('login_failures').where('email', '=', email).execute()
 }
 
-export async function organisationWithDomains(db: Db, organisationId: number) {
-  const organisation = await db
-    .selectFrom('organisations')
-    .select(['id', 'name', 'auto_approve'])
-    .where('id', '=', organisationId)
-    .executeTakeFirst()
-  if (!organisation) return undefined
-  const domains = await db
-    .selectFrom('organisation_domains')
-    .select('domain')
-    .where('organisation_id', '=', organisationId)
-    .execute()
-  return { ...organisation, domains: domains.map((d) => d.domain.toLowerCase()) }
-}
-
-export function emailDomain(email: string): string {
-  return email.slice(email.lastIndexOf('@') + 1).toLowerCase()
-}
-
 /** Sets a new status only if the member still has the expected one: racing changes lose cleanly. */
 export async function moveStatus(
   db: Db,

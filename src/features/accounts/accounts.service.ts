@@ -6,14 +6,14 @@ import type { FieldErrors } from '../../lib/errors.ts'
 import { endAllSessions } from '../../plugins/session-store.ts'
 import { enqueueMail } from '../mail/mail.queue.ts'
 import { recordAudit } from '../moderation/audit.ts'
+import { findOrganisationById, isOfficialDomain } from '../organisations/organisations.repository.ts'
+import { emailDomain } from '../organisations/organisations.validation.ts'
 import {
   clearLoginFailures,
   countRecentLoginFailures,
-  emailDomain,
   findMemberByEmail,
   findMemberById,
   moveStatus,
-  organisationWithDomains,
   recordLoginFailure,
 } from './accounts.repository.ts'
 import { acceptInvitation, findOpenInvitation } from './invitations.ts'
@@ -61,7 +61,7 @@ export async function registerApplicant(db: Db, application: Application): Promi
   const organisation =
     application.organisationId === undefined
       ? undefined
-      : await organisationWithDomains(db, application.organisationId)
+      : await findOrganisationById(db, application.organisationId)
   if (!organisation) errors.organisationId = { key: 'register.organisation.missing' }
   if (Object.keys(errors).length > 0) return { errors }
   const passwordHash = await hashPassword(application.password)
@@ -116,10 +116,10 @@ export async function confirmEmail(db: Db, token: string): Promise<ConfirmOutcom
     if (!used) return 'invalid'
     const member = await findMemberById(trx, used.member_id)
     if (member?.status !== 'pending_email') return 'invalid'
-    const organisation = await organisationWithDomains(trx, member.organisation_id)
-    const official = organisation?.domains.includes(emailDomain(member.email)) ?? false
+    const organisation = await findOrganisationById(trx, member.organisation_id)
+    const official = await isOfficialDomain(trx, member.organisation_id, member.email)
     await recordAudit(trx, { action: 'member.email_confirmed', subjectId: member.id, actorId: member.id })
-    if (organisation?.auto_approve && official) {
+    if (organisation?.autoApprove && official) {
       await moveStatus(trx, member.id, 'pending_email', {
         status: 'verified',
         email_confirmed_at: sql`now()`,

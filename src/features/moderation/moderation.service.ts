@@ -6,10 +6,12 @@ import type { Db } from '../../db/database.ts'
 import type { Role } from '../../db/schema.ts'
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts'
 import { endAllSessions } from '../../plugins/session-store.ts'
-import { emailDomain, findMemberById, moveStatus } from '../accounts/accounts.repository.ts'
+import { findMemberById, moveStatus } from '../accounts/accounts.repository.ts'
 import { verificationMonths } from '../accounts/accounts.service.ts'
 import type { CurrentMember } from '../accounts/current-member.ts'
 import { enqueueMail } from '../mail/mail.queue.ts'
+import { isOfficialDomain } from '../organisations/organisations.repository.ts'
+import { emailDomain } from '../organisations/organisations.validation.ts'
 import { recordAudit } from './audit.ts'
 
 const alreadyDecided = () => new ConflictError('moderation.alreadyDecided')
@@ -25,18 +27,14 @@ async function evidenceFor(db: Db, memberId: number): Promise<string> {
   const row = await db
     .selectFrom('members as m')
     .leftJoin('members as inviter', 'inviter.id', 'm.invited_by')
-    .select([
-      'm.email',
-      'inviter.name as inviter_name',
-      sql<boolean>`exists (select 1 from organisation_domains d where d.organisation_id = m.organisation_id
-        and d.domain = substring(m.email from position('@' in m.email) + 1))`.as('official'),
-    ])
+    .select(['m.email', 'm.organisation_id', 'inviter.name as inviter_name'])
     .where('m.id', '=', memberId)
     .executeTakeFirst()
   if (!row) throw new NotFoundError()
+  const official = await isOfficialDomain(db, row.organisation_id, row.email)
   const parts = [
     `email confirmed (${emailDomain(row.email)})`,
-    row.official ? 'official domain' : 'domain not listed',
+    official ? 'official domain' : 'domain not listed',
   ]
   if (row.inviter_name) parts.push(`invited by ${row.inviter_name}`)
   return parts.join('; ')
