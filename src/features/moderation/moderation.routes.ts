@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FeatureDeps } from '../../app.ts'
 import { type MemberStatus, memberStatuses, type Role, roles } from '../../db/schema.ts'
 import { ConflictError, type FieldErrors, NotFoundError } from '../../lib/errors.ts'
-import { type FieldRule, parseId, readForm } from '../../lib/forms.ts'
+import { type FieldRule, type FormValues, parseId, readForm } from '../../lib/forms.ts'
+import type { CurrentMember } from '../accounts/current-member.ts'
 import { loadOrganisationPicker } from '../organisations/organisations.service.ts'
 import {
   distinctAuditActions,
@@ -95,65 +96,50 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
     return reply.redirect(done.back, 303)
   }
 
-  const inQueue = (request: FastifyRequest, reply: FastifyReply, key: string) => ({
-    key,
-    back: '/moderation',
-    onConflict: (flash: string) => renderQueue(request, reply, { status: 409, flash }),
-  })
-
-  app.post('/moderation/applicants/:id/approve', moderatorOnly, async (request, reply) => {
-    const id = idFrom(request)
-    const form = readForm(request.body, approveForm)
-    if (!form.ok)
-      return renderQueue(request, reply, {
-        status: 422,
-        errors: form.errors,
-        errorFor: id,
-        values: form.values,
+  /** One applicant decision: its form, the service call, the message after it. */
+  function applicantDecision<T extends Record<string, FieldRule>>(
+    action: string,
+    rules: T,
+    run: (moderator: CurrentMember, applicantId: number, values: FormValues<T>) => Promise<void>,
+    doneKey: string,
+  ) {
+    app.post(`/moderation/applicants/:id/${action}`, moderatorOnly, async (request, reply) => {
+      const id = idFrom(request)
+      const form = readForm(request.body, rules)
+      if (!form.ok) {
+        return renderQueue(request, reply, {
+          status: 422,
+          errors: form.errors,
+          errorFor: id,
+          values: form.values,
+        })
+      }
+      return decide(request, reply, () => run(request.member!, id, form.values), {
+        key: doneKey,
+        back: '/moderation',
+        onConflict: (flash) => renderQueue(request, reply, { status: 409, flash }),
       })
-    return decide(
-      request,
-      reply,
-      () => approveApplicant(db, request.member!, id, form.values.note),
-      inQueue(request, reply, 'moderation.approved'),
-    )
-  })
+    })
+  }
 
-  app.post('/moderation/applicants/:id/reject', moderatorOnly, async (request, reply) => {
-    const id = idFrom(request)
-    const form = readForm(request.body, reasonForm)
-    if (!form.ok)
-      return renderQueue(request, reply, {
-        status: 422,
-        errors: form.errors,
-        errorFor: id,
-        values: form.values,
-      })
-    return decide(
-      request,
-      reply,
-      () => rejectApplicant(db, request.member!, id, form.values.reason),
-      inQueue(request, reply, 'moderation.rejected'),
-    )
-  })
-
-  app.post('/moderation/applicants/:id/ask', moderatorOnly, async (request, reply) => {
-    const id = idFrom(request)
-    const form = readForm(request.body, questionForm)
-    if (!form.ok)
-      return renderQueue(request, reply, {
-        status: 422,
-        errors: form.errors,
-        errorFor: id,
-        values: form.values,
-      })
-    return decide(
-      request,
-      reply,
-      () => askApplicant(db, request.member!, id, form.values.question, config.contactEmail),
-      inQueue(request, reply, 'moderation.asked'),
-    )
-  })
+  applicantDecision(
+    'approve',
+    approveForm,
+    (moderator, id, values) => approveApplicant(db, moderator, id, values.note),
+    'moderation.approved',
+  )
+  applicantDecision(
+    'reject',
+    reasonForm,
+    (moderator, id, values) => rejectApplicant(db, moderator, id, values.reason),
+    'moderation.rejected',
+  )
+  applicantDecision(
+    'ask',
+    questionForm,
+    (moderator, id, values) => askApplicant(db, moderator, id, values.question, config.contactEmail),
+    'moderation.asked',
+  )
 
   // ---- Members ---------------------------------------------------------------------------
 
