@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts'
 import type { Locale, Member } from '../../db/schema.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
 import { endAllSessions } from '../../plugins/session-store.ts'
-import { enqueueMail } from '../mail/mail.queue.ts'
+import { enqueueMail, mailMember } from '../mail/mail.queue.ts'
 import { recordAudit } from '../moderation/audit.ts'
 import { findOrganisationById, isOfficialDomain } from '../organisations/organisations.repository.ts'
 import { emailDomain } from '../organisations/organisations.validation.ts'
@@ -69,12 +69,7 @@ export async function registerApplicant(db: Db, application: Application): Promi
   await db.transaction().execute(async (trx) => {
     const existing = await findMemberByEmail(trx, application.email)
     if (existing) {
-      await enqueueMail(trx, {
-        template: 'account.already_registered',
-        to: existing.email,
-        locale: existing.locale ?? application.locale,
-        params: { name: existing.name },
-      })
+      await mailMember(trx, existing, 'account.already_registered', {}, application.locale)
       return
     }
     const invitation = application.invitationToken
@@ -133,12 +128,7 @@ export async function confirmEmail(db: Db, token: string): Promise<ConfirmOutcom
         subjectId: member.id,
         details: { domain: emailDomain(member.email), organisationId: member.organisation_id },
       })
-      await enqueueMail(trx, {
-        template: 'account.approved',
-        to: member.email,
-        locale: member.locale ?? 'de',
-        params: { name: member.name },
-      })
+      await mailMember(trx, member, 'account.approved')
       return 'verified'
     }
     await moveStatus(trx, member.id, 'pending_email', {
@@ -182,12 +172,7 @@ export async function requestPasswordReset(db: Db, email: string, locale: Locale
     const member = await findMemberByEmail(trx, email)
     if (!member || member.status === 'rejected') return
     const token = await issueToken(trx, member.id, 'reset_password')
-    await enqueueMail(trx, {
-      template: 'account.reset_password',
-      to: member.email,
-      locale: member.locale ?? locale,
-      params: { name: member.name, token },
-    })
+    await mailMember(trx, member, 'account.reset_password', { token }, locale)
   })
 }
 
@@ -300,12 +285,7 @@ export async function resendConfirmation(db: Db, memberId: number): Promise<void
     const member = await findMemberById(trx, memberId)
     if (member?.status !== 'pending_email') return
     const token = await issueToken(trx, member.id, 'confirm_email')
-    await enqueueMail(trx, {
-      template: 'account.confirm_email',
-      to: member.email,
-      locale: member.locale ?? 'de',
-      params: { name: member.name, token },
-    })
+    await mailMember(trx, member, 'account.confirm_email', { token })
   })
 }
 

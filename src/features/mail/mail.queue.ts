@@ -36,3 +36,19 @@ export async function enqueueMail(
     max_attempts => 12
   )`.execute(db)
 }
+
+/** The common case: a mail to a member at their address, in their language, greeting them by name. */
+export function mailMember(
+  db: Db,
+  member: { email: string; name: string; locale: Locale | null },
+  template: string,
+  params: QueuedMail['params'] = {},
+  fallbackLocale: Locale = 'de',
+): Promise<void> {
+  return enqueueMail(db, {
+    template,
+    to: member.email,
+    locale: member.locale ?? fallbackLocale,
+    params: { name: member.name, ...params },
+  })
+}

@@ -9,7 +9,7 @@ import { endAllSessions } from '../../plugins/session-store.ts'
 import { findMemberById, moveStatus } from '../accounts/accounts.repository.ts'
 import { verificationMonths } from '../accounts/accounts.service.ts'
 import type { CurrentMember } from '../accounts/current-member.ts'
-import { enqueueMail } from '../mail/mail.queue.ts'
+import { mailMember } from '../mail/mail.queue.ts'
 import { isOfficialDomain } from '../organisations/organisations.repository.ts'
 import { emailDomain } from '../organisations/organisations.validation.ts'
 import { recordAudit } from './audit.ts'
@@ -58,12 +58,7 @@ export async function approveApplicant(db: Db, moderator: CurrentMember, applica
       subjectId: applicantId,
       details: { evidence },
     })
-    await enqueueMail(trx, {
-      template: 'account.approved',
-      to: member.email,
-      locale: member.locale ?? 'de',
-      params: { name: member.name },
-    })
+    await mailMember(trx, member, 'account.approved')
   })
 }
 
@@ -81,12 +76,7 @@ export async function rejectApplicant(db: Db, moderator: CurrentMember, applican
       subjectId: applicantId,
       details: { reason },
     })
-    await enqueueMail(trx, {
-      template: 'account.rejected',
-      to: member.email,
-      locale: member.locale ?? 'de',
-      params: { name: member.name, reason },
-    })
+    await mailMember(trx, member, 'account.rejected', { reason })
   })
 }
 
@@ -107,12 +97,7 @@ export async function askApplicant(
       subjectId: applicantId,
       details: { question },
     })
-    await enqueueMail(trx, {
-      template: 'account.question',
-      to: member.email,
-      locale: member.locale ?? 'de',
-      params: { name: member.name, question, contact },
-    })
+    await mailMember(trx, member, 'account.question', { question, contact })
   })
 }
 
@@ -145,12 +130,7 @@ export async function suspendMember(
       subjectId: memberId,
       details: { reason: input.reason, until: input.until },
     })
-    await enqueueMail(trx, {
-      template: 'account.suspended',
-      to: member.email,
-      locale: member.locale ?? 'de',
-      params: { name: member.name, reason: input.reason, until: input.until },
-    })
+    await mailMember(trx, member, 'account.suspended', { reason: input.reason, until: input.until })
   })
 }
 
