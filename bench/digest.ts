@@ -12,7 +12,6 @@
 // BENCH_MEMBERS, BENCH_THREADS, BENCH_SEND (how many of the digests to send; default 2,000) and
 // BENCH_CONCURRENCY change the sizes.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { run } from 'graphile-worker'
@@ -28,23 +27,12 @@ import { unsubscribeKeyPurpose } from '../src/features/digests/unsubscribe.ts'
 import '../src/features/mail/all-templates.ts'
 import { smtpTransport } from '../src/features/mail/mail.transport.ts'
 import { installJobQueue, quietLogger } from '../src/features/mail/mail.worker.ts'
+import { freePort } from '../src/lib/free-port.ts'
 
 const members = Number(process.env.BENCH_MEMBERS ?? 20_000)
 const threads = Number(process.env.BENCH_THREADS ?? 2_000)
 const sendLimit = Number(process.env.BENCH_SEND ?? 2_000)
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4)
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
 
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9
 const log = (message: string) => console.log(`[bench:digest] ${message}`)

@@ -1,30 +1,18 @@
 // Scratch database and seed data of the benchmarks: a realistic forum, inserted set-based.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { Signer } from '@fastify/cookie'
 import { sql } from 'kysely'
 import pg from 'pg'
 import type { Db } from '../src/db/database.ts'
+import { freePort } from '../src/lib/free-port.ts'
 
 export const sessionSecret = 'bench-secret-bench-secret-bench-secret-0123456789'
 
 // ---------------------------------------------------------------------------------------
 // Database
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
 
 function withDatabase(serverUrl: string, name: string): string {
   const url = new URL(serverUrl)

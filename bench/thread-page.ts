@@ -24,7 +24,8 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Db } from '../src/db/database.ts'
 import type { Database } from '../src/db/schema.ts'
-import { freePort, scratchDatabase, seed, sessionSecret, signIn } from './seed.ts'
+import { freePort } from '../src/lib/free-port.ts'
+import { scratchDatabase, seed, sessionSecret, signIn } from './seed.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const duration = Number(process.env.BENCH_DURATION ?? 10)

@@ -1,7 +1,6 @@
 // One Postgres for the whole run (embedded unless TEST_DATABASE_URL is set) and one migrated
 // template database; every test file clones its own database from the template.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
@@ -10,24 +9,13 @@ import type { TestProject } from 'vitest/node'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
 import { installJobQueue } from '../src/features/mail/mail.worker.ts'
+import { freePort } from '../src/lib/free-port.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dbServerUrl: string
     templateDatabase: string
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
 }
 
 function databaseUrl(serverUrl: string, name: string): string {

@@ -5,10 +5,11 @@ import type { Config } from '../../src/config.ts'
 import { composeDigest, scheduleDigests } from '../../src/features/digests/digests.jobs.ts'
 import { currentPeriods } from '../../src/features/digests/digests.periods.ts'
 import { type MailTransport, smtpTransport } from '../../src/features/mail/mail.transport.ts'
+import { freePort } from '../../src/lib/free-port.ts'
 import { testConfig } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { makeJobsDue, queuedJobs, runDueJobs } from '../mail/queue.ts'
-import { freePort, type SmtpSink, startSmtpSink } from '../mail/smtp-sink.ts'
+import { type SmtpSink, startSmtpSink } from '../mail/smtp-sink.ts'
 import {
   allTasks,
   createCategory,

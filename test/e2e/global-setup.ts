@@ -5,7 +5,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { simpleParser } from 'mailparser'
@@ -13,6 +12,7 @@ import pg from 'pg'
 import { SMTPServer } from 'smtp-server'
 import type { TestProject } from 'vitest/node'
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
+import { freePort } from '../../src/lib/free-port.ts'
 import { adminAccount, type SinkMail } from './helpers/env.ts'
 
 declare module 'vitest' {
@@ -26,18 +26,6 @@ declare module 'vitest' {
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '../..')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
 
 /** Every message the server sends lands here, parsed, as <sequence>.json in mailDir. */
 async function startSink(mailDir: string): Promise<{ url: string; close(): Promise<void> }> {

@@ -11,10 +11,11 @@ import {
   startEmbeddedPostgres,
 } from '../../src/db/embedded-postgres.ts'
 import { migrateToLatest } from '../../src/db/migrator.ts'
+import { freePort } from '../../src/lib/free-port.ts'
 import { type Agent, createAgent } from '../helpers/agent.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { createMember, signInAs } from '../helpers/factories.ts'
-import { freePort, scratchFolder } from './process-helpers.ts'
+import { scratchFolder } from './process-helpers.ts'
 import { testRoutes } from './test-routes.ts'
 
 let folder: string

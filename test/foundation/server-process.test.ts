@@ -4,14 +4,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../src/lib/free-port.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
-import {
-  freePort,
-  processesMentioning,
-  type ServerProcess,
-  scratchFolder,
-  startServer,
-} from './process-helpers.ts'
+import { processesMentioning, type ServerProcess, scratchFolder, startServer } from './process-helpers.ts'
 
 const running: ServerProcess[] = []
 const folders: string[] = []

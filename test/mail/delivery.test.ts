@@ -7,11 +7,12 @@ import { enqueueMail } from '../../src/features/mail/mail.queue.ts'
 import { registerMailTemplate, simpleMail } from '../../src/features/mail/mail.templates.ts'
 import { smtpTransport } from '../../src/features/mail/mail.transport.ts'
 import { taskList } from '../../src/features/mail/mail.worker.ts'
+import { freePort } from '../../src/lib/free-port.ts'
 import { testConfig } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { createMember } from '../helpers/factories.ts'
 import { makeJobsDue, queuedJobs, runDueJobs } from './queue.ts'
-import { freePort, type SmtpSink, startSmtpSink } from './smtp-sink.ts'
+import { type SmtpSink, startSmtpSink } from './smtp-sink.ts'
 
 registerMailTemplate('test.hello', (p, c) =>
   simpleMail(c, {

@@ -10,12 +10,12 @@ import { enqueueMail } from '../../src/features/mail/mail.queue.ts'
 import { registerMailTemplate, simpleMail } from '../../src/features/mail/mail.templates.ts'
 import { mailboxTransport, smtpTransport } from '../../src/features/mail/mail.transport.ts'
 import { taskList } from '../../src/features/mail/mail.worker.ts'
+import { freePort } from '../../src/lib/free-port.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { buildTestApp, testConfig } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { createMember, signInAs } from '../helpers/factories.ts'
 import { queuedJobs, runDueJobs } from './queue.ts'
-import { freePort } from './smtp-sink.ts'
 
 registerMailTemplate('test.pages', (p, c) =>
   simpleMail(c, {

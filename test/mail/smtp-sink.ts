@@ -1,22 +1,8 @@
-// A real SMTP server inside the test (smtp-server), every message parsed with mailparser.
-// It can refuse the next N messages with a 4xx answer to test retries.
-import { createServer } from 'node:net'
 import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
+import { freePort } from '../../src/lib/free-port.ts'
 
 /** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
-
 export interface ReceivedMail {
   parsed: ParsedMail
   raw: string
