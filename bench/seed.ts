@@ -6,19 +6,13 @@ import path from 'node:path'
 import { Signer } from '@fastify/cookie'
 import { sql } from 'kysely'
 import pg from 'pg'
-import type { Db } from '../src/db/database.ts'
+import { type Db, databaseUrlFor } from '../src/db/database.ts'
 import { freePort } from '../src/lib/free-port.ts'
 
 export const sessionSecret = 'bench-secret-bench-secret-bench-secret-0123456789'
 
 // ---------------------------------------------------------------------------------------
 // Database
-
-function withDatabase(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
 
 export interface Scratch {
   /** The embedded cluster's data folder (undefined with BENCH_DATABASE_URL). */
@@ -54,7 +48,7 @@ export async function scratchDatabase(): Promise<Scratch> {
   await admin.end()
   return {
     serverUrl,
-    url: withDatabase(serverUrl, name),
+    url: databaseUrlFor(serverUrl, name),
     name,
     dataDirectory: folder ? path.join(folder, 'data') : undefined,
     cleanup: async () => {

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
+import { databaseUrlFor } from '../src/db/database.ts'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
 import { installJobQueue } from '../src/features/mail/mail.worker.ts'
@@ -16,12 +17,6 @@ declare module 'vitest' {
     dbServerUrl: string
     templateDatabase: string
   }
-}
-
-function databaseUrl(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return url.toString()
 }
 
 export default async function setup(project: TestProject) {
@@ -47,7 +42,7 @@ export default async function setup(project: TestProject) {
   await admin.connect()
   await admin.query(`drop database if exists ${template}`)
   await admin.query(`create database ${template}`)
-  const templateUrl = databaseUrl(serverUrl, template)
+  const templateUrl = databaseUrlFor(serverUrl, template)
   const db = new Kysely<any>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: templateUrl }) }),
   })

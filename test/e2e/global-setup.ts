@@ -11,6 +11,7 @@ import { simpleParser } from 'mailparser'
 import pg from 'pg'
 import { SMTPServer } from 'smtp-server'
 import type { TestProject } from 'vitest/node'
+import { databaseUrlFor } from '../../src/db/database.ts'
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
 import { freePort } from '../../src/lib/free-port.ts'
 import { adminAccount, type SinkMail } from './helpers/env.ts'
@@ -145,8 +146,7 @@ export default async function setup(project: TestProject) {
     await admin.query(`drop database if exists ${database} with (force)`)
     await admin.query(`create database ${database}`)
     await admin.end()
-    const databaseUrl = new URL(serverUrl)
-    databaseUrl.pathname = `/${database}`
+    const databaseUrl = databaseUrlFor(serverUrl, database)
     if (process.env.TEST_DATABASE_URL) {
       cleanups.push(async () => {
         const client = new pg.Client({ connectionString: serverUrl })
@@ -171,7 +171,7 @@ export default async function setup(project: TestProject) {
       PORT: String(port),
       BASE_URL: baseUrl,
       DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_URL: databaseUrl,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       SMTP_URL: sink.url,
       RUN_WORKER: 'true',

@@ -1,19 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { inject } from 'vitest'
-import { createDb, type Db } from '../../src/db/database.ts'
+import { createDb, type Db, databaseUrlFor } from '../../src/db/database.ts'
 
 export interface TestDatabase {
   db: Db
   url: string
   name: string
   drop(): Promise<void>
-}
-
-function urlFor(name: string): string {
-  const url = new URL(inject('dbServerUrl'))
-  url.pathname = `/${name}`
-  return url.toString()
 }
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -31,7 +25,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `vr_test_${randomBytes(6).toString('hex')}`
   const template = inject('templateDatabase')
   await admin((client) => client.query(`create database ${name} template ${template}`))
-  const url = urlFor(name)
+  const url = databaseUrlFor(inject('dbServerUrl'), name)
   const db = createDb({ connectionString: url, max: 5 })
   return {
     db,

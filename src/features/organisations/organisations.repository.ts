@@ -147,8 +147,7 @@ export async function searchOrganisations(
     .execute()
 }
 
-export async function findOrganisationById(db: Db, id: number): Promise<OrganisationDetail | undefined> {
-  if (!isRowId(id)) return undefined
+function detailQuery(db: Db, id: number) {
   return db
     .selectFrom('organisations as o')
     .select([
@@ -158,23 +157,17 @@ export async function findOrganisationById(db: Db, id: number): Promise<Organisa
       'o.updated_at as updatedAt',
     ])
     .where('o.id', '=', id)
-    .executeTakeFirst()
+}
+
+export async function findOrganisationById(db: Db, id: number): Promise<OrganisationDetail | undefined> {
+  if (!isRowId(id)) return undefined
+  return detailQuery(db, id).executeTakeFirst()
 }
 
 /** The same row, locked until the transaction ends (edits of one organisation queue up). */
 export async function lockOrganisationById(db: Db, id: number): Promise<OrganisationDetail | undefined> {
   if (!isRowId(id)) return undefined
-  return db
-    .selectFrom('organisations as o')
-    .select([
-      ...summaryColumns,
-      'o.auto_approve as autoApprove',
-      'o.created_at as createdAt',
-      'o.updated_at as updatedAt',
-    ])
-    .where('o.id', '=', id)
-    .forUpdate()
-    .executeTakeFirst()
+  return detailQuery(db, id).forUpdate().executeTakeFirst()
 }
 
 export async function findOrganisationByKey(
