@@ -113,6 +113,12 @@ export function createViewEngine(folder = viewsFolder) {
 
 export type RenderView = ReturnType<typeof createViewEngine>
 
+function takeFlash(request: FastifyRequest): string | undefined {
+  const message = request.session?.flash
+  if (message) delete request.session.flash
+  return message
+}
+
 function translateErrors(locale: 'de' | 'en', errors: FieldErrors | undefined) {
   if (!errors) return undefined
   const messages: Record<string, string> = {}
@@ -148,6 +154,8 @@ export const viewsPlugin = fp(
 
     app.decorateReply('page', function (this: FastifyReply, view: string, data: ViewData = {}) {
       const context = viewData(this, data)
+      // A message left by the previous request (e.g. before a redirect) is shown once, here.
+      if (context.flash === undefined) context.flash = takeFlash(this.request)
       context.body = render(view, context)
       this.header('vary', 'HX-Request')
       this.type('text/html; charset=utf-8')

@@ -65,12 +65,6 @@ function flash(request: FastifyRequest, key: string, params?: Record<string, str
   request.session.flash = request.t(key, params)
 }
 
-function takeFlash(request: FastifyRequest): string | undefined {
-  const message = request.session.flash
-  if (message) delete request.session.flash
-  return message
-}
-
 export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
   const { db } = deps
 
@@ -82,7 +76,7 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
     return reply.page('accounts/login', {
       title: request.t('login.title'),
       values: { next: safeNext(query.next) },
-      flash: query.signedOut ? request.t('login.signedOut') : takeFlash(request),
+      flash: query.signedOut ? request.t('login.signedOut') : undefined,
     })
   })
 
@@ -368,7 +362,6 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
       suspendedUntil: member.status === 'suspended' ? member.suspended_until : null,
       canResend: member.status === 'pending_email',
       canReconfirm: member.status === 'expired',
-      flash: takeFlash(request),
     })
   })
 
@@ -413,7 +406,6 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
       sessions,
       values: extra.values ?? {},
       errors: extra.errors,
-      flash: takeFlash(request),
       languages: (['de', 'en'] as const).map((code) => ({
         code,
         selected: (member.locale ?? request.locale) === code,
@@ -504,7 +496,6 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
     reply.page('accounts/invite', {
       title: request.t('invite.title'),
       values: {},
-      flash: takeFlash(request),
     }),
   )
 

@@ -40,12 +40,6 @@ function idFrom(request: FastifyRequest): number {
   return id
 }
 
-function takeFlash(request: FastifyRequest): string | undefined {
-  const message = request.session.flash
-  if (message) delete request.session.flash
-  return message
-}
-
 export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) {
   const { db, config } = deps
 
@@ -70,7 +64,7 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
     return reply.code(extra.status ?? 200).page('moderation/queue', {
       title: request.t('moderation.queue.title'),
       applicants,
-      flash: extra.flash ?? takeFlash(request),
+      flash: extra.flash,
     })
   }
 
@@ -183,7 +177,7 @@ export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) 
       roles: roles.map((value) => ({ value, selected: value === record.role })),
       errors: extra.errors,
       values,
-      flash: extra.flash ?? takeFlash(request),
+      flash: extra.flash,
     })
   }
 

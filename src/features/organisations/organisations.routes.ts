@@ -41,12 +41,6 @@ function readOrganisationForm(body: unknown): OrganisationInput {
   }
 }
 
-function takeFlash(request: FastifyRequest): string | undefined {
-  const message = request.session.flash
-  if (message) delete request.session.flash
-  return message
-}
-
 export async function organisationsRoutes(app: FastifyInstance, deps: FeatureDeps) {
   const { db } = deps
   const moderator = { config: { access: 'moderator' as const } }
@@ -113,7 +107,6 @@ export async function organisationsRoutes(app: FastifyInstance, deps: FeatureDep
     const organisation = await getOrganisation(db, id)
     return renderForm(request, reply, {
       organisation,
-      flash: takeFlash(request),
       values: {
         name: organisation.name,
         kind: organisation.kind,
