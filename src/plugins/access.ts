@@ -27,16 +27,15 @@ export function hasRole(member: CurrentMember | null, role: Role): boolean {
   return member !== null && member.status === 'verified' && roleRank[member.role] >= roleRank[role]
 }
 
-function sendToLogin(request: FastifyRequest, reply: FastifyReply) {
-  const next = request.method === 'GET' ? request.url : '/'
-  const target = `/login?next=${encodeURIComponent(next)}`
+/** Sends the browser elsewhere: htmx follows HX-Redirect with a full page load, a plain request a 303. */
+function sendTo(request: FastifyRequest, reply: FastifyReply, target: string) {
   if (request.headers['hx-request'] === 'true') return reply.header('hx-redirect', target).code(204).send()
   return reply.redirect(target, 303)
 }
 
-function sendToStatus(request: FastifyRequest, reply: FastifyReply) {
-  if (request.headers['hx-request'] === 'true') return reply.header('hx-redirect', '/status').code(204).send()
-  return reply.redirect('/status', 303)
+function sendToLogin(request: FastifyRequest, reply: FastifyReply) {
+  const next = request.method === 'GET' ? request.url : '/'
+  return sendTo(request, reply, `/login?next=${encodeURIComponent(next)}`)
 }
 
 export const accessPlugin = fp(
@@ -61,7 +60,7 @@ export const accessPlugin = fp(
       const member = request.member
       if (!member) return sendToLogin(request, reply)
       if (access === 'signedIn') return
-      if (member.status !== 'verified') return sendToStatus(request, reply)
+      if (member.status !== 'verified') return sendTo(request, reply, '/status')
       if (access !== 'member' && !hasRole(member, access)) {
         return reply.code(403).page('errors/error', {
           title: request.t('error.forbidden.title'),
