@@ -307,7 +307,7 @@ export async function seed(db: Db): Promise<{ thread200: number; thread1000: num
 }
 
 export async function signIn(db: Db, memberId: number): Promise<string> {
-  const { hashSessionId } = await import('../src/plugins/session-store.ts')
+  const { hashSessionId } = await import('../src/core/sessions/session-store.ts')
   const sessionId = randomBytes(24).toString('base64url')
   await sql`
     insert into sessions (sid_hash, member_id, data, idle_expires_at, absolute_expires_at)

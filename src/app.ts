@@ -1,6 +1,6 @@
 // Builds the application from its dependencies and returns it without listening:
 // the server process and the tests build it the same way.
-import { createHmac, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRep
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
+import { type Clock, deriveKey, type FeatureDeps, systemClock } from './deps.ts'
 import { accountsRoutes } from './features/accounts/accounts.routes.ts'
 import { digestsRoutes } from './features/digests/digests.routes.ts'
 import { discussionsRoutes } from './features/discussions/discussions.routes.ts'
@@ -17,34 +18,16 @@ import { mailRoutes } from './features/mail/mail.routes.ts'
 import { moderationRoutes } from './features/moderation/moderation.routes.ts'
 import { organisationsRoutes } from './features/organisations/organisations.routes.ts'
 import { pagesRoutes } from './features/pages/pages.routes.ts'
+import { formKeywords } from './lib/form-schema.ts'
 import { loggerOptions } from './logger.ts'
 import { accessPlugin } from './plugins/access.ts'
 import { errorsPlugin } from './plugins/errors.ts'
 import { i18nPlugin } from './plugins/i18n.ts'
+import { inputPlugin } from './plugins/input.ts'
 import { postgresRateLimitStore } from './plugins/rate-limit-store.ts'
 import { securityHeadersPlugin } from './plugins/security-headers.ts'
 import { sessionPlugin } from './plugins/session.ts'
 import { createViewEngine, type RenderView, viewsPlugin } from './plugins/views.ts'
-
-export interface Clock {
-  now(): Date
-}
-
-export const systemClock: Clock = { now: () => new Date() }
-
-/** What every feature's routes receive. */
-export interface FeatureDeps {
-  config: Config
-  db: Db
-  clock: Clock
-  /** A key for one purpose (e.g. signed unsubscribe links), derived from the session secret. */
-  deriveKey(purpose: string): Buffer
-}
-
-/** Per-purpose keys from the session secret; the web process and the worker derive the same ones. */
-export function deriveKey(secret: string, purpose: string): Buffer {
-  return createHmac('sha256', secret).update(`vertrauensraum:${purpose}`).digest()
-}
 
 export interface AppDeps {
   config: Config
@@ -89,9 +72,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .type('text/html; charset=utf-8')
         .send(brokenRequestPage)
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        allErrors: true,
+        keywords: [...formKeywords],
+      },
+    },
   })
 
+  await app.register(inputPlugin)
   await app.register(securityHeadersPlugin, { hsts: config.secureCookies })
   await app.register(fastifyStatic, {
     root: staticFolder,

@@ -18,7 +18,15 @@ export class ForbiddenError extends DomainError {
 }
 
 /** Field errors of a form: message keys per field name, shown beside the fields. */
-export type FieldErrors = Record<string, { key: string; params?: Record<string, string | number> }>
+export type FieldErrors = Record<
+  string,
+  {
+    key: string
+    params?: Record<string, string | number>
+    /** Catalogue key of the field's label, so the error summary can name the field. */
+    label?: string
+  }
+>
 
 export class ValidationError extends DomainError {
   override readonly statusCode = 422

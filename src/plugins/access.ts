@@ -2,9 +2,9 @@
 // a route someone forgets to mark is protected by construction.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { type CurrentMember, loadCurrentMember } from '../core/members/current-member.ts'
 import type { Db } from '../db/database.ts'
 import type { Role } from '../db/schema.ts'
-import { type CurrentMember, loadCurrentMember } from '../features/accounts/current-member.ts'
 
 /**
  * public: anyone. signedIn: any signed-in person, whatever their status (status page, logout).

@@ -14,6 +14,8 @@ interface ErrorPage {
 function classify(error: FastifyError): ErrorPage {
   if (isDatabaseUnavailable(error)) return { status: 503, key: 'unavailable' }
   if (error.code?.startsWith('FST_CSRF')) return { status: 403, key: 'csrf' }
+  // A route parameter that fails its schema (a malformed or too large id) names nothing that exists.
+  if (error.validation && error.validationContext === 'params') return { status: 404, key: 'notFound' }
   if (error instanceof DomainError) {
     if (error.statusCode === 404) return { status: 404, key: 'notFound' }
     if (error.statusCode === 403) return { status: 403, key: 'forbidden' }

@@ -2,8 +2,8 @@ import fastifyCookie from '@fastify/cookie'
 import csrfProtection from '@fastify/csrf-protection'
 import fastifySession from '@fastify/session'
 import fp from 'fastify-plugin'
+import { PostgresSessionStore } from '../core/sessions/session-store.ts'
 import type { Db } from '../db/database.ts'
-import { PostgresSessionStore } from './session-store.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

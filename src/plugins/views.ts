@@ -120,11 +120,16 @@ function takeFlash(request: FastifyRequest): string | undefined {
 }
 
 function translateErrors(locale: 'de' | 'en', errors: FieldErrors | undefined) {
-  if (!errors) return undefined
+  if (!errors || Object.keys(errors).length === 0) return undefined
   const messages: Record<string, string> = {}
-  for (const [field, error] of Object.entries(errors))
-    messages[field] = translate(locale, error.key, error.params)
-  return messages
+  const list: { field: string; message: string }[] = []
+  for (const [field, error] of Object.entries(errors)) {
+    const message = translate(locale, error.key, error.params)
+    messages[field] = message
+    // The summary names the field, so that a list of links says where each problem is.
+    list.push({ field, message: error.label ? `${translate(locale, error.label)}: ${message}` : message })
+  }
+  return { messages, list }
 }
 
 export const viewsPlugin = fp(
@@ -134,12 +139,15 @@ export const viewsPlugin = fp(
     function viewData(reply: FastifyReply, data: ViewData): Record<string, unknown> {
       const request = reply.request
       const errors = translateErrors(request.locale, data.errors)
+      const title =
+        errors && data.title
+          ? translate(request.locale, 'form.errorTitle', { title: data.title })
+          : data.title
       const context: Record<string, unknown> = {
         ...data,
-        errors,
-        errorList: errors
-          ? Object.entries(errors).map(([field, message]) => ({ field, message }))
-          : undefined,
+        title,
+        errors: errors?.messages,
+        errorList: errors?.list,
         locale: request.locale,
         member: request.member,
         path: request.url.split('?')[0],

@@ -1,7 +1,7 @@
 // Shared set-up of the discussions tests: members, threads and replies through the real services.
 import type { FastifyInstance } from 'fastify'
+import type { CurrentMember } from '../../src/core/members/current-member.ts'
 import type { Db } from '../../src/db/database.ts'
-import type { CurrentMember } from '../../src/features/accounts/current-member.ts'
 import { findCategoryBySlug } from '../../src/features/discussions/categories.repository.ts'
 import { replyToPost, startThread } from '../../src/features/discussions/discussions.service.ts'
 import type { Stage } from '../../src/features/discussions/discussions.tables.ts'

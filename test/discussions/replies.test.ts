@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CurrentMember } from '../../src/features/accounts/current-member.ts'
+import type { CurrentMember } from '../../src/core/members/current-member.ts'
 import { setThreadLocked } from '../../src/features/discussions/discussions.service.ts'
 import type { Agent } from '../helpers/agent.ts'
 import { buildTestApp } from '../helpers/app.ts'

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashSessionId } from '../../src/plugins/session-store.ts'
+import { hashSessionId } from '../../src/core/sessions/session-store.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'

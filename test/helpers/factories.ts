@@ -2,10 +2,10 @@
 import { randomBytes } from 'node:crypto'
 import { Signer } from '@fastify/cookie'
 import { sql } from 'kysely'
+import { hashSessionId } from '../../src/core/sessions/session-store.ts'
 import type { Db } from '../../src/db/database.ts'
 import type { MemberStatus, OrganisationKind, Role } from '../../src/db/schema.ts'
 import { hashPassword } from '../../src/features/accounts/passwords.ts'
-import { hashSessionId } from '../../src/plugins/session-store.ts'
 import type { Agent } from './agent.ts'
 import { testConfig } from './app.ts'
 

@@ -2,8 +2,8 @@
 
 import type { CronItem, TaskList } from 'graphile-worker'
 import { sql } from 'kysely'
+import { deleteExpiredSessions } from '../../core/sessions/session-store.ts'
 import type { Db } from '../../db/database.ts'
-import { deleteExpiredSessions } from '../../plugins/session-store.ts'
 import { runReconfirmation } from './reconfirmation.ts'
 
 export function accountTasks(db: Db): TaskList {

@@ -1,6 +1,6 @@
 // Mail templates of accounts and membership decisions. Links carry single-use tokens that
 // only the confirm button's POST uses.
-import { registerMailTemplate, simpleMail } from '../mail/mail.templates.ts'
+import { registerMailTemplate, simpleMail } from '../../core/mail/mail.templates.ts'
 
 const str = (value: unknown) => (value === undefined || value === null ? '' : String(value))
 

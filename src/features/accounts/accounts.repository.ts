@@ -1,14 +1,8 @@
-import type { UpdateObject } from 'kysely'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import type { Database, MemberStatus } from '../../db/schema.ts'
 
 export function findMemberByEmail(db: Db, email: string) {
   return db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirst()
-}
-
-export function findMemberById(db: Db, id: number) {
-  return db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 export async function countRecentLoginFailures(db: Db, email: string, minutes: number): Promise<number> {
@@ -30,22 +24,6 @@ export async function recordLoginFailure(db: Db, email: string): Promise<void> {
 
 export async function clearLoginFailures(db: Db, email: string): Promise<void> {
   await db.deleteFrom('login_failures').where('email', '=', email).execute()
-}
-
-/** Sets a new status only if the member still has the expected one: racing changes lose cleanly. */
-export async function moveStatus(
-  db: Db,
-  memberId: number,
-  from: MemberStatus | MemberStatus[],
-  changes: UpdateObject<Database, 'members'> & { status: MemberStatus },
-) {
-  return db
-    .updateTable('members')
-    .set({ ...changes, updated_at: sql`now()` })
-    .where('id', '=', memberId)
-    .where('status', 'in', [from].flat())
-    .returning(['id', 'email', 'name', 'locale', 'status'])
-    .executeTakeFirst()
 }
 
 export function listSessions(db: Db, memberId: number) {

@@ -1,13 +1,16 @@
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { FeatureDeps } from '../../app.ts'
+import { recordAudit } from '../../core/audit/audit.ts'
+import { findMemberById } from '../../core/members/members.repository.ts'
+import { endAllSessions, hashSessionId } from '../../core/sessions/session-store.ts'
 import type { Locale, TokenPurpose } from '../../db/schema.ts'
+import type { FeatureDeps } from '../../deps.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
-import { type FieldRule, keepTyped, readForm } from '../../lib/forms.ts'
-import { endAllSessions, hashSessionId } from '../../plugins/session-store.ts'
-import { recordAudit } from '../moderation/audit.ts'
+import { field, formSchema, keepTyped, labelErrors, parseForm } from '../../lib/form-schema.ts'
+import { type FieldRule, keepTyped as keepTypedLegacy, readForm } from '../../lib/forms.ts'
 import { findOrganisationById } from '../organisations/organisations.repository.ts'
 import { loadOrganisationPicker } from '../organisations/organisations.service.ts'
-import { deleteSession, findMemberById, listSessions } from './accounts.repository.ts'
+import { deleteSession, listSessions } from './accounts.repository.ts'
 import {
   changePassword,
   confirmEmail,
@@ -29,11 +32,16 @@ import './accounts.mails.ts'
 const publicRoute = { access: 'public' as const }
 const minutes = (n: number) => n * 60 * 1000
 
-const loginForm = {
-  email: { required: true, max: 254 },
-  password: { required: true, max: maxPasswordLength, secret: true },
-  next: { max: 500 },
-} satisfies Record<string, FieldRule>
+const loginForm = formSchema({
+  email: field.line({ required: true, max: 254, label: 'login.email' }),
+  password: field.secret({ required: true, max: maxPasswordLength, label: 'login.password' }),
+  next: field.line({ max: 500 }),
+})
+
+const loginQuery = Type.Object({
+  next: Type.Optional(Type.String({ maxLength: 500 })),
+  signedOut: Type.Optional(Type.String({ maxLength: 10 })),
+})
 
 export const registrationForm = {
   name: { required: true, max: 120 },
@@ -65,14 +73,15 @@ function flash(request: FastifyRequest, key: string, params?: Record<string, str
   request.session.flash = request.t(key, params)
 }
 
-export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
+export async function accountsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db } = deps
 
   // ---- Sign in and out -------------------------------------------------------------------
 
-  app.get('/login', { config: publicRoute }, async (request, reply) => {
+  app.get('/login', { config: publicRoute, schema: { querystring: loginQuery } }, async (request, reply) => {
     if (request.member) return reply.redirect('/', 303)
-    const query = request.query as { next?: string; signedOut?: string }
+    const query = request.query
     return reply.page('accounts/login', {
       title: request.t('login.title'),
       values: { next: safeNext(query.next) },
@@ -82,14 +91,17 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
 
   app.post(
     '/login',
-    { config: { ...publicRoute, rateLimit: { max: 30, timeWindow: minutes(15) } } },
+    {
+      config: { ...publicRoute, rateLimit: { max: 30, timeWindow: minutes(15) } },
+      schema: { body: loginForm },
+    },
     async (request, reply) => {
-      const form = readForm(request.body, loginForm)
+      const form = parseForm(request, loginForm)
       const render = (errors: FieldErrors, status = 422) =>
         reply.code(status).page('accounts/login', {
           title: request.t('login.title'),
-          values: keepTyped(form.values, loginForm),
-          errors,
+          values: keepTyped(loginForm, form.values),
+          errors: labelErrors(loginForm, errors),
         })
       if (!form.ok) return render(form.errors)
       const result = await logIn(db, form.values.email, form.values.password)
@@ -164,7 +176,7 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
     { config: { ...publicRoute, rateLimit: { max: 20, timeWindow: minutes(60) } } },
     async (request, reply) => {
       const form = readForm(request.body, registrationForm)
-      const typed = keepTyped(form.values, registrationForm)
+      const typed = keepTypedLegacy(form.values, registrationForm)
       // The no-JavaScript organisation search submits the whole form with action=search.
       if ((request.body as { action?: string } | undefined)?.action === 'search') {
         return renderRegistration(request, reply, typed)
@@ -442,7 +454,7 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
       if (result.errors) {
         return renderAccount(request, reply, {
           errors: result.errors,
-          values: keepTyped(form.values, emailChangeForm),
+          values: keepTypedLegacy(form.values, emailChangeForm),
         })
       }
       flash(request, 'account.emailChangeSent')

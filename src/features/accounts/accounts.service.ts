@@ -1,19 +1,18 @@
 // What a person does with their account: apply, confirm, sign in, reset and change things.
 import { sql } from 'kysely'
+import { recordAudit } from '../../core/audit/audit.ts'
+import { enqueueMail, mailMember } from '../../core/mail/mail.queue.ts'
+import { findMemberById, moveStatus } from '../../core/members/members.repository.ts'
+import { endAllSessions } from '../../core/sessions/session-store.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, Member } from '../../db/schema.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
-import { endAllSessions } from '../../plugins/session-store.ts'
-import { enqueueMail, mailMember } from '../mail/mail.queue.ts'
-import { recordAudit } from '../moderation/audit.ts'
 import { findOrganisationById, isOfficialDomain } from '../organisations/organisations.repository.ts'
 import { emailDomain } from '../organisations/organisations.validation.ts'
 import {
   clearLoginFailures,
   countRecentLoginFailures,
   findMemberByEmail,
-  findMemberById,
-  moveStatus,
   recordLoginFailure,
 } from './accounts.repository.ts'
 import { acceptInvitation, findOpenInvitation } from './invitations.ts'

@@ -1,9 +1,9 @@
 // A verified member invites a colleague. The invitation is bound to one address, expires,
 // and is shown to moderators as evidence; it never skips verification.
 import { sql } from 'kysely'
+import { recordAudit } from '../../core/audit/audit.ts'
+import { enqueueMail } from '../../core/mail/mail.queue.ts'
 import type { Db } from '../../db/database.ts'
-import { enqueueMail } from '../mail/mail.queue.ts'
-import { recordAudit } from '../moderation/audit.ts'
 import { findMemberByEmail } from './accounts.repository.ts'
 import { hashToken, looksLikeToken, newToken } from './tokens.ts'
 

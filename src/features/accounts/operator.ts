@@ -1,10 +1,10 @@
 // What the operator CLI does: the first admin, role changes, and demo data for newcomers.
 import { sql } from 'kysely'
+import { recordAudit } from '../../core/audit/audit.ts'
 import type { Db } from '../../db/database.ts'
 import type { MemberStatus, OrganisationKind, Role } from '../../db/schema.ts'
 import { isEmail } from '../../lib/forms.ts'
 import { seedDemoDiscussions } from '../discussions/discussions.demo.ts'
-import { recordAudit } from '../moderation/audit.ts'
 import { findMemberByEmail } from './accounts.repository.ts'
 import { passwordProblems, verificationMonths } from './accounts.service.ts'
 import { hashPassword } from './passwords.ts'

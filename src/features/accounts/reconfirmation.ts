@@ -2,11 +2,11 @@
 // they still work there. Reminders go out weekly; after 30 days without an answer the
 // membership expires (and goes back into review when they finally confirm).
 import { sql } from 'kysely'
+import { recordAudit } from '../../core/audit/audit.ts'
+import { enqueueMail } from '../../core/mail/mail.queue.ts'
+import { endAllSessions } from '../../core/sessions/session-store.ts'
 import type { Db } from '../../db/database.ts'
 import type { MemberStatus } from '../../db/schema.ts'
-import { endAllSessions } from '../../plugins/session-store.ts'
-import { enqueueMail } from '../mail/mail.queue.ts'
-import { recordAudit } from '../moderation/audit.ts'
 import { verificationMonths } from './accounts.service.ts'
 import { consumeToken, issueToken } from './tokens.ts'
 

@@ -1,7 +1,7 @@
 // The digest and notification mails: text and HTML parts that say the same thing. Titles,
 // names and excerpts are member input, so the HTML escapes everything; of confidential
 // threads the digest shows the title only and a notification shows nothing at all.
-import { escapeHtml, type MailContext, registerMailTemplate } from '../mail/mail.templates.ts'
+import { escapeHtml, type MailContext, registerMailTemplate } from '../../core/mail/mail.templates.ts'
 
 export interface DigestThreadItem {
   id: number

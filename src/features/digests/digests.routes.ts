@@ -1,7 +1,7 @@
 // Digest settings (members), the one-click unsubscribe (public, signed link) and the admin
 // "send due digests now" button.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { FeatureDeps } from '../../app.ts'
+import type { FeatureDeps } from '../../deps.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
 import {
   type SettingsForm,

@@ -1,8 +1,9 @@
 // What a member does with digests: choose frequency, categories and notification mail;
 // unsubscribe with one click from a mail; an admin sends due digests now.
-import type { Clock } from '../../app.ts'
+
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
+import type { Clock } from '../../deps.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
 import { scheduleDigests } from './digests.jobs.ts'
 import {

@@ -1,7 +1,7 @@
 // The home page, a category's thread list, and the admins' category management.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { FeatureDeps } from '../../app.ts'
 import type { Db } from '../../db/database.ts'
+import type { FeatureDeps } from '../../deps.ts'
 import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
 import { wantsFragment } from '../../plugins/views.ts'
 import * as categories from './categories.service.ts'

@@ -1,8 +1,9 @@
 // Categories (Themenräume): admins create, rename, order and archive them; members browse.
+
+import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 import { type FieldErrors, NotFoundError } from '../../lib/errors.ts'
-import type { CurrentMember } from '../accounts/current-member.ts'
 import * as repo from './categories.repository.ts'
 import { listThreads } from './discussions.repository.ts'
 import { limits, throwIfErrors } from './forms.ts'

@@ -1,9 +1,10 @@
 // Demo discussions for the operator CLI's demo-data command and for tests that need content
 // (the access crawl). Goes through the real services, so posts are rendered, followed and
 // notified exactly as members' posts are.
-import type { Clock } from '../../app.ts'
+
+import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
-import type { CurrentMember } from '../accounts/current-member.ts'
+import type { Clock } from '../../deps.ts'
 import { findCategoryBySlug, listCategories } from './categories.repository.ts'
 import { changeStage, replyToPost, startThread } from './discussions.service.ts'
 import type { Stage } from './discussions.tables.ts'

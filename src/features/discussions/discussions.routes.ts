@@ -2,10 +2,10 @@
 // is member-only (the trust gate's default). Each htmx action also works as a plain form
 // post answered with 303; a fragment is sent only when htmx asked for one.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { FeatureDeps } from '../../app.ts'
+import type { CurrentMember } from '../../core/members/current-member.ts'
+import type { FeatureDeps } from '../../deps.ts'
 import { ConflictError, type FieldErrors, ValidationError } from '../../lib/errors.ts'
 import { wantsFragment } from '../../plugins/views.ts'
-import type { CurrentMember } from '../accounts/current-member.ts'
 import { categoriesRoutes } from './categories.routes.ts'
 import type { ThreadHeader } from './discussions.repository.ts'
 import * as service from './discussions.service.ts'

@@ -1,7 +1,9 @@
 // The rules of threads and posts: what a member may do, and one transaction per command.
-import type { Clock } from '../../app.ts'
+
+import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
+import type { Clock } from '../../deps.ts'
 import {
   ConflictError,
   type FieldErrors,
@@ -10,7 +12,6 @@ import {
   ValidationError,
 } from '../../lib/errors.ts'
 import { hasRole } from '../../plugins/access.ts'
-import type { CurrentMember } from '../accounts/current-member.ts'
 import { findCategoryById, listCategories } from './categories.repository.ts'
 import * as repo from './discussions.repository.ts'
 import type { Stage } from './discussions.tables.ts'

@@ -1,6 +1,6 @@
 // In-forum notifications (the bell) and @mention suggestions.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { FeatureDeps } from '../../app.ts'
+import type { FeatureDeps } from '../../deps.ts'
 import { wantsFragment } from '../../plugins/views.ts'
 import { idParam } from './forms.ts'
 import * as notifications from './notifications.service.ts'

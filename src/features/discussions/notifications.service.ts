@@ -1,11 +1,12 @@
 // Notifications in the forum: replies to my posts, new posts in threads I follow, @mentions.
 // They are written together with the post (see discussions.service.ts); here members read them.
-import type { Clock } from '../../app.ts'
+
+import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
+import type { Clock } from '../../deps.ts'
 import { translate } from '../../i18n/index.ts'
 import { NotFoundError } from '../../lib/errors.ts'
-import type { CurrentMember } from '../accounts/current-member.ts'
 import * as repo from './notifications.repository.ts'
 
 export async function unreadCount(db: Db, member: CurrentMember): Promise<number> {

@@ -4,9 +4,9 @@ import { sql } from 'kysely'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.ts'
+import type { MailJob } from '../../core/mail/mail.queue.ts'
+import { type BuiltMail, buildMail } from '../../core/mail/mail.templates.ts'
 import type { Db } from '../../db/database.ts'
-import type { MailJob } from './mail.queue.ts'
-import { type BuiltMail, buildMail } from './mail.templates.ts'
 import type { MailTransport } from './mail.transport.ts'
 
 export interface DeliveryDeps {

@@ -1,6 +1,6 @@
 // The development mailbox (never registered in production) and the admin mail queue.
 import type { FastifyInstance } from 'fastify'
-import type { FeatureDeps } from '../../app.ts'
+import type { FeatureDeps } from '../../deps.ts'
 import { NotFoundError } from '../../lib/errors.ts'
 import { parseId } from '../../lib/forms.ts'
 import { linkify, listMailbox, mailQueue, readMailboxMessage, retryMail } from './mail.service.ts'

@@ -12,9 +12,9 @@ import {
 import type { Pool } from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.ts'
+import type { MailJob } from '../../core/mail/mail.queue.ts'
 import type { Db } from '../../db/database.ts'
 import { deliverMail } from './mail.delivery.ts'
-import type { MailJob } from './mail.queue.ts'
 import type { MailTransport } from './mail.transport.ts'
 
 export interface WorkerDeps {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { FeatureDeps } from '../../app.ts'
+import type { CurrentMember } from '../../core/members/current-member.ts'
 import { type MemberStatus, memberStatuses, type Role, roles } from '../../db/schema.ts'
+import type { FeatureDeps } from '../../deps.ts'
 import { ConflictError, type FieldErrors, NotFoundError } from '../../lib/errors.ts'
 import { type FieldRule, type FormValues, parseId, readForm } from '../../lib/forms.ts'
-import type { CurrentMember } from '../accounts/current-member.ts'
 import { loadOrganisationPicker } from '../organisations/organisations.service.ts'
 import {
   distinctAuditActions,

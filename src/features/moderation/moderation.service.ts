@@ -2,17 +2,17 @@
 // is still what the moderator saw: of two moderators deciding at once, one wins and the other
 // is told it was already decided. Each decision is audited and mailed to the person.
 import { sql } from 'kysely'
+import { recordAudit } from '../../core/audit/audit.ts'
+import { mailMember } from '../../core/mail/mail.queue.ts'
+import type { CurrentMember } from '../../core/members/current-member.ts'
+import { findMemberById, moveStatus } from '../../core/members/members.repository.ts'
+import { endAllSessions } from '../../core/sessions/session-store.ts'
 import type { Db } from '../../db/database.ts'
 import type { Role } from '../../db/schema.ts'
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts'
-import { endAllSessions } from '../../plugins/session-store.ts'
-import { findMemberById, moveStatus } from '../accounts/accounts.repository.ts'
 import { verificationMonths } from '../accounts/accounts.service.ts'
-import type { CurrentMember } from '../accounts/current-member.ts'
-import { mailMember } from '../mail/mail.queue.ts'
 import { isOfficialDomain } from '../organisations/organisations.repository.ts'
 import { emailDomain } from '../organisations/organisations.validation.ts'
-import { recordAudit } from './audit.ts'
 
 const alreadyDecided = () => new ConflictError('moderation.alreadyDecided')
 

@@ -1,8 +1,8 @@
 // The organisation directory: the public search of the registration form, and the
 // moderators' pages to list, add and edit organisations.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { FeatureDeps } from '../../app.ts'
 import { organisationKinds } from '../../db/schema.ts'
+import type { FeatureDeps } from '../../deps.ts'
 import { type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
 import { landCodes } from './lands.ts'
 import {

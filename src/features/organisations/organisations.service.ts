@@ -1,9 +1,10 @@
 // What moderators do with the directory (add, edit) and what the registration form asks of
 // it (search). One transaction per command; every change lands in the audit log.
+
+import { recordAudit } from '../../core/audit/audit.ts'
 import type { Db } from '../../db/database.ts'
 import type { OrganisationKind } from '../../db/schema.ts'
 import { type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
-import { recordAudit } from '../moderation/audit.ts'
 import {
   addDomains,
   findDomainOwners,

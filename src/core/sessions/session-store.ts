@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { Session } from 'fastify'
 import { sql } from 'kysely'
-import type { Db } from '../db/database.ts'
+import type { Db } from '../../db/database.ts'
 
 type Callback<T = void> = (error?: unknown, value?: T) => void
 type SessionData = Record<string, unknown> & { memberId?: number; userAgent?: string }

@@ -1,0 +1,173 @@
+// Forms are declared once, as a TypeBox schema on the route (`schema: { body: form.schema }`).
+// The input plugin cleans every form field at the edge (first value of a repeated field,
+// control characters removed, trimmed unless secret, missing = ''), Fastify validates, and
+// parseForm() turns the schema errors into the catalogue's per-field messages, so a form can
+// re-render with 422, everything typed (but secrets) and every problem in one round.
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox'
+import type { FastifyRequest } from 'fastify'
+import type { FieldErrors } from './errors.ts'
+
+/** How the edge cleans a field: one line of text, free text with line breaks, or a secret. */
+export type InputKind = 'line' | 'text' | 'secret'
+
+/** Schema keywords of ours; registered with Ajv as annotations (app.ts). */
+export const formKeywords = ['x-form', 'x-input', 'x-label', 'x-message'] as const
+
+interface FieldOptions {
+  /** Catalogue key of the field's label: the error summary names the field with it. */
+  label?: string
+  /** Catalogue key for a value of the wrong form (pattern, choice, number range). */
+  message?: string
+}
+
+function annotations(kind: InputKind, options: FieldOptions) {
+  return {
+    'x-input': kind,
+    ...(options.label ? { 'x-label': options.label } : {}),
+    ...(options.message ? { 'x-message': options.message } : {}),
+  }
+}
+
+interface TextOptions extends FieldOptions {
+  max: number
+  /** Required fields have at least one character (after trimming); `min` asks for more. */
+  required?: boolean
+  min?: number
+  pattern?: RegExp
+}
+
+function textField(kind: InputKind, options: TextOptions) {
+  const min = options.min ?? (options.required ? 1 : 0)
+  return Type.String({
+    maxLength: options.max,
+    ...(min > 0 ? { minLength: min } : {}),
+    // An optional field may stay empty even when it has a pattern.
+    ...(options.pattern
+      ? { pattern: options.required ? options.pattern.source : `^$|${options.pattern.source}` }
+      : {}),
+    ...annotations(kind, options),
+  })
+}
+
+const emailPattern =
+  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/
+
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && emailPattern.test(value)
+}
+
+/** The largest id PostgreSQL's `integer` holds: bigger ids are not found, never a 500. */
+export const maxId = 2_147_483_647
+
+/** Field builders for form bodies. Every value arrives as a string. */
+export const field = {
+  /** One line of text: line breaks and other control characters are removed at the edge. */
+  line: (options: TextOptions) => textField('line', options),
+  /** Free text (posts, statements): line breaks kept and normalised to \n. */
+  text: (options: TextOptions) => textField('text', options),
+  /** Passwords: never trimmed, never shown again. */
+  secret: (options: TextOptions) => textField('secret', options),
+  email: (options: FieldOptions & { required?: boolean } = {}) =>
+    textField('line', { max: 254, pattern: emailPattern, message: 'validation.email', ...options }),
+  /** An optional id picked in a form ('' when none). */
+  id: (options: FieldOptions = {}) => textField('line', { max: 10, pattern: /^[1-9]\d{0,9}$/, ...options }),
+  /** One of a fixed set of values. */
+  choice: <const T extends readonly string[]>(values: T, options: FieldOptions = {}) =>
+    Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...annotations('line', options) }),
+  /** A checkbox: '' when unticked, its value when ticked. */
+  checkbox: (options: FieldOptions = {}) => textField('line', { max: 20, ...options }),
+}
+
+/** Route parameters and query values (not forms): malformed means "not found" or "bad request". */
+export const param = {
+  id: () => Type.Integer({ minimum: 1, maximum: maxId }),
+  token: () => Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.~-]+$' }),
+}
+
+export const formMarker = 'x-form'
+
+/** A form's body schema. Unknown fields are ignored, never an error (and never read). */
+export function formSchema<T extends Record<string, TSchema>>(fields: T) {
+  return Type.Object(fields, { [formMarker]: true })
+}
+
+export type FormValues<T extends TObject> = Static<T>
+
+export interface ParsedForm<T extends TObject> {
+  values: FormValues<T>
+  errors: FieldErrors
+  ok: boolean
+}
+
+interface AjvError {
+  instancePath: string
+  keyword: string
+  params: Record<string, unknown>
+}
+
+interface ValidationFailure extends Error {
+  validation?: AjvError[]
+  validationContext?: string
+}
+
+function fieldErrorFor(schema: Record<string, unknown> | undefined, error: AjvError): FieldErrors[string] {
+  const message = schema?.['x-message'] as string | undefined
+  switch (error.keyword) {
+    case 'required':
+      return { key: 'validation.required' }
+    case 'minLength':
+      return error.params.limit === 1
+        ? { key: 'validation.required' }
+        : { key: 'validation.tooShort', params: { min: Number(error.params.limit) } }
+    case 'maxLength':
+      return { key: 'validation.tooLong', params: { max: Number(error.params.limit) } }
+    default:
+      return { key: message ?? 'validation.invalid' }
+  }
+}
+
+/** Adds each field's label (from the form's schema) to errors that name a field of that form. */
+export function labelErrors(form: TObject, errors: FieldErrors): FieldErrors {
+  const labelled: FieldErrors = {}
+  for (const [name, error] of Object.entries(errors)) {
+    const label = (form.properties[name] as Record<string, unknown> | undefined)?.['x-label'] as
+      | string
+      | undefined
+    labelled[name] = error.label || !label ? error : { ...error, label }
+  }
+  return labelled
+}
+
+/**
+ * The validated form of this request, or its errors per field. Malformed route parameters or
+ * queries are thrown on (→ 404 / 400 page); only the body's problems come back as field errors.
+ */
+export function parseForm<T extends TObject>(request: FastifyRequest, form: T): ParsedForm<T> {
+  const failure = request.validationError as ValidationFailure | undefined
+  if (failure && failure.validationContext !== 'body') throw failure
+  const errors: FieldErrors = {}
+  for (const error of failure?.validation ?? []) {
+    const name =
+      error.keyword === 'required'
+        ? String(error.params.missingProperty)
+        : error.instancePath.slice(1).split('/')[0]
+    if (!name || errors[name]) continue
+    errors[name] = fieldErrorFor(form.properties[name] as Record<string, unknown> | undefined, error)
+  }
+  return {
+    values: request.body as FormValues<T>,
+    errors: labelErrors(form, errors),
+    ok: Object.keys(errors).length === 0,
+  }
+}
+
+/** The values to show again in a form: everything typed except secrets. */
+export function keepTyped<T extends TObject>(form: T, values: FormValues<T>): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const [name, schema] of Object.entries(form.properties)) {
+    if ((schema as Record<string, unknown>)['x-input'] === 'secret') continue
+    const value = (values as Record<string, unknown>)[name]
+    if (value !== undefined && value !== null) kept[name] = String(value)
+  }
+  return kept
+}
