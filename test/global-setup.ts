@@ -63,8 +63,8 @@ export default async function setup(project: TestProject) {
     const cleanup = new pg.Client({ connectionString: serverUrl })
     await cleanup.connect()
     const { rows } = await cleanup.query(
-      `select datname from pg_database where datname like 'vr_test_%' or datname = $1`,
-      [template],
+      `select datname from pg_database where datname like $1 or datname = $2`,
+      [`vr_test_${process.pid}_%`, template],
     )
     for (const row of rows) await cleanup.query(`drop database if exists "${row.datname}" with (force)`)
     await cleanup.end()

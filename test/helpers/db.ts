@@ -22,8 +22,9 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 
 /** A fresh, migrated database of this test file's own, cloned from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `vr_test_${randomBytes(6).toString('hex')}`
   const template = inject('templateDatabase')
+  // Named after the run (its template), so that a run cleans up only its own databases.
+  const name = `${template.replace('vr_template_', 'vr_test_')}_${randomBytes(6).toString('hex')}`
   await admin((client) => client.query(`create database ${name} template ${template}`))
   const url = databaseUrlFor(inject('dbServerUrl'), name)
   const db = createDb({ connectionString: url, max: 5 })
