@@ -1,0 +1,31 @@
+// The one visibility rule: who may see a thread, and which of its posts. Every query of member
+// content (thread pages and lists, home page, search, digests, notifications, profiles,
+// organisation and tag pages, attachments) joins these predicates; no page writes its own.
+//
+// Today every verified member sees every thread, and a deleted post shows as a placeholder.
+// Closed groups, hidden posts and guests narrow these predicates here, and only here.
+import { type RawBuilder, sql } from 'kysely'
+
+/** A viewer: the member id of a verified member (the trust gate has checked the status). */
+export type ViewerId = number
+
+/** SQL predicate: the viewer may see the thread aliased `threadAlias`. */
+export function threadVisibleTo(viewer: ViewerId, threadAlias = 't'): RawBuilder<boolean> {
+  const thread = sql.ref(threadAlias)
+  // Every thread belongs to a category; the viewer must exist and be verified.
+  return sql<boolean>`(${thread}.id is not null and exists (
+    select 1 from members viewer where viewer.id = ${viewer} and viewer.status = 'verified'))`
+}
+
+/** SQL predicate: the viewer may read the text of the post aliased `postAlias` (not only a placeholder). */
+export function postReadableBy(_viewer: ViewerId, postAlias = 'p'): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(postAlias)}.deleted_at is null)`
+}
+
+/**
+ * SQL predicate for mail and other places outside the forum, where nothing may be excerpted
+ * that the recipient could not read in the forum: thread visible and post readable.
+ */
+export function postShownTo(viewer: ViewerId, postAlias = 'p', threadAlias = 't'): RawBuilder<boolean> {
+  return sql<boolean>`(${threadVisibleTo(viewer, threadAlias)} and ${postReadableBy(viewer, postAlias)})`
+}
