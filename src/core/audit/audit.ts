@@ -21,6 +21,8 @@ export type AuditAction =
   | 'member.question_asked'
   | 'member.suspended'
   | 'member.unsuspended'
+  | 'member.suspension_ended'
+  | 'member.sent_to_review'
   | 'member.role_changed'
   | 'member.reconfirm_requested'
   | 'member.reconfirmed'
