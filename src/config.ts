@@ -2,6 +2,7 @@
 // a bad value stops the process with one line naming the variable and what it expects.
 import { isIP } from 'node:net'
 import path from 'node:path'
+import { domainToASCII } from 'node:url'
 
 export type Environment = 'development' | 'production' | 'test'
 
@@ -30,6 +31,8 @@ export interface Config {
   readonly digestHour: number
   readonly digestWeekday: number
   readonly contactEmail: string
+  /** The operator's additions to the list of public mail providers (never official domains). */
+  readonly publicMailDomains: readonly string[]
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +100,19 @@ function email(env: Env, name: string, fallback: string): string {
   return raw
 }
 
+function domainList(env: Env, name: string): string[] {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return []
+  return raw.split(',').flatMap((entry) => {
+    const domain = domainToASCII(entry.trim().toLowerCase().replace(/\.$/, ''))
+    if (entry.trim() === '') return []
+    if (!/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(domain)) {
+      fail(name, 'a comma-separated list of mail domains, e.g. "example-mail.de,other-provider.de"', raw)
+    }
+    return [domain]
+  })
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development')
   const port = integer(env, 'PORT', 3000, 0, 65535)
@@ -129,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     digestHour: integer(env, 'DIGEST_HOUR', 7, 0, 23),
     digestWeekday: integer(env, 'DIGEST_WEEKDAY', 1, 0, 6),
     contactEmail: email(env, 'CONTACT_EMAIL', 'barrierefreiheit@localhost'),
+    publicMailDomains: Object.freeze(domainList(env, 'PUBLIC_MAIL_DOMAINS')),
   }
   return Object.freeze(config)
 }
