@@ -21,6 +21,7 @@ import { pagesRoutes } from './features/pages/pages.routes.ts'
 import { formKeywords } from './lib/form-schema.ts'
 import { loggerOptions } from './logger.ts'
 import { accessPlugin } from './plugins/access.ts'
+import { csrfPlugin } from './plugins/csrf.ts'
 import { errorsPlugin } from './plugins/errors.ts'
 import { i18nPlugin } from './plugins/i18n.ts'
 import { inputPlugin } from './plugins/input.ts'
@@ -110,6 +111,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       secure: config.secureCookies,
       idleMinutes: config.sessionIdleMinutes,
       absoluteHours: config.sessionAbsoluteHours,
+    })
+    await site.register(csrfPlugin, {
+      hmacKey: deriveKey(deps.sessionSecret, 'csrf'),
+      baseUrl: config.baseUrl,
+      secure: config.secureCookies,
+      maxAgeSeconds: config.sessionAbsoluteHours * 3600,
     })
     await site.register(rateLimit, { global: false, store: postgresRateLimitStore(db) })
     await site.register(accessPlugin, { db })

@@ -1,21 +1,14 @@
 import fastifyCookie from '@fastify/cookie'
-import csrfProtection from '@fastify/csrf-protection'
 import fastifySession from '@fastify/session'
 import fp from 'fastify-plugin'
 import { PostgresSessionStore } from '../core/sessions/session-store.ts'
 import type { Db } from '../db/database.ts'
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** false only for endpoints that must work without a session (RFC 8058 one-click unsubscribe). */
-    csrf?: boolean
-  }
-}
-
 declare module '@fastify/session' {
   interface FastifySessionObject {
     memberId?: number
     userAgent?: string
+    /** Shown once by the next page; only signed-in sessions are stored (anonymous ones use the URL). */
     flash?: string
   }
 }
@@ -28,9 +21,10 @@ export interface SessionOptions {
   absoluteHours: number
 }
 
-const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
-
-/** Sessions in Postgres plus CSRF protection of every state-changing request. */
+/**
+ * Sessions in Postgres, for signed-in people only: an anonymous visitor's session is never
+ * written (the store drops it), so reading public pages and filling in the login form costs no row.
+ */
 export const sessionPlugin = fp(
   async (app, options: SessionOptions) => {
     await app.register(fastifyCookie)
@@ -48,11 +42,6 @@ export const sessionPlugin = fp(
       rolling: false,
       saveUninitialized: false,
       store: new PostgresSessionStore(options.db, options),
-    })
-    await app.register(csrfProtection, { sessionPlugin: '@fastify/session' })
-    app.addHook('preHandler', (request, reply, done) => {
-      if (safeMethods.has(request.method) || request.routeOptions.config.csrf === false) return done()
-      app.csrfProtection(request, reply, done)
     })
   },
   { name: 'session', dependencies: [] },

@@ -85,8 +85,8 @@ describe('when the database goes away and comes back', () => {
     expect(page.body).not.toContain('ECONNREFUSED')
     expect(page.body).not.toContain('Olga Outage')
 
-    // Writing a new session fails the same way, and so does a form post.
-    const newSession = await app.inject('/test/token')
+    // Writing a new session (signing in) fails the same way, and so does a form post.
+    const newSession = await app.inject('/test/sign-in/1')
     expect(newSession.statusCode).toBe(503)
     expect(newSession.body).toContain('Vorübergehend nicht erreichbar')
     const post = await member.post('/test/change', { _csrf: 'egal' })

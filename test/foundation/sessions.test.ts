@@ -1,13 +1,16 @@
-// Sessions in Postgres, their cookie, their expiry, CSRF on every state-changing request,
-// and which proxy is believed about the client's address.
+// Sessions in Postgres (for signed-in people only), their cookie, their expiry, CSRF on every
+// state-changing request (a token and the request's origin), and which proxy is believed about
+// the client's address.
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashSessionId } from '../../src/core/sessions/session-store.ts'
+import { deriveKey } from '../../src/deps.ts'
+import { unsubscribeKeyPurpose, unsubscribeToken } from '../../src/features/digests/unsubscribe.ts'
 import { createAgent } from '../helpers/agent.ts'
-import { buildTestApp } from '../helpers/app.ts'
+import { buildTestApp, testConfig } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
-import { createMember, signInAs } from '../helpers/factories.ts'
+import { createMember, defaultPassword, signInAs } from '../helpers/factories.ts'
 import { testRoutes } from './test-routes.ts'
 
 let database: TestDatabase
@@ -96,9 +99,147 @@ describe('CSRF protection', () => {
   })
 })
 
+describe('anonymous visitors', () => {
+  const sessionRows = () =>
+    database.db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+      .then((row) => Number(row.n))
+
+  it('write no session row, however many form pages they open and submit', async () => {
+    const before = await sessionRows()
+    for (let i = 0; i < 30; i++) {
+      const response = await app.inject('/login')
+      expect(response.statusCode).toBe(200)
+      expect(response.cookies.map((c) => c.name)).toEqual(['vr_csrf'])
+    }
+    for (const page of ['/register', '/password/forgot']) {
+      expect((await app.inject(page)).statusCode, page).toBe(200)
+    }
+    // A failed sign-in with a valid token is checked and answered without a session either.
+    const visitor = createAgent(app)
+    const failed = await visitor.submit('/login', '/login', {
+      email: 'niemand@nirgendwo.de',
+      password: 'falsch-falsch-falsch',
+    })
+    expect(failed.statusCode).toBe(422)
+    expect(visitor.cookies.has('vr_session')).toBe(false)
+    expect(await sessionRows()).toBe(before)
+  })
+
+  it('get one session row at sign-in, with the browser it was made in', async () => {
+    const member = await createMember(database.db, { name: 'Uma Useragent' })
+    const agent = createAgent(app)
+    const userAgent = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
+    const token = await agent.csrf('/login')
+    const response = await agent.post(
+      '/login',
+      { _csrf: token, email: member.email, password: defaultPassword },
+      { 'user-agent': userAgent },
+    )
+    expect(response.statusCode).toBe(303)
+    const rows = await database.db
+      .selectFrom('sessions')
+      .select(['user_agent'])
+      .where('member_id', '=', member.id)
+      .execute()
+    expect(rows).toEqual([{ user_agent: userAgent }])
+    // ...and the member's list of sessions names it instead of "Unbekanntes Gerät".
+    const account = await agent.get('/account')
+    expect(account.body).toContain(userAgent)
+    expect(account.body).not.toContain('Unbekanntes Gerät')
+  })
+
+  it('keep their anonymous token from working once signed in, and a session token after logout', async () => {
+    const member = await createMember(database.db)
+    const agent = createAgent(app)
+    const anonymousToken = await agent.csrf('/login')
+    await agent.post('/login', { _csrf: anonymousToken, email: member.email, password: defaultPassword })
+    expect((await agent.post('/test/change', { _csrf: anonymousToken })).statusCode).toBe(403)
+    const memberToken = await agent.csrf('/account')
+    expect((await agent.post('/test/change', { _csrf: memberToken })).statusCode).toBe(303)
+    expect((await agent.post('/logout', { _csrf: memberToken })).headers.location).toBe('/login?signedOut=1')
+    expect((await agent.post('/test/change', { _csrf: memberToken })).statusCode).toBe(403)
+    // The signed-out message travels in the URL, not in a session.
+    const signedOut = await agent.get('/login?signedOut=1')
+    expect(signedOut.body).toContain('role="status"')
+    expect(agent.cookies.has('vr_session')).toBe(false)
+  })
+})
+
+describe('CSRF second line: where the request comes from', () => {
+  async function tokenAgent() {
+    const agent = createAgent(app)
+    return { agent, token: await agent.csrf('/login') }
+  }
+
+  it('refuses a valid token from a foreign Origin with the 403 page', async () => {
+    const { agent, token } = await tokenAgent()
+    for (const origin of [
+      'https://evil.example',
+      'http://forum.test.evil.example',
+      'null',
+      'https://forum.test',
+    ]) {
+      const response = await agent.post('/test/change', { _csrf: token }, { origin })
+      expect(response.statusCode, origin).toBe(403)
+      expect(response.headers['content-type']).toBe('text/html; charset=utf-8')
+      expect(response.body).toContain('Formular abgelaufen')
+    }
+  })
+
+  it('refuses a request the browser marks as cross-site or same-site, even without Origin', async () => {
+    const { agent, token } = await tokenAgent()
+    for (const site of ['cross-site', 'same-site']) {
+      expect(
+        (await agent.post('/test/change', { _csrf: token }, { 'sec-fetch-site': site })).statusCode,
+      ).toBe(403)
+    }
+  })
+
+  it('accepts our own origin, and requests that name no origin (the token alone decides)', async () => {
+    const { agent, token } = await tokenAgent()
+    const own = await agent.post(
+      '/test/change',
+      { _csrf: token },
+      { origin: 'http://forum.test', 'sec-fetch-site': 'same-origin' },
+    )
+    expect(own.statusCode).toBe(303)
+    expect((await agent.post('/test/change', { _csrf: token })).statusCode).toBe(303)
+  })
+
+  it('lets the one-click unsubscribe of mail clients through without Origin, token or session', async () => {
+    const member = await createMember(database.db)
+    const key = deriveKey(testConfig().sessionSecret!, unsubscribeKeyPurpose)
+    const url = `/unsubscribe/${unsubscribeToken(key, member.id)}`
+    const oneClick = (headers: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        payload: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      })
+    expect((await oneClick({})).statusCode).toBe(200)
+    // A webmail in the browser posts cross-site.
+    expect(
+      (await oneClick({ origin: 'https://webmail.example', 'sec-fetch-site': 'cross-site' })).statusCode,
+    ).toBe(200)
+  })
+})
+
 describe('session cookie', () => {
+  async function signIn(
+    target: FastifyInstance,
+    request: { remoteAddress?: string; headers?: Record<string, string> } = {},
+  ) {
+    const member = await createMember(database.db)
+    const response = await target.inject({ url: `/test/sign-in/${member.id}`, ...request })
+    return { member, response }
+  }
+
   it('is HttpOnly, SameSite=Lax, path / and not Secure over plain http', async () => {
-    const response = await app.inject('/test/token')
+    const { response } = await signIn(app)
     const cookie = response.cookies.find((c) => c.name === 'vr_session')
     expect(cookie).toBeDefined()
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
@@ -107,8 +248,7 @@ describe('session cookie', () => {
   })
 
   it('gets the __Host- prefix and Secure behind a trusted HTTPS proxy', async () => {
-    const response = await httpsApp.inject({
-      url: '/test/token',
+    const { response } = await signIn(httpsApp, {
       remoteAddress: '127.0.0.1',
       headers: { 'x-forwarded-proto': 'https' },
     })
@@ -121,25 +261,35 @@ describe('session cookie', () => {
     expect(header).not.toContain('Domain=')
   })
 
-  it('is never sent over plain http when BASE_URL is https', async () => {
-    const response = await httpsApp.inject({ url: '/test/token', remoteAddress: '127.0.0.1' })
+  it('is never sent over plain http when BASE_URL is https (nor is the CSRF cookie)', async () => {
+    const { response } = await signIn(httpsApp, { remoteAddress: '127.0.0.1' })
     expect(response.headers['set-cookie']).toBeUndefined()
+    const token = await httpsApp.inject({ url: '/test/token', remoteAddress: '127.0.0.1' })
+    expect(token.headers['set-cookie']).toBeUndefined()
+    const secure = await httpsApp.inject({
+      url: '/test/token',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-proto': 'https' },
+    })
+    expect(String(secure.headers['set-cookie'])).toMatch(/^__Host-vr_csrf=.*; Secure/)
   })
 
-  it('keeps only a hash of the session id in the database, with expiry and member columns', async () => {
-    const response = await app.inject('/test/token')
+  it('keeps only a hash of the session id in the database, with expiry, member and browser columns', async () => {
+    const { member, response } = await signIn(app, { headers: { 'user-agent': 'Testbrowser/1.0' } })
     const signed = response.cookies.find((c) => c.name === 'vr_session')!.value
     const sessionId = decodeURIComponent(signed).split('.')[0]!
     const row = await database.db
       .selectFrom('sessions')
       .select([
         'member_id',
+        'user_agent',
         sql<number>`extract(epoch from idle_expires_at - now()) / 60`.as('idleMinutes'),
         sql<number>`extract(epoch from absolute_expires_at - now()) / 3600`.as('absoluteHours'),
       ])
       .where('sid_hash', '=', hashSessionId(sessionId))
       .executeTakeFirstOrThrow()
-    expect(row.member_id).toBeNull()
+    expect(row.member_id).toBe(member.id)
+    expect(row.user_agent).toBe('Testbrowser/1.0')
     expect(Math.round(row.idleMinutes)).toBe(120)
     expect(Math.round(row.absoluteHours)).toBe(168)
     const raw = await database.db

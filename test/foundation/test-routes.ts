@@ -7,8 +7,16 @@ export const secretMessage = 'interne Details: Passwort der Datenbank ist hunter
 export async function testRoutes(app: FastifyInstance) {
   const open = { config: { access: 'public' as const } }
 
-  /** Hands out a CSRF token the way a page with a form would (this creates the session). */
+  /** Hands out a CSRF token the way a page with a form would (a cookie, no session). */
   app.get('/test/token', open, async (_request, reply) => reply.type('text/plain').send(reply.generateCsrf()))
+
+  /** Signs a member in the way the login does: a new session id, the member, the browser. */
+  app.get<{ Params: { memberId: string } }>('/test/sign-in/:memberId', open, async (request, reply) => {
+    await request.session.regenerate()
+    request.session.memberId = Number(request.params.memberId)
+    request.session.userAgent = request.headers['user-agent']
+    return reply.type('text/plain').send('angemeldet')
+  })
 
   /** A state-changing request: only reaches the handler with a valid CSRF token. */
   app.post('/test/change', open, async (request, reply) => {

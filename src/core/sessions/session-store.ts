@@ -1,5 +1,8 @@
-// @fastify/session store backed by the `sessions` table. Rows carry the member id so
-// that all sessions of a member can be ended at once (logout everywhere, suspension).
+// @fastify/session store backed by the `sessions` table. Only signed-in sessions are stored:
+// an anonymous visitor costs no row, however many pages and forms they open (CSRF protection
+// needs no session, see plugins/csrf.ts). Rows carry the member id so that all sessions of a
+// member can be ended at once (logout everywhere, suspension), and the browser's user agent
+// from sign-in for the member's list of sessions.
 // Expiry is enforced here: idle (sliding, refreshed at most once a minute to spare writes)
 // and absolute (from sign-in, never extended).
 import { createHash } from 'node:crypto'
@@ -13,6 +16,8 @@ type SessionData = Record<string, unknown> & { memberId?: number; userAgent?: st
 export function hashSessionId(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('base64url')
 }
+
+const maxUserAgentLength = 300
 
 export interface SessionLifetimes {
   idleMinutes: number
@@ -80,22 +85,29 @@ export class PostgresSessionStore {
 
   private async save(sessionId: string, session: SessionData): Promise<void> {
     const { cookie: _cookie, memberId, userAgent, ...data } = session
+    // Not (or no longer) signed in: nothing to keep. This is also the empty session that
+    // regenerate() stores at sign-in before the member id is set.
+    if (!memberId) {
+      await this.db.deleteFrom('sessions').where('sid_hash', '=', hashSessionId(sessionId)).execute()
+      return
+    }
     const idle = this.lifetimes.idleMinutes
     const absolute = this.lifetimes.absoluteHours
     await this.db
       .insertInto('sessions')
       .values({
         sid_hash: hashSessionId(sessionId),
-        member_id: memberId ?? null,
+        member_id: memberId,
         data: JSON.stringify(data),
-        user_agent: userAgent?.slice(0, 300) ?? null,
+        user_agent: userAgent?.slice(0, maxUserAgentLength) ?? null,
         idle_expires_at: sql`now() + make_interval(mins => ${idle})`,
         absolute_expires_at: sql`now() + make_interval(hours => ${absolute})`,
       })
       .onConflict((oc) =>
         oc.column('sid_hash').doUpdateSet({
-          member_id: memberId ?? null,
+          member_id: memberId,
           data: JSON.stringify(data),
+          user_agent: sql`coalesce(excluded.user_agent, sessions.user_agent)`,
           last_seen_at: sql`now()`,
           idle_expires_at: sql`least(sessions.absolute_expires_at, now() + make_interval(mins => ${idle}))`,
         }),
