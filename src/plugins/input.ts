@@ -2,6 +2,7 @@
 // NUL and other control characters (PostgreSQL refuses NUL; a line break in a name could forge
 // lines in mail), form fields are cleaned by their kind (see lib/form-schema.ts), and routes
 // whose body is a form keep their schema errors for the handler to show (attachValidation).
+import type { RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { formMarker, type InputKind } from '../lib/form-schema.ts'
 
@@ -52,9 +53,19 @@ function cleanForm(body: unknown, schema: FormSchema): Record<string, unknown> {
   return cleaned
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered, with its schema and config (route-wide tests and checks walk it). */
+    readonly registeredRoutes: readonly RouteOptions[]
+  }
+}
+
 export const inputPlugin = fp(
   async (app) => {
+    const routes: RouteOptions[] = []
+    app.decorate('registeredRoutes', { getter: () => routes })
     app.addHook('onRoute', (route) => {
+      routes.push(route)
       const body = route.schema?.body as FormSchema | undefined
       if (body?.[formMarker]) route.attachValidation = true
     })
