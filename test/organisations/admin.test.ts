@@ -9,14 +9,19 @@ import { createMember, createOrganisation, signInAs } from '../helpers/factories
 
 let database: TestDatabase
 let app: FastifyInstance
-let moderator: { id: number }
+let moderator: { id: number; role: Role }
 let mod: Agent
+let admin: { id: number; role: Role }
+let adm: Agent
 
 beforeAll(async () => {
   database = await createTestDatabase()
   app = await buildTestApp(database.db)
   moderator = await createMember(database.db, { role: 'moderator' })
   mod = await agentFor('moderator')
+  admin = await createMember(database.db, { role: 'admin' })
+  adm = createAgent(app)
+  await signInAs(database.db, adm, admin.id)
 })
 afterAll(async () => {
   await app?.close()
@@ -102,7 +107,8 @@ describe('who may use the organisation pages', () => {
 
 describe('adding an organisation', () => {
   it('stores it with its domains, writes an audit event and shows it for editing', async () => {
-    const response = await mod.submit(
+    // Automatic approval needs an admin (see "automatic approval" below).
+    const response = await adm.submit(
       '/admin/organisations/new',
       '/admin/organisations',
       form({ autoApprove: '1' }),
@@ -126,7 +132,7 @@ describe('adding an organisation', () => {
     expect(await listDomains(database.db, id)).toEqual(['gemeinde-neuhausen.de', 'neuhausen.de'])
 
     const [event] = await auditEvents('organisation.created')
-    expect(event).toMatchObject({ actor_id: moderator.id })
+    expect(event).toMatchObject({ actor_id: admin.id })
     expect(event?.details).toMatchObject({
       organisationId: id,
       name: 'Gemeinde Neuhausen',
@@ -134,7 +140,7 @@ describe('adding an organisation', () => {
       domains: ['neuhausen.de', 'gemeinde-neuhausen.de'],
     })
 
-    const page = await mod.get(`/admin/organisations/${id}/edit`)
+    const page = await adm.get(`/admin/organisations/${id}/edit`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Die Organisation wurde angelegt.')
     expect(page.body).toContain('<h1>Gemeinde Neuhausen bearbeiten</h1>')
@@ -144,7 +150,7 @@ describe('adding an organisation', () => {
     expect(page.body).toMatch(/name="autoApprove" value="1" checked/)
     expect(page.body).toContain('>gemeinde-neuhausen.de\nneuhausen.de</textarea>')
     // The flash shows once.
-    expect((await mod.get(`/admin/organisations/${id}/edit`)).body).not.toContain(
+    expect((await adm.get(`/admin/organisations/${id}/edit`)).body).not.toContain(
       'Die Organisation wurde angelegt.',
     )
   })
@@ -297,7 +303,8 @@ describe('editing an organisation', () => {
 
   it('saves the changes and records what changed', async () => {
     const id = await newOrganisation({ name: 'Markt Alt', domains: 'markt-alt.de\nalt.bayern.de' })
-    const response = await mod.submit(`/admin/organisations/${id}/edit`, `/admin/organisations/${id}`, {
+    // An admin, since the change turns on automatic approval.
+    const response = await adm.submit(`/admin/organisations/${id}/edit`, `/admin/organisations/${id}`, {
       name: 'Markt Neu',
       kind: 'gemeinde',
       officialKey: '09231777',
@@ -320,7 +327,7 @@ describe('editing an organisation', () => {
       (event) => (event.details as { organisationId: number }).organisationId === id,
     )
     expect(events).toHaveLength(1)
-    expect(events[0]?.actor_id).toBe(moderator.id)
+    expect(events[0]?.actor_id).toBe(admin.id)
     expect(events[0]?.details).toEqual({
       organisationId: id,
       changes: {
@@ -330,11 +337,11 @@ describe('editing an organisation', () => {
         domains: { added: ['markt-neu.de'], removed: ['markt-alt.de'] },
       },
     })
-    expect((await mod.get(`/admin/organisations/${id}/edit`)).body).toContain(
+    expect((await adm.get(`/admin/organisations/${id}/edit`)).body).toContain(
       'Die Änderungen wurden gespeichert.',
     )
 
-    // Saving the same values again changes nothing and writes nothing.
+    // Saving the same values again changes nothing and writes nothing (a moderator may keep it on).
     const again = await mod.submit(`/admin/organisations/${id}/edit`, `/admin/organisations/${id}`, {
       name: 'Markt Neu',
       kind: 'gemeinde',
@@ -392,6 +399,123 @@ describe('editing an organisation', () => {
       const post = await mod.post(`/admin/organisations/${id}`, { _csrf: token, ...form() })
       expect(post.statusCode, id).toBe(404)
     }
+  })
+})
+
+describe('automatic approval and public mail domains', () => {
+  it('refuses a public mail provider as an official domain, at the field, keeping what was typed', async () => {
+    for (const domains of ['gmail.com', 'stadt-echt.de\nWEB.de', 'gmx.de']) {
+      const response = await adm.submit(
+        '/admin/organisations/new',
+        '/admin/organisations',
+        form({ officialKey: uniqueKey(), domains }),
+      )
+      expect(response.statusCode, domains).toBe(422)
+      expect(response.body).toContain('id="error-domains"')
+      expect(response.body).toContain('Öffentliche E-Mail-Anbieter können keine Dienst-Domain sein')
+    }
+    expect(
+      await database.db
+        .selectFrom('organisation_domains')
+        .select('domain')
+        .where('domain', 'in', ['gmail.com', 'web.de', 'gmx.de', 'stadt-echt.de'])
+        .execute(),
+    ).toEqual([])
+  })
+
+  it('lets only an admin turn automatic approval on; a moderator may turn it off', async () => {
+    const created = await mod.submit(
+      '/admin/organisations/new',
+      '/admin/organisations',
+      form({ officialKey: uniqueKey(), domains: 'nur-admin.de', autoApprove: '1' }),
+    )
+    expect(created.statusCode).toBe(422)
+    expect(created.body).toContain(
+      '<p class="field-error" id="error-autoApprove">Nur die Administration kann die automatische Freischaltung einschalten.</p>',
+    )
+    expect(created.body).toContain('>nur-admin.de</textarea>')
+    expect(
+      await database.db.selectFrom('organisation_domains').where('domain', '=', 'nur-admin.de').execute(),
+    ).toEqual([])
+
+    const key = uniqueKey()
+    const okay = await mod.submit('/admin/organisations/new', '/admin/organisations', {
+      ...form({ officialKey: key, domains: 'auto-schalter.de' }),
+    })
+    expect(okay.statusCode).toBe(303)
+    const id = Number(okay.headers.location!.split('/')[3])
+    const edit = await mod.get(`/admin/organisations/${id}/edit`)
+    expect(edit.body).toMatch(/name="autoApprove" value="1" disabled/)
+    const values = { ...form({ officialKey: key, domains: 'auto-schalter.de' }) }
+    const refused = await mod.submit(`/admin/organisations/${id}/edit`, `/admin/organisations/${id}`, {
+      ...values,
+      autoApprove: '1',
+    })
+    expect(refused.statusCode).toBe(422)
+    expect(refused.body).toContain('id="error-autoApprove"')
+    const row = () =>
+      database.db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    expect((await row()).auto_approve).toBe(false)
+
+    const on = await adm.submit(`/admin/organisations/${id}/edit`, `/admin/organisations/${id}`, {
+      ...values,
+      autoApprove: '1',
+    })
+    expect(on.statusCode).toBe(303)
+    expect((await row()).auto_approve).toBe(true)
+    // Now the moderator sees a checkbox they can untick, and unticking it is allowed.
+    expect((await mod.get(`/admin/organisations/${id}/edit`)).body).toMatch(
+      /name="autoApprove" value="1" checked aria-describedby/,
+    )
+    const off = await mod.submit(`/admin/organisations/${id}/edit`, `/admin/organisations/${id}`, values)
+    expect(off.statusCode).toBe(303)
+    expect((await row()).auto_approve).toBe(false)
+    const changes = (await auditEvents('organisation.updated'))
+      .filter((event) => (event.details as { organisationId: number }).organisationId === id)
+      .map((event) => [event.actor_id, (event.details as { changes: object }).changes])
+    expect(changes).toEqual([
+      [admin.id, { autoApprove: { from: false, to: true } }],
+      [moderator.id, { autoApprove: { from: true, to: false } }],
+    ])
+  })
+
+  it('refuses a too long name at its field, together with the directory’s own problems', async () => {
+    const response = await mod.submit('/admin/organisations/new', '/admin/organisations', {
+      ...form({ name: 'x'.repeat(201), domains: 'gmail.com', officialKey: '123' }),
+    })
+    expect(response.statusCode).toBe(422)
+    expect(response.body).toContain(
+      '<p class="field-error" id="error-name">Bitte höchstens 200 Zeichen eingeben.</p>',
+    )
+    expect(response.body).toContain('id="error-domains"')
+    expect(response.body).toContain('id="error-officialKey"')
+    expect(response.body).toMatch(/<title>Fehler: /)
+  })
+
+  it('takes the operator’s PUBLIC_MAIL_DOMAINS as public providers too', async () => {
+    const strict = await buildTestApp(database.db, {
+      PUBLIC_MAIL_DOMAINS: 'hausmail.example, Zweitmail.example',
+    })
+    try {
+      const agent = createAgent(strict)
+      await signInAs(database.db, agent, admin.id)
+      const refused = await agent.submit(
+        '/admin/organisations/new',
+        '/admin/organisations',
+        form({ officialKey: uniqueKey(), domains: 'zweitmail.example' }),
+      )
+      expect(refused.statusCode).toBe(422)
+      expect(refused.body).toContain('zweitmail.example. Dort kann jede Person eine Adresse anlegen.')
+    } finally {
+      await strict.close()
+    }
+    // The app without that setting accepts it.
+    const accepted = await adm.submit(
+      '/admin/organisations/new',
+      '/admin/organisations',
+      form({ officialKey: uniqueKey(), domains: 'zweitmail.example' }),
+    )
+    expect(accepted.statusCode).toBe(303)
   })
 })
 

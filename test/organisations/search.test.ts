@@ -256,6 +256,17 @@ describe('GET /organisations/search', () => {
     }
   })
 
+  it('answers an out-of-range or malformed organisation id with a 400 page, an empty one as none', async () => {
+    for (const id of ['2147483648', '0', 'abc', '1.5']) {
+      const response = await app.inject({ url: `/organisations/search?q=K%C3%B6ln&organisationId=${id}` })
+      expect(response.statusCode, id).toBe(400)
+      expect(response.body).toContain('Ungültige Anfrage')
+    }
+    const none = await app.inject({ url: '/organisations/search?q=K%C3%B6ln&organisationId=' })
+    expect(none.statusCode).toBe(200)
+    expect(none.body).toContain('Köln, Stadt')
+  })
+
   it('is reachable for signed-in members too', async () => {
     const member = await createMember(database.db, { status: 'pending_review' })
     const agent = createAgent(app)

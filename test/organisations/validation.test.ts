@@ -153,6 +153,8 @@ describe('the organisation form', () => {
     }
   })
 
+  // A missing or too long name and a kind outside the list are the form schema's to refuse
+  // (test/organisations/admin.test.ts); these are the directory's own rules.
   it('collects every problem at its field', () => {
     const result = validateOrganisation({
       name: '   ',
@@ -164,9 +166,7 @@ describe('the organisation form', () => {
     })
     expect(result.ok).toBe(false)
     if (!result.ok) {
-      expect(Object.keys(result.errors).sort()).toEqual(['domains', 'kind', 'land', 'name'])
-      expect(result.errors.name?.key).toBe('validation.required')
-      expect(result.errors.kind?.key).toBe('organisation.error.kindInvalid')
+      expect(Object.keys(result.errors).sort()).toEqual(['domains', 'land'])
       expect(result.errors.land?.key).toBe('organisation.error.landInvalid')
       expect(result.errors.domains).toEqual({
         key: 'organisation.error.domainInvalid',
@@ -175,17 +175,32 @@ describe('the organisation form', () => {
     }
   })
 
-  it('refuses a too long name, too many domains and an absurd key', () => {
+  it('refuses too many domains and an absurd key', () => {
     const domains = Array.from({ length: 51 }, (_, i) => `stadt-${i}.de`).join('\n')
-    const result = validateOrganisation(
-      input({ name: 'x'.repeat(201), domains, officialKey: '1'.repeat(50) }),
-    )
+    const result = validateOrganisation(input({ domains, officialKey: '1'.repeat(50) }))
     expect(result.ok).toBe(false)
     if (!result.ok) {
-      expect(result.errors.name).toEqual({ key: 'validation.tooLong', params: { max: 200 } })
       expect(result.errors.domains?.key).toBe('organisation.error.tooManyDomains')
       expect(result.errors.officialKey?.key).toBe('organisation.error.keyDigits')
     }
+  })
+
+  it('refuses public mail providers as official domains, the operator’s own additions too', () => {
+    const result = validateOrganisation(input({ domains: 'stadt-x.de\nGMAIL.com\nweb.de\nposteo.de' }))
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.errors.domains).toEqual({
+        key: 'organisation.error.domainPublic',
+        params: { list: 'gmail.com, web.de, posteo.de' },
+      })
+    }
+    expect(validateOrganisation(input({ domains: 'hausmail.example' })).ok).toBe(true)
+    const operator = validateOrganisation(input({ domains: 'hausmail.example' }), {
+      publicMailDomains: ['hausmail.example'],
+    })
+    expect(operator.ok).toBe(false)
+    // Exact match: an administration's subdomain under a provider's domain is its own.
+    expect(validateOrganisation(input({ domains: 'senatskanzlei.berlin.de' })).ok).toBe(true)
   })
 })
 

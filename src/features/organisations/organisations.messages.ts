@@ -64,6 +64,12 @@ export const de = {
     'Keine gültige Domain: {list}. Bitte je Zeile nur die Domain angeben, z. B. stadt-beispiel.de – ohne https://, @ oder /.',
   'organisation.error.domainTaken': 'Diese Domain gehört bereits zu einer anderen Organisation: {list}.',
   'organisation.error.tooManyDomains': 'Bitte höchstens {max} Domains angeben.',
+  'organisation.error.domainPublic':
+    'Öffentliche E-Mail-Anbieter können keine Dienst-Domain sein: {list}. Dort kann jede Person eine Adresse anlegen.',
+  'organisation.error.autoApproveAdminOnly':
+    'Nur die Administration kann die automatische Freischaltung einschalten.',
+  'organisation.field.autoApproveAdminOnly':
+    'Nur die Administration kann die automatische Freischaltung einschalten; Moderatorinnen und Moderatoren können sie ausschalten.',
 
   'organisation.search.title': 'Organisation suchen',
   'organisation.search.label': 'Organisation',
@@ -168,6 +174,11 @@ export const en: Record<keyof typeof de, string> = {
     'Not a valid domain: {list}. Please enter only the domain, one per line, e.g. city-example.de – without https://, @ or /.',
   'organisation.error.domainTaken': 'This domain already belongs to another organisation: {list}.',
   'organisation.error.tooManyDomains': 'Please enter at most {max} domains.',
+  'organisation.error.domainPublic':
+    'Public mail providers cannot be an official domain: {list}. Anyone can open an address there.',
+  'organisation.error.autoApproveAdminOnly': 'Only administrators can turn on automatic approval.',
+  'organisation.field.autoApproveAdminOnly':
+    'Only administrators can turn on automatic approval; moderators can turn it off.',
 
   'organisation.search.title': 'Find an organisation',
   'organisation.search.label': 'Organisation',

@@ -5,6 +5,7 @@ import { type Expression, type SqlBool, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { OrganisationKind } from '../../db/schema.ts'
 import { emailDomain } from './organisations.validation.ts'
+import { isPublicMailDomain } from './public-mail-domains.ts'
 
 export interface OrganisationSummary {
   id: number
@@ -183,16 +184,19 @@ export async function findOrganisationByKey(
 
 /**
  * Whether an e-mail domain (or a whole address) is one of the organisation's official
- * domains. Exact match only: a subdomain is not evidence on its own.
+ * domains. Exact match only: a subdomain is not evidence on its own. A public mail
+ * provider's domain never is, even if it was listed before the directory refused them
+ * (pass the operator's PUBLIC_MAIL_DOMAINS to include those).
  */
 export async function isOfficialDomain(
   db: Db,
   organisationId: number,
   emailDomainOrAddress: string,
+  publicMailDomains: readonly string[] = [],
 ): Promise<boolean> {
   if (!isRowId(organisationId)) return false
   const domain = emailDomain(emailDomainOrAddress)
-  if (!domain) return false
+  if (!domain || isPublicMailDomain(domain, publicMailDomains)) return false
   const row = await db
     .selectFrom('organisation_domains')
     .select('organisation_id')

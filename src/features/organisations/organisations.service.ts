@@ -3,7 +3,7 @@
 
 import { recordAudit } from '../../core/audit/audit.ts'
 import type { Db } from '../../db/database.ts'
-import type { OrganisationKind } from '../../db/schema.ts'
+import type { OrganisationKind, Role } from '../../db/schema.ts'
 import { type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
 import {
   addDomains,
@@ -22,6 +22,8 @@ import {
   updateOrganisationRow,
 } from './organisations.repository.ts'
 import {
+  type DirectoryPolicy,
+  noExtraPublicDomains,
   type OrganisationInput,
   type OrganisationValues,
   validateOrganisation,
@@ -29,6 +31,26 @@ import {
 
 export interface Actor {
   id: number
+  role: Role
+}
+
+/**
+ * Automatic approval lets anyone with an address on the domains in without review, so only an
+ * admin may turn it on; a moderator may turn it off (e.g. when it was abused).
+ */
+export function autoApproveProblem(actor: Actor, wanted: boolean, before: boolean): FieldErrors {
+  if (wanted && !before && actor.role !== 'admin') {
+    return { autoApprove: { key: 'organisation.error.autoApproveAdminOnly' } }
+  }
+  return {}
+}
+
+/** Every rule of the form that needs no database, in one round. */
+function validated(input: OrganisationInput, policy: DirectoryPolicy, permission: FieldErrors) {
+  const validation = validateOrganisation(input, policy)
+  const errors = { ...(validation.ok ? {} : validation.errors), ...permission }
+  if (!validation.ok || Object.keys(errors).length > 0) throw new ValidationError(errors)
+  return validation.values
 }
 
 /** Refuses a key or domains that another organisation has (the form shows who has them). */
@@ -80,10 +102,9 @@ export async function createOrganisation(
   db: Db,
   actor: Actor,
   input: OrganisationInput,
+  policy: DirectoryPolicy = noExtraPublicDomains,
 ): Promise<{ id: number }> {
-  const validation = validateOrganisation(input)
-  if (!validation.ok) throw new ValidationError(validation.errors)
-  const values = validation.values
+  const values = validated(input, policy, autoApproveProblem(actor, input.autoApprove, false))
   return retryAsValidation(db, values, undefined, () =>
     db.transaction().execute(async (trx) => {
       await checkUnique(trx, values)
@@ -115,15 +136,17 @@ export async function updateOrganisation(
   actor: Actor,
   id: number,
   input: OrganisationInput,
+  policy: DirectoryPolicy = noExtraPublicDomains,
 ): Promise<{ changed: string[] }> {
-  if (!(await findOrganisationById(db, id))) throw new NotFoundError()
-  const validation = validateOrganisation(input)
-  if (!validation.ok) throw new ValidationError(validation.errors)
-  const values = validation.values
+  const current = await findOrganisationById(db, id)
+  if (!current) throw new NotFoundError()
+  const values = validated(input, policy, autoApproveProblem(actor, input.autoApprove, current.autoApprove))
   return retryAsValidation(db, values, id, () =>
     db.transaction().execute(async (trx) => {
       const before = await lockOrganisationById(trx, id)
       if (!before) throw new NotFoundError()
+      const permission = autoApproveProblem(actor, values.autoApprove, before.autoApprove)
+      if (Object.keys(permission).length > 0) throw new ValidationError(permission)
       await checkUnique(trx, values, id)
       const oldDomains = await listDomains(trx, id)
       const added = values.domains.filter((domain) => !oldDomains.includes(domain))

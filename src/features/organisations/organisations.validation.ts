@@ -3,6 +3,7 @@ import { domainToASCII } from 'node:url'
 import { type OrganisationKind, organisationKinds } from '../../db/schema.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
 import { isLandCode, landNames } from './lands.ts'
+import { isPublicMailDomain } from './public-mail-domains.ts'
 
 export const maxNameLength = 200
 export const maxDomains = 50
@@ -98,9 +99,10 @@ export function parseDomainList(text: string): { domains: string[]; invalid: str
   return { domains, invalid }
 }
 
-/** What the form sends, as typed. */
+/** What the form sends, after the route's schema: one line each, the domains as typed. */
 export interface OrganisationInput {
   name: string
+  /** An organisation kind once the schema has checked it; anything else is left to the schema's error. */
   kind: string
   officialKey: string
   land: string
@@ -122,22 +124,49 @@ export type OrganisationValidation =
   | { ok: true; values: OrganisationValues }
   | { ok: false; errors: FieldErrors }
 
+/** What the directory refuses beyond the form's shape: the operator's public mail domains. */
+export interface DirectoryPolicy {
+  publicMailDomains: readonly string[]
+}
+
+export const noExtraPublicDomains: DirectoryPolicy = { publicMailDomains: [] }
+
 function shorten(items: string[]): string {
   const shown = items.slice(0, 5).map((item) => (item.length > 60 ? `${item.slice(0, 60)}…` : item))
   return items.length > 5 ? `${shown.join(', ')}, …` : shown.join(', ')
 }
 
-/** Checks the whole form. Uniqueness (key, domains) needs the database: the service checks it. */
-export function validateOrganisation(input: OrganisationInput): OrganisationValidation {
+function checkDomains(text: string, policy: DirectoryPolicy): { domains: string[]; error?: FieldError } {
+  const { domains, invalid } = parseDomainList(text)
+  if (invalid.length > 0) {
+    return { domains, error: { key: 'organisation.error.domainInvalid', params: { list: shorten(invalid) } } }
+  }
+  const publicOnes = domains.filter((domain) => isPublicMailDomain(domain, policy.publicMailDomains))
+  if (publicOnes.length > 0) {
+    return {
+      domains,
+      error: { key: 'organisation.error.domainPublic', params: { list: shorten(publicOnes) } },
+    }
+  }
+  if (domains.length > maxDomains) {
+    return { domains, error: { key: 'organisation.error.tooManyDomains', params: { max: maxDomains } } }
+  }
+  return { domains }
+}
+
+/**
+ * The directory's rules for a form whose shape the route's schema has checked (name present
+ * and short enough, kind and Land from their lists): the key fits the kind, the Land fits the
+ * key, the domains are host names and none is a public mail provider's. Uniqueness (key,
+ * domains) needs the database: the service checks it.
+ */
+export function validateOrganisation(
+  input: OrganisationInput,
+  policy: DirectoryPolicy = noExtraPublicDomains,
+): OrganisationValidation {
   const errors: FieldErrors = {}
-
   const name = input.name.replace(/\s+/g, ' ').trim()
-  if (name === '') errors.name = { key: 'validation.required' }
-  else if (name.length > maxNameLength)
-    errors.name = { key: 'validation.tooLong', params: { max: maxNameLength } }
-
   const kind = isOrganisationKind(input.kind) ? input.kind : null
-  if (!kind) errors.kind = { key: 'organisation.error.kindInvalid' }
 
   const officialKey = normaliseOfficialKey(input.officialKey)
   if (officialKey.length > 40) {
@@ -165,14 +194,10 @@ export function validateOrganisation(input: OrganisationInput): OrganisationVali
     land = landInput === '' ? null : landInput
   }
 
-  const { domains, invalid } = parseDomainList(input.domains)
-  if (invalid.length > 0) {
-    errors.domains = { key: 'organisation.error.domainInvalid', params: { list: shorten(invalid) } }
-  } else if (domains.length > maxDomains) {
-    errors.domains = { key: 'organisation.error.tooManyDomains', params: { max: maxDomains } }
-  }
+  const { domains, error: domainError } = checkDomains(input.domains, policy)
+  if (domainError) errors.domains = domainError
 
-  if (Object.keys(errors).length > 0 || !kind) return { ok: false, errors }
+  if (Object.keys(errors).length > 0 || !kind || name === '') return { ok: false, errors }
   return {
     ok: true,
     values: {
