@@ -11,7 +11,7 @@ import { createDb, type Db } from './db/database.ts'
 import { migrateToLatest } from './db/migrator.ts'
 import { type Role, roles } from './db/schema.ts'
 import { createAdmin, loadDemoData, setRole } from './features/accounts/operator.ts'
-import { installJobQueue } from './features/mail/mail.worker.ts'
+import { installJobQueue } from './core/jobs/job-queue.ts'
 import { openDatabase } from './runtime.ts'
 
 const usage = `Vertrauensraum – Befehle für den Betrieb

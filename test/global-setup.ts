@@ -9,7 +9,7 @@ import type { TestProject } from 'vitest/node'
 import { databaseUrlFor } from '../src/db/database.ts'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
-import { installJobQueue } from '../src/features/mail/mail.worker.ts'
+import { installJobQueue } from '../src/core/jobs/job-queue.ts'
 import { freePort } from '../src/lib/free-port.ts'
 
 declare module 'vitest' {
