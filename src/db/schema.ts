@@ -75,7 +75,7 @@ export interface MemberTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
-export type TokenPurpose = 'confirm_email' | 'reset_password' | 'reconfirm' | 'change_email'
+export type TokenPurpose = 'confirm_email' | 'reset_password' | 'reconfirm' | 'change_email' | 'unlock_sign_in'
 
 export interface MemberTokenTable {
   token_hash: string
@@ -109,6 +109,10 @@ export interface AuditEventTable {
 export interface LoginFailureTable {
   id: Generated<string>
   email: string
+  /** Keyed hash of the client address (IPv6 by /64); the device cookie's id when there was one. */
+  client: string | null
+  device: string | null
+  kind: ColumnType<'sign_in' | 'current_password', 'sign_in' | 'current_password' | undefined, never>
   at: CreatedAt
 }
 

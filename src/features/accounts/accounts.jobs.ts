@@ -2,15 +2,24 @@
 
 import type { CronItem, TaskList } from 'graphile-worker'
 import { sql } from 'kysely'
+import type { FeatureJobs, JobDeps } from '../../core/jobs/job-registry.ts'
 import { deleteExpiredSessions } from '../../core/sessions/session-store.ts'
 import type { Db } from '../../db/database.ts'
+import { type PasswordResetJob, passwordResetTask, sendPasswordResetLink } from './password-reset.ts'
 import { runReconfirmation } from './reconfirmation.ts'
 
 export function accountTasks(db: Db): TaskList {
   return {
     reconfirm_memberships: async (_payload, helpers) => {
       const result = await runReconfirmation(db)
-      helpers.logger.info(`re-confirmation: ${result.reminded} reminded, ${result.expired} expired`)
+      helpers.logger.info(
+        `re-confirmation: ${result.reminded} reminded, ${result.sentToReview} sent to review, ${result.expired} expired`,
+      )
+    },
+    [passwordResetTask]: async (payload) => {
+      const job = payload as Partial<PasswordResetJob> | null
+      if (typeof job?.email !== 'string') return
+      await sendPasswordResetLink(db, { email: job.email, locale: job.locale === 'en' ? 'en' : 'de' })
     },
     clean_up_sessions: async () => {
       await deleteExpiredSessions(db)
@@ -36,4 +45,9 @@ export function accountCronItems(): CronItem[] {
       options: { maxAttempts: 1 },
     },
   ]
+}
+
+/** The accounts feature's part of the job registry. */
+export function accountJobs(deps: Pick<JobDeps, 'db'>): FeatureJobs {
+  return { tasks: accountTasks(deps.db), cronItems: accountCronItems() }
 }

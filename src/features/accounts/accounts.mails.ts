@@ -1,6 +1,9 @@
 // Mail templates of accounts and membership decisions. Links carry single-use tokens that
 // only the confirm button's POST uses.
-import { registerMailTemplate, simpleMail } from '../../core/mail/mail.templates.ts'
+import { type MailTemplate, mailTemplateCollector, simpleMail } from '../../core/mail/mail.templates.ts'
+
+export const accountMailTemplates: Record<string, MailTemplate> = {}
+const registerMailTemplate = mailTemplateCollector(accountMailTemplates)
 
 const str = (value: unknown) => (value === undefined || value === null ? '' : String(value))
 
@@ -81,14 +84,15 @@ registerMailTemplate('account.suspended', (p, c) =>
   }),
 )
 
+// The invitee asked for nothing: no "if this was not you", just what happens if they do nothing.
 registerMailTemplate('account.invitation', (p, c) =>
   simpleMail(c, {
     subject: c.t('mail.invitation.subject'),
     greeting: c.t('mail.greetingPlain'),
     paragraphs: [
-      c.t('mail.invitation.text', { inviter: str(p.inviter) }),
+      c.t('mail.invitation.text', { inviter: str(p.inviter), days: Number(p.days ?? 14) }),
       ...(p.note ? [c.t('mail.invitation.note', { inviter: str(p.inviter), note: str(p.note) })] : []),
-      c.t('mail.ignore'),
+      c.t('mail.invitation.ignore'),
     ],
     action: { label: c.t('mail.invitation.action'), url: `${c.baseUrl}/register?invitation=${str(p.token)}` },
   }),
@@ -98,7 +102,33 @@ registerMailTemplate('account.reconfirm', (p, c) =>
   simpleMail(c, {
     subject: c.t('mail.reconfirm.subject'),
     greeting: c.t('mail.greeting', { name: str(p.name) }),
-    paragraphs: [c.t('mail.reconfirm.text', { graceDays: str(p.graceDays) })],
+    paragraphs: [c.t('mail.reconfirm.text', { graceDays: Number(p.graceDays) })],
     action: { label: c.t('mail.reconfirm.action'), url: `${c.baseUrl}/reconfirm/${str(p.token)}` },
+  }),
+)
+
+registerMailTemplate('account.reconfirm_review', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.reconfirmReview.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.reconfirmReview.text')],
+    action: { label: c.t('mail.reconfirmReview.action'), url: `${c.baseUrl}/status` },
+  }),
+)
+
+registerMailTemplate('account.unlock_sign_in', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.unlock.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.unlock.text'), c.t('mail.unlock.notYou')],
+    action: { label: c.t('mail.unlock.action'), url: `${c.baseUrl}/login/unlock/${str(p.token)}` },
+  }),
+)
+
+registerMailTemplate('account.email_in_use', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.emailInUse.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.emailInUse.text')],
   }),
 )

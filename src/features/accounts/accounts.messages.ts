@@ -6,7 +6,7 @@ export const de = {
   'login.submit': 'Anmelden',
   'login.invalid': 'E-Mail-Adresse oder Passwort stimmen nicht.',
   'login.locked':
-    'Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten oder setzen Sie Ihr Passwort zurück.',
+    'Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten oder setzen Sie Ihr Passwort zurück. Wenn es zu dieser Adresse ein Konto gibt, haben wir einen Link zum Entsperren geschickt.',
   'login.forgot': 'Passwort vergessen?',
   'login.noAccount': 'Noch kein Mitglied?',
   'login.signedOut': 'Sie wurden abgemeldet.',
@@ -42,7 +42,6 @@ export const de = {
   'account.password.common': 'Dieses Passwort ist zu verbreitet. Bitte wählen Sie ein anderes.',
   'account.currentPassword.wrong': 'Das aktuelle Passwort stimmt nicht.',
   'account.email.same': 'Das ist bereits Ihre Adresse.',
-  'account.email.taken': 'Diese Adresse wird schon verwendet.',
   'confirm.title': 'E-Mail-Adresse bestätigen',
   'confirm.text': 'Bitte bestätigen Sie mit dem Knopf, dass dies Ihre Adresse ist.',
   'confirm.button': 'E-Mail-Adresse bestätigen',
@@ -108,12 +107,11 @@ export const de = {
   'account.inviteLink': 'Kollegin oder Kollegen einladen',
   'invite.title': 'Kollegin oder Kollegen einladen',
   'invite.intro':
-    'Die Einladung gilt 14 Tage für genau diese Adresse. Die Moderation prüft auch eingeladene Personen.',
+    'Die Einladung gilt {days, plural, one {# Tag} other {# Tage}} für genau diese Adresse. Die Moderation prüft auch eingeladene Personen. Sie können {perDay, plural, one {eine Einladung} other {# Einladungen}} am Tag senden.',
   'invite.email': 'Dienstliche E-Mail-Adresse',
   'invite.note': 'Persönliche Nachricht (freiwillig)',
   'invite.submit': 'Einladung senden',
-  'invite.sent': 'Die Einladung an {email} ist unterwegs.',
-  'invite.alreadyMember': 'Zu dieser Adresse gibt es schon ein Konto.',
+  'invite.sent': 'Wenn es zu {email} noch kein Konto gibt, ist die Einladung unterwegs.',
   'reconfirm.title': 'Mitgliedschaft bestätigen',
   'reconfirm.text':
     'Arbeiten Sie noch für Ihre Organisation? Dann bestätigen Sie bitte Ihre Mitgliedschaft für weitere 12 Monate.',
@@ -157,16 +155,52 @@ export const de = {
   'mail.suspended.until': 'Die Sperre endet am {date}.',
   'mail.invitation.subject': 'Einladung in den Vertrauensraum',
   'mail.invitation.text':
-    '{inviter} lädt Sie in den Vertrauensraum ein, das geschlossene Forum für die Digitalisierung in Kommunen. Die Einladung gilt 14 Tage. Auch mit Einladung prüft die Moderation Ihre Mitgliedschaft.',
+    '{inviter} lädt Sie in den Vertrauensraum ein, das geschlossene Forum für die Digitalisierung in Kommunen. Die Einladung gilt {days, plural, one {# Tag} other {# Tage}}. Auch mit Einladung prüft die Moderation Ihre Mitgliedschaft.',
   'mail.invitation.note': 'Nachricht von {inviter}: {note}',
   'mail.invitation.action': 'Mitgliedschaft beantragen',
   'mail.greetingPlain': 'Guten Tag,',
   'mail.reconfirm.subject': 'Bitte bestätigen Sie Ihre Mitgliedschaft',
   'mail.reconfirm.text':
-    'Einmal im Jahr bestätigen Mitglieder, dass sie noch für ihre Organisation arbeiten. Bitte bestätigen Sie Ihre Mitgliedschaft innerhalb von {graceDays} Tagen über diesen Link, sonst läuft sie ab.',
+    'Einmal im Jahr bestätigen Mitglieder, dass sie noch für ihre Organisation arbeiten. Bitte bestätigen Sie Ihre Mitgliedschaft innerhalb von {graceDays, plural, one {# Tag} other {# Tagen}} über diesen Link, sonst läuft sie ab.',
   'mail.reconfirm.action': 'Mitgliedschaft bestätigen',
   'register.orgMissingHint':
     'Ihre Gemeinde oder Einrichtung fehlt im Verzeichnis? Wählen Sie Ihren Landkreis und nennen Sie die Organisation in der Begründung – die Moderation ergänzt sie.',
+  'login.busy':
+    'Gerade prüfen wir sehr viele Anmeldungen. Bitte versuchen Sie es in ein paar Sekunden noch einmal.',
+  'account.currentPassword.locked':
+    'Zu viele falsche Versuche. Bitte warten Sie 15 Minuten oder setzen Sie Ihr Passwort über „Passwort vergessen?“ zurück.',
+  'register.name.staff':
+    'Dieser Name gleicht dem eines Mitglieds der Moderation. Bitte wählen Sie einen Namen, der Sie unterscheidet, z. B. mit einem zweiten Vornamen.',
+  'account.email.notOfficial':
+    'Bitte eine dienstliche Adresse: bei {domains} oder bei einer anderen Organisation im Verzeichnis, zu der Sie wechseln.',
+  'account.email.notOfficialAnywhere':
+    'Diese Adresse gehört zu keiner Organisation im Verzeichnis. Bitte eine dienstliche Adresse; fehlt die Dienst-Domain Ihrer Organisation, schreiben Sie der Moderation.',
+  'account.emailChangeSentMove':
+    'Wir haben einen Bestätigungslink an die neue Adresse geschickt. Sie gehört zu „{organisation}“: Wenn Sie sie bestätigen, wechseln Sie zu dieser Organisation, und die Moderation prüft Ihre Mitgliedschaft erneut. Ihre anderen Sitzungen wurden beendet.',
+  'account.emailChangedReview':
+    'Ihre neue E-Mail-Adresse ist bestätigt. Sie gehört zu einer anderen Organisation, deshalb prüft die Moderation Ihre Mitgliedschaft jetzt erneut. Bis dahin sehen Sie nach der Anmeldung Ihren Status statt des Forums.',
+  'status.sentToReview':
+    'Ihre Adresse gehört zu keiner Dienst-Domain Ihrer Organisation. Die Moderation prüft Ihre Mitgliedschaft jetzt erneut; Sie bekommen eine E-Mail, sobald entschieden ist.',
+  'unlock.title': 'Anmeldung entsperren',
+  'unlock.text':
+    'Entsperrt die Anmeldung zu Ihrem Konto und merkt sich diesen Browser als eines Ihrer Geräte.',
+  'unlock.button': 'Anmeldung entsperren',
+  'unlock.done': 'Die Anmeldung ist entsperrt. Sie können sich in diesem Browser jetzt anmelden.',
+  'mail.unlock.subject': 'Anmeldung zu Ihrem Konto gesperrt',
+  'mail.unlock.text':
+    'Bei Ihrem Konto im Vertrauensraum wurde mehrmals ein falsches Passwort eingegeben; die Anmeldung ist deshalb 15 Minuten gesperrt. Mit dem Link entsperren Sie sie sofort für den Browser, in dem Sie ihn öffnen. Der Link ist 24 Stunden gültig.',
+  'mail.unlock.notYou':
+    'Waren Sie das nicht? Dann hat jemand Ihr Passwort zu erraten versucht, ohne Erfolg. Sie müssen nichts tun; ein langes Passwort, das Sie nur hier verwenden, schützt Ihr Konto.',
+  'mail.unlock.action': 'Anmeldung entsperren',
+  'mail.emailInUse.subject': 'Ihre Adresse im Vertrauensraum',
+  'mail.emailInUse.text':
+    'Ein Mitglied wollte Ihre Adresse für sein Konto verwenden. Das geht nicht, weil Sie mit dieser Adresse schon ein Konto haben; an Ihrem Konto hat sich nichts geändert, und Sie müssen nichts tun.',
+  'mail.reconfirmReview.subject': 'Ihre Mitgliedschaft wird erneut geprüft',
+  'mail.reconfirmReview.text':
+    'Einmal im Jahr bestätigen Mitglieder über ihre dienstliche Adresse, dass sie noch für ihre Organisation arbeiten. Ihre Adresse gehört zu keiner Dienst-Domain Ihrer Organisation, deshalb prüft die Moderation Ihre Mitgliedschaft jetzt erneut. Bis dahin sehen Sie nach der Anmeldung Ihren Status statt des Forums.',
+  'mail.reconfirmReview.action': 'Status ansehen',
+  'mail.invitation.ignore':
+    'Wenn Sie nicht mitmachen möchten, müssen Sie nichts tun: Ohne Ihren Antrag geschieht nichts, und die Einladung verfällt.',
 } as const
 
 export const en: Record<keyof typeof de, string> = {
@@ -175,7 +209,8 @@ export const en: Record<keyof typeof de, string> = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.invalid': 'E-mail address or password is not correct.',
-  'login.locked': 'Too many failed attempts. Please wait 15 minutes or reset your password.',
+  'login.locked':
+    'Too many failed attempts. Please wait 15 minutes or reset your password. If there is an account for this address, we have sent a link to unlock it.',
   'login.forgot': 'Forgot your password?',
   'login.noAccount': 'Not a member yet?',
   'login.signedOut': 'You have been signed out.',
@@ -210,7 +245,6 @@ export const en: Record<keyof typeof de, string> = {
   'account.password.common': 'This password is too common. Please choose another one.',
   'account.currentPassword.wrong': 'The current password is not correct.',
   'account.email.same': 'That is already your address.',
-  'account.email.taken': 'This address is already in use.',
   'confirm.title': 'Confirm e-mail address',
   'confirm.text': 'Please confirm with the button that this is your address.',
   'confirm.button': 'Confirm e-mail address',
@@ -274,12 +308,11 @@ export const en: Record<keyof typeof de, string> = {
   'account.inviteLink': 'Invite a colleague',
   'invite.title': 'Invite a colleague',
   'invite.intro':
-    'The invitation is valid for 14 days for exactly this address. The moderators also review invited people.',
+    'The invitation is valid for {days, plural, one {# day} other {# days}} for exactly this address. The moderators also review invited people. You can send {perDay, plural, one {one invitation} other {# invitations}} a day.',
   'invite.email': 'Official e-mail address',
   'invite.note': 'Personal message (optional)',
   'invite.submit': 'Send invitation',
-  'invite.sent': 'The invitation to {email} is on its way.',
-  'invite.alreadyMember': 'There is already an account for this address.',
+  'invite.sent': 'If there is no account for {email} yet, the invitation is on its way.',
   'reconfirm.title': 'Confirm membership',
   'reconfirm.text':
     'Do you still work for your organisation? Then please confirm your membership for another 12 months.',
@@ -322,14 +355,48 @@ export const en: Record<keyof typeof de, string> = {
   'mail.suspended.until': 'The suspension ends on {date}.',
   'mail.invitation.subject': 'Invitation to Vertrauensraum',
   'mail.invitation.text':
-    '{inviter} invites you to Vertrauensraum, the closed forum for digitalisation in municipalities. The invitation is valid for 14 days. Even with an invitation, the moderators review your membership.',
+    '{inviter} invites you to Vertrauensraum, the closed forum for digitalisation in municipalities. The invitation is valid for {days, plural, one {# day} other {# days}}. Even with an invitation, the moderators review your membership.',
   'mail.invitation.note': 'Message from {inviter}: {note}',
   'mail.invitation.action': 'Apply for membership',
   'mail.greetingPlain': 'Hello,',
   'mail.reconfirm.subject': 'Please confirm your membership',
   'mail.reconfirm.text':
-    'Once a year members confirm that they still work for their organisation. Please confirm your membership within {graceDays} days using this link, otherwise it expires.',
+    'Once a year members confirm that they still work for their organisation. Please confirm your membership within {graceDays, plural, one {# day} other {# days}} using this link, otherwise it expires.',
   'mail.reconfirm.action': 'Confirm membership',
   'register.orgMissingHint':
     'Your municipality or body is missing from the directory? Choose your district and name the organisation in your statement – the moderators will add it.',
+  'login.busy': 'We are checking a great many sign-ins right now. Please try again in a few seconds.',
+  'account.currentPassword.locked':
+    'Too many wrong attempts. Please wait 15 minutes or reset your password with “Forgot your password?”.',
+  'register.name.staff':
+    'This name is the same as a moderator’s. Please choose a name that tells you apart, e.g. with a middle name.',
+  'account.email.notOfficial':
+    'Please use an official address: at {domains}, or at another organisation in the directory that you are moving to.',
+  'account.email.notOfficialAnywhere':
+    'This address belongs to no organisation in the directory. Please use an official address; if your organisation’s mail domain is missing, write to the moderators.',
+  'account.emailChangeSentMove':
+    'We have sent a confirmation link to the new address. It belongs to “{organisation}”: when you confirm it, you move to that organisation and the moderators review your membership again. Your other sessions were ended.',
+  'account.emailChangedReview':
+    'Your new e-mail address is confirmed. It belongs to another organisation, so the moderators are now reviewing your membership again. Until then you will see your status instead of the forum when you sign in.',
+  'status.sentToReview':
+    'Your address is not at a mail domain of your organisation. The moderators are now reviewing your membership again; you will get an e-mail when they have decided.',
+  'unlock.title': 'Unlock sign-in',
+  'unlock.text': 'Unlocks signing in to your account and remembers this browser as one of your devices.',
+  'unlock.button': 'Unlock sign-in',
+  'unlock.done': 'Signing in is unlocked. You can sign in with this browser now.',
+  'mail.unlock.subject': 'Signing in to your account is locked',
+  'mail.unlock.text':
+    'A wrong password was entered several times for your Vertrauensraum account, so signing in is locked for 15 minutes. The link unlocks it at once for the browser you open it in. It is valid for 24 hours.',
+  'mail.unlock.notYou':
+    'Was this not you? Then someone tried to guess your password, without success. You need not do anything; a long password that you use only here keeps your account safe.',
+  'mail.unlock.action': 'Unlock sign-in',
+  'mail.emailInUse.subject': 'Your address at Vertrauensraum',
+  'mail.emailInUse.text':
+    'A member wanted to use your address for their account. That is not possible because you already have an account with this address; nothing about your account has changed, and you need not do anything.',
+  'mail.reconfirmReview.subject': 'Your membership is being reviewed again',
+  'mail.reconfirmReview.text':
+    'Once a year members confirm with their official address that they still work for their organisation. Your address is not at a mail domain of your organisation, so the moderators are now reviewing your membership again. Until then you will see your status instead of the forum when you sign in.',
+  'mail.reconfirmReview.action': 'View status',
+  'mail.invitation.ignore':
+    'If you do not want to join, you need not do anything: nothing happens without your application, and the invitation expires.',
 }

@@ -1,29 +1,30 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 
+/** A member by address, without the password hash (sign-in reads that itself). */
 export function findMemberByEmail(db: Db, email: string) {
-  return db.selectFrom('members').selectAll().where('email', '=', email).executeTakeFirst()
-}
-
-export async function countRecentLoginFailures(db: Db, email: string, minutes: number): Promise<number> {
-  const row = await db
-    .selectFrom('login_failures')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
+  return db
+    .selectFrom('members')
+    .select(['id', 'email', 'name', 'locale', 'status', 'role'])
     .where('email', '=', email)
-    .where('at', '>', sql<Date>`now() - make_interval(mins => ${minutes})`)
+    .executeTakeFirst()
+}
+
+export function findMemberStatus(db: Db, memberId: number) {
+  return db
+    .selectFrom('members')
+    .select(['status', 'suspended_until'])
+    .where('id', '=', memberId)
+    .executeTakeFirst()
+}
+
+/** What the account page shows about the member. */
+export function findAccountProfile(db: Db, memberId: number) {
+  return db
+    .selectFrom('members')
+    .select(['id', 'name', 'email', 'job_title', 'organisation_id', 'locale', 'verified_until'])
+    .where('id', '=', memberId)
     .executeTakeFirstOrThrow()
-  return Number(row.count)
-}
-
-export async function recordLoginFailure(db: Db, email: string): Promise<void> {
-  await db
-    .insertInto('login_failures')
-    .values({ email: email.slice(0, 254) })
-    .execute()
-}
-
-export async function clearLoginFailures(db: Db, email: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('email', '=', email).execute()
 }
 
 export function listSessions(db: Db, memberId: number) {

@@ -8,6 +8,8 @@ import { findMemberByEmail } from './accounts.repository.ts'
 import { hashToken, looksLikeToken, newToken } from './tokens.ts'
 
 export const invitationDays = 14
+/** Invitations a member may send a day (each is a mail to an outside address under our name). */
+export const invitationsPerDay = 5
 
 export async function findOpenInvitation(db: Db, token: string, email?: string) {
   if (!looksLikeToken(token)) return undefined
@@ -21,6 +23,18 @@ export async function findOpenInvitation(db: Db, token: string, email?: string) 
   return query.executeTakeFirst()
 }
 
+/** What the registration page says about an open invitation: for whom, and who sent it. */
+export async function describeInvitation(db: Db, token: string) {
+  const invitation = await findOpenInvitation(db, token)
+  if (!invitation) return undefined
+  const inviter = await db
+    .selectFrom('members')
+    .select('name')
+    .where('id', '=', invitation.inviter_id)
+    .executeTakeFirst()
+  return { email: invitation.email, inviterName: inviter?.name ?? '' }
+}
+
 export async function acceptInvitation(db: Db, invitationId: number, memberId: number): Promise<void> {
   await db
     .updateTable('invitations')
@@ -29,16 +43,26 @@ export async function acceptInvitation(db: Db, invitationId: number, memberId: n
     .execute()
 }
 
-export type InviteResult = 'sent' | 'already_member'
-
+/**
+ * Invites a colleague by mail. An address that already has an account gets no invitation, and
+ * the inviter is told the same either way: the form does not reveal who is registered.
+ */
 export async function inviteColleague(
   db: Db,
   inviter: { id: number; name: string },
   email: string,
   personalNote: string,
-): Promise<InviteResult> {
-  return db.transaction().execute(async (trx) => {
-    if (await findMemberByEmail(trx, email)) return 'already_member'
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const domain = email.split('@')[1]
+    if (await findMemberByEmail(trx, email)) {
+      await recordAudit(trx, {
+        action: 'invitation.sent',
+        actorId: inviter.id,
+        details: { domain, alreadyMember: true },
+      })
+      return
+    }
     const token = newToken()
     await trx
       .insertInto('invitations')
@@ -55,13 +79,8 @@ export async function inviteColleague(
       locale: 'de',
       memberId: inviter.id,
       requires: 'exists',
-      params: { inviter: inviter.name, note: personalNote, token },
+      params: { inviter: inviter.name, note: personalNote, token, days: invitationDays },
     })
-    await recordAudit(trx, {
-      action: 'invitation.sent',
-      actorId: inviter.id,
-      details: { domain: email.split('@')[1] },
-    })
-    return 'sent'
+    await recordAudit(trx, { action: 'invitation.sent', actorId: inviter.id, details: { domain } })
   })
 }

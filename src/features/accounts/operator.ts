@@ -3,11 +3,11 @@ import { sql } from 'kysely'
 import { recordAudit } from '../../core/audit/audit.ts'
 import type { Db } from '../../db/database.ts'
 import type { MemberStatus, OrganisationKind, Role } from '../../db/schema.ts'
-import { isEmail } from '../../lib/forms.ts'
+import { isEmail } from '../../lib/form-schema.ts'
 import { seedDemoDiscussions } from '../discussions/discussions.demo.ts'
 import { findMemberByEmail } from './accounts.repository.ts'
-import { passwordProblems, verificationMonths } from './accounts.service.ts'
-import { hashPassword } from './passwords.ts'
+import { hashPassword, passwordProblems } from './passwords.ts'
+import { verificationMonths } from './reconfirmation.ts'
 
 async function findOrganisation(db: Db, keyOrId: string) {
   const byKey = await db

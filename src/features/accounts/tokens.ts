@@ -10,6 +10,7 @@ export const tokenLifetimeHours: Record<TokenPurpose, number> = {
   change_email: 24,
   reset_password: 2,
   reconfirm: 24 * 45,
+  unlock_sign_in: 24,
 }
 
 export function newToken(): string {
