@@ -24,7 +24,7 @@ import { accessPlugin } from './plugins/access.ts'
 import { csrfPlugin } from './plugins/csrf.ts'
 import { errorsPlugin } from './plugins/errors.ts'
 import { i18nPlugin } from './plugins/i18n.ts'
-import { inputPlugin } from './plugins/input.ts'
+import { inputPlugin, parseUrlEncoded } from './plugins/input.ts'
 import { postgresRateLimitStore } from './plugins/rate-limit-store.ts'
 import { securityHeadersPlugin } from './plugins/security-headers.ts'
 import { sessionPlugin } from './plugins/session.ts'
@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseUrlEncoded },
     // Requests too broken to route (a URL like /%) get a plain German page, not Fastify's JSON.
     frameworkErrors: (error, _request, rawReply) => {
       const reply = rawReply as unknown as FastifyReply
@@ -102,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Everything else lives behind sessions, CSRF and the trust gate.
   await app.register(async (site) => {
-    await site.register(formbody)
+    await site.register(formbody, { parser: parseUrlEncoded })
     await site.register(i18nPlugin)
     await site.register(viewsPlugin, { render: deps.render ?? createViewEngine() })
     await site.register(sessionPlugin, {

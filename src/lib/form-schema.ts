@@ -38,15 +38,18 @@ interface TextOptions extends FieldOptions {
 
 function textField(kind: InputKind, options: TextOptions) {
   const min = options.min ?? (options.required ? 1 : 0)
-  return Type.String({
-    maxLength: options.max,
-    ...(min > 0 ? { minLength: min } : {}),
-    // An optional field may stay empty even when it has a pattern.
-    ...(options.pattern
-      ? { pattern: options.required ? options.pattern.source : `^$|${options.pattern.source}` }
-      : {}),
-    ...annotations(kind, options),
-  })
+  const pattern = options.pattern ? patternOf(options.pattern) : undefined
+  // An optional field may stay empty, whatever its other rules.
+  const rules = { ...(min > 0 ? { minLength: min } : {}), ...(pattern ? { pattern } : {}) }
+  const checked =
+    options.required || Object.keys(rules).length === 0 ? rules : { anyOf: [{ const: '' }, rules] }
+  return Type.String({ maxLength: options.max, ...checked, ...annotations(kind, options) })
+}
+
+/** JSON Schema patterns have no flags: a RegExp with flags would silently lose them. */
+function patternOf(pattern: RegExp): string {
+  if (pattern.flags.replace('u', '') !== '') throw new Error(`form patterns take no flags: ${pattern}`)
+  return pattern.source
 }
 
 const emailPattern =
@@ -58,6 +61,9 @@ export function isEmail(value: string): boolean {
 
 /** The largest id PostgreSQL's `integer` holds: bigger ids are not found, never a 500. */
 export const maxId = 2_147_483_647
+/** 1 … 2147483647 written plainly (no sign, no leading zero), digit by digit against maxId. */
+const idPattern =
+  /^(?:[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])$/
 
 /** Field builders for form bodies. Every value arrives as a string. */
 export const field = {
@@ -69,8 +75,9 @@ export const field = {
   secret: (options: TextOptions) => textField('secret', options),
   email: (options: FieldOptions & { required?: boolean } = {}) =>
     textField('line', { max: 254, pattern: emailPattern, message: 'validation.email', ...options }),
-  /** An optional id picked in a form ('' when none). */
-  id: (options: FieldOptions = {}) => textField('line', { max: 10, pattern: /^[1-9]\d{0,9}$/, ...options }),
+  /** An id picked in a form, 1 to 2147483647 ('' when none, unless required). */
+  id: (options: FieldOptions & { required?: boolean } = {}) =>
+    textField('line', { max: 10, pattern: idPattern, ...options }),
   /** One of a fixed set of values. */
   choice: <const T extends readonly string[]>(values: T, options: FieldOptions = {}) =>
     Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...annotations('line', options) }),
@@ -110,19 +117,33 @@ interface ValidationFailure extends Error {
   validationContext?: string
 }
 
-function fieldErrorFor(schema: Record<string, unknown> | undefined, error: AjvError): FieldErrors[string] {
-  const message = schema?.['x-message'] as string | undefined
+// The one message a field gets when it breaks several rules: missing first, then too long.
+const precedence = ['required', 'minLength', 'maxLength']
+
+function rank(error: AjvError): number {
+  const index = precedence.indexOf(error.keyword)
+  return index === -1 ? precedence.length : index
+}
+
+function fieldErrorFor(
+  schema: Record<string, unknown> | undefined,
+  error: AjvError,
+  value: unknown,
+): FieldErrors[string] {
+  const message = (schema?.['x-message'] as string | undefined) ?? 'validation.invalid'
+  const limit = Number(error.params.limit)
   switch (error.keyword) {
     case 'required':
       return { key: 'validation.required' }
     case 'minLength':
-      return error.params.limit === 1
+      return limit === 1
         ? { key: 'validation.required' }
-        : { key: 'validation.tooShort', params: { min: Number(error.params.limit) } }
+        : { key: 'validation.tooShort', params: { min: limit } }
     case 'maxLength':
-      return { key: 'validation.tooLong', params: { max: Number(error.params.limit) } }
+      return { key: 'validation.tooLong', params: { max: limit } }
     default:
-      return { key: message ?? 'validation.invalid' }
+      // A choice or number left empty is missing, not malformed (pattern, enum, type, minimum …).
+      return value === '' ? { key: 'validation.required' } : { key: message }
   }
 }
 
@@ -145,14 +166,17 @@ export function labelErrors(form: TObject, errors: FieldErrors): FieldErrors {
 export function parseForm<T extends TObject>(request: FastifyRequest, form: T): ParsedForm<T> {
   const failure = request.validationError as ValidationFailure | undefined
   if (failure && failure.validationContext !== 'body') throw failure
+  const body = (request.body ?? {}) as Record<string, unknown>
   const errors: FieldErrors = {}
-  for (const error of failure?.validation ?? []) {
+  const byRank = [...(failure?.validation ?? [])].sort((a, b) => rank(a) - rank(b))
+  for (const error of byRank) {
     const name =
       error.keyword === 'required'
         ? String(error.params.missingProperty)
         : error.instancePath.slice(1).split('/')[0]
     if (!name || errors[name]) continue
-    errors[name] = fieldErrorFor(form.properties[name] as Record<string, unknown> | undefined, error)
+    const schema = form.properties[name] as Record<string, unknown> | undefined
+    errors[name] = fieldErrorFor(schema, error, body[name])
   }
   return {
     values: request.body as FormValues<T>,

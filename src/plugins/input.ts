@@ -6,18 +6,39 @@ import type { RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { formMarker, type InputKind } from '../lib/form-schema.ts'
 
+/**
+ * Query strings and form bodies decoded the way the URL standard says (and browsers do): `+` is
+ * a space, and bytes that are not UTF-8 (`%C3%28`, `%FF`) become U+FFFD, instead of the whole
+ * value staying undecoded. A name given more than once gives an array.
+ */
+export function parseUrlEncoded(text: string): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = Object.create(null)
+  for (const [name, value] of new URLSearchParams(text)) {
+    const earlier = result[name]
+    if (earlier === undefined) result[name] = value
+    else if (Array.isArray(earlier)) earlier.push(value)
+    else result[name] = [earlier, value]
+  }
+  return result
+}
+
 // Control characters (C0, DEL, C1) but tab and line feed.
 const controlCharacters = /(?![\t\n])\p{Cc}/gu
 const lineBreaks = /[\t\n\u2028\u2029]+/g
-// Whitespace plus the invisible characters that make a value look filled when it is not.
-const edgeSpace =
-  /^[\s\u200B-\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+|[\s\u200B-\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+$/g
+// Whitespace and the invisible characters that make a value look filled or different when it is
+// not (zero-width, bidi controls, soft hyphen, Hangul and Braille blanks). Variation selectors and
+// tag characters stay: at the end of an emoji they are part of it.
+const invisible =
+  '\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u2800\\u3164\\uFEFF\\uFFA0'
+const edgeSpace = new RegExp(`^[${invisible}]+|[${invisible}]+$`, 'gu')
+const nothingVisible = new RegExp(`^[${invisible}\\p{Default_Ignorable_Code_Point}\\p{Cf}]*$`, 'u')
 
+/** A form field as the schema sees it. Secrets (passwords) are never changed. */
 export function cleanText(value: string, kind: InputKind): string {
-  const normalised = value.replace(/\r\n?/g, '\n').replace(controlCharacters, '')
-  if (kind === 'secret') return normalised
-  const text = kind === 'line' ? normalised.replace(lineBreaks, ' ') : normalised
-  return text.replace(edgeSpace, '')
+  if (kind === 'secret') return value
+  const text = value.replace(/\r\n?/g, '\n').replace(controlCharacters, '').normalize('NFC')
+  const trimmed = (kind === 'line' ? text.replace(lineBreaks, ' ') : text).replace(edgeSpace, '')
+  return nothingVisible.test(trimmed) ? '' : trimmed
 }
 
 function firstString(value: unknown): string {
@@ -37,12 +58,12 @@ function stripControls(value: unknown): unknown {
   return value
 }
 
-interface FormSchema {
+interface ObjectSchema {
   [formMarker]?: boolean
-  properties?: Record<string, { 'x-input'?: InputKind }>
+  properties?: Record<string, { type?: unknown; 'x-input'?: InputKind }>
 }
 
-function cleanForm(body: unknown, schema: FormSchema): Record<string, unknown> {
+function cleanForm(body: unknown, schema: ObjectSchema): Record<string, unknown> {
   const source =
     body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {}
   // The CSRF check (a preHandler) reads the token from the body after validation.
@@ -51,6 +72,14 @@ function cleanForm(body: unknown, schema: FormSchema): Record<string, unknown> {
     cleaned[name] = cleanText(firstString(source[name]), fieldSchema['x-input'] ?? 'line')
   }
   return cleaned
+}
+
+/** A query parameter given twice counts once (the first) where the schema wants a single value. */
+function foldRepeated(query: Record<string, unknown>, schema: ObjectSchema) {
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const value = query[name]
+    if (Array.isArray(value) && property.type !== 'array') query[name] = value[0]
+  }
 }
 
 declare module 'fastify' {
@@ -66,13 +95,17 @@ export const inputPlugin = fp(
     app.decorate('registeredRoutes', { getter: () => routes })
     app.addHook('onRoute', (route) => {
       routes.push(route)
-      const body = route.schema?.body as FormSchema | undefined
+      const body = route.schema?.body as ObjectSchema | undefined
       if (body?.[formMarker]) route.attachValidation = true
     })
 
     app.addHook('preValidation', async (request) => {
-      if (request.query && typeof request.query === 'object') stripControls(request.query)
-      const body = request.routeOptions.schema?.body as FormSchema | undefined
+      const schema = request.routeOptions.schema
+      if (request.query && typeof request.query === 'object') {
+        stripControls(request.query)
+        if (schema?.querystring) foldRepeated(request.query as Record<string, unknown>, schema.querystring)
+      }
+      const body = schema?.body as ObjectSchema | undefined
       if (body?.[formMarker]) request.body = cleanForm(request.body, body)
       else if (request.body !== undefined) stripControls(request.body)
     })
