@@ -1,5 +1,7 @@
 // The append-only audit log: every decision and every security event. The table refuses
-// updates and deletes (a trigger), so this is the only write there is.
+// updates and deletes (a trigger), so this is the only write there is. The list of actions is
+// closed: a new one is added here, and the audit page then asks for its readable label
+// (features/moderation/audit-log.ts).
 import type { Db } from '../../db/database.ts'
 
 export type AuditAction =
@@ -24,13 +26,15 @@ export type AuditAction =
   | 'member.suspension_ended'
   | 'member.sent_to_review'
   | 'member.role_changed'
+  | 'member.organisation_changed'
   | 'member.reconfirm_requested'
   | 'member.reconfirmed'
   | 'member.expired'
   | 'invitation.sent'
   | 'organisation.created'
   | 'organisation.updated'
-  | (string & {})
+  | 'login.unlocked'
+  | 'password.check_failed'
 
 export interface AuditEntry {
   action: AuditAction

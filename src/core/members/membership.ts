@@ -1,7 +1,7 @@
 // The member lifecycle in one place: every status change is a named transition from the
 // statuses it may start in, and it is written to the audit log in the same transaction.
 // A racing change (two moderators, a click and a job) loses cleanly: nothing is changed.
-import { sql, type UpdateObject } from 'kysely'
+import { type Expression, type SqlBool, sql, type UpdateObject } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Database, MemberStatus } from '../../db/schema.ts'
 import { type AuditAction, recordAudit } from '../audit/audit.ts'
@@ -41,6 +41,21 @@ export interface TransitionInput {
   changes?: Omit<UpdateObject<Database, 'members'>, 'status'>
   /** Written to the audit entry (reason, evidence, domain …). */
   details?: Record<string, unknown>
+  /** A further condition on the member's row (e.g. "the suspension's end has passed"). */
+  guard?: Expression<SqlBool>
+}
+
+/** How long a verification holds before the member must re-confirm their official address. */
+export const verificationMonths = 12
+
+/** The verification record written when a member becomes verified (by a moderator or not). */
+export function verificationRecord(verifiedBy: number | null, evidence: string) {
+  return {
+    verified_at: sql<Date>`now()`,
+    verified_by: verifiedBy,
+    verification_evidence: evidence.slice(0, 2000),
+    verified_until: sql<Date>`now() + make_interval(months => ${verificationMonths})`,
+  }
 }
 
 export interface TransitionedMember {
@@ -67,6 +82,7 @@ export async function transition(
     .set({ ...input.changes, status: rule.to, updated_at: sql`now()` })
     .where('id', '=', memberId)
     .where('status', 'in', [...rule.from])
+    .$if(input.guard !== undefined, (query) => query.where(input.guard!))
     .returning(['id', 'email', 'name', 'locale', 'status'])
     .executeTakeFirst()
   if (!member) return undefined

@@ -1,9 +1,10 @@
 import { sql } from 'kysely'
+import type { AuditAction } from '../../core/audit/audit.ts'
 import type { Db } from '../../db/database.ts'
 import type { MemberStatus } from '../../db/schema.ts'
 
 /** Applicants waiting for review, oldest first, with the evidence moderators decide on. */
-export function listApplicants(db: Db) {
+export function listApplicantRows(db: Db) {
   return db
     .selectFrom('members as m')
     .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
@@ -89,7 +90,7 @@ export function findMemberRecord(db: Db, id: number) {
 }
 
 export interface AuditFilter {
-  action?: string
+  action?: AuditAction
   memberId?: number
   from?: string
   to?: string
@@ -113,7 +114,7 @@ export function listAuditEvents(db: Db, filter: AuditFilter, limit = 50) {
     ])
     .orderBy('a.id', 'desc')
     .limit(limit + 1)
-  if (filter.action) query = query.where('a.action', 'like', `${filter.action.replace(/[\\%_]/g, '')}%`)
+  if (filter.action) query = query.where('a.action', '=', filter.action)
   if (filter.memberId) {
     const id = filter.memberId
     query = query.where((eb) => eb.or([eb('a.actor_id', '=', id), eb('a.subject_id', '=', id)]))
@@ -124,7 +125,10 @@ export function listAuditEvents(db: Db, filter: AuditFilter, limit = 50) {
   return query.execute()
 }
 
-export async function distinctAuditActions(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('audit_events').select('action').distinct().orderBy('action').execute()
-  return rows.map((r) => r.action)
+/** Names of the organisations an audit page mentions by id. */
+export async function organisationNames(db: Db, ids: number[]): Promise<Map<number, string>> {
+  const rowIds = ids.filter((id) => id > 0 && id <= 2_147_483_647)
+  if (rowIds.length === 0) return new Map()
+  const rows = await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', rowIds).execute()
+  return new Map(rows.map((row) => [row.id, row.name]))
 }

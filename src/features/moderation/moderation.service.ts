@@ -1,18 +1,29 @@
 // What moderators decide. Every decision is one transaction that moves the status only if it
-// is still what the moderator saw: of two moderators deciding at once, one wins and the other
-// is told it was already decided. Each decision is audited and mailed to the person.
+// is still what the moderator saw (a named transition of core/members/membership.ts, audited
+// with it): of two moderators deciding at once, one wins and the other is told it was already
+// decided. Each decision is mailed to the person.
 import { sql } from 'kysely'
 import { recordAudit } from '../../core/audit/audit.ts'
 import { mailMember } from '../../core/mail/mail.queue.ts'
 import type { CurrentMember } from '../../core/members/current-member.ts'
-import { findMemberById, moveStatus } from '../../core/members/members.repository.ts'
-import { endAllSessions } from '../../core/sessions/session-store.ts'
+import { findMemberSummary } from '../../core/members/members.repository.ts'
+import { transition, verificationRecord } from '../../core/members/membership.ts'
 import type { Db } from '../../db/database.ts'
 import type { Role } from '../../db/schema.ts'
-import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts'
-import { verificationMonths } from '../accounts/accounts.service.ts'
-import { isOfficialDomain } from '../organisations/organisations.repository.ts'
-import { emailDomain } from '../organisations/organisations.validation.ts'
+import {
+  ConflictError,
+  type FieldErrors,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../lib/errors.ts'
+import {
+  emailDomain,
+  findOrganisationById,
+  isOfficialDomain,
+  isPublicMailDomain,
+} from '../organisations/directory.ts'
+import { listApplicantRows } from './moderation.repository.ts'
 
 const alreadyDecided = () => new ConflictError('moderation.alreadyDecided')
 
@@ -23,7 +34,24 @@ export function canModerate(actor: CurrentMember, target: { id: number; role: Ro
   return actor.role === 'moderator' && target.role === 'member'
 }
 
-async function evidenceFor(db: Db, memberId: number): Promise<string> {
+/** What the directory tells the moderators about an address (and the operator's own list). */
+export interface ModerationPolicy {
+  publicMailDomains: readonly string[]
+}
+
+const noPolicy: ModerationPolicy = { publicMailDomains: [] }
+
+/** The review queue: an address at a public mail provider is never evidence, even if listed. */
+export async function listApplicants(db: Db, policy: ModerationPolicy = noPolicy) {
+  const rows = await listApplicantRows(db)
+  return rows.map((row) => {
+    const domain = emailDomain(row.email)
+    const publicProvider = domain !== null && isPublicMailDomain(domain, policy.publicMailDomains)
+    return { ...row, publicProvider, official_domain: row.official_domain && !publicProvider }
+  })
+}
+
+async function evidenceFor(db: Db, memberId: number, policy: ModerationPolicy): Promise<string> {
   const row = await db
     .selectFrom('members as m')
     .leftJoin('members as inviter', 'inviter.id', 'm.invited_by')
@@ -31,51 +59,47 @@ async function evidenceFor(db: Db, memberId: number): Promise<string> {
     .where('m.id', '=', memberId)
     .executeTakeFirst()
   if (!row) throw new NotFoundError()
-  const official = await isOfficialDomain(db, row.organisation_id, row.email)
+  const official = await isOfficialDomain(db, row.organisation_id, row.email, policy.publicMailDomains)
+  const domain = emailDomain(row.email)
   const parts = [
-    `email confirmed (${emailDomain(row.email)})`,
-    official ? 'official domain' : 'domain not listed',
+    `email confirmed (${domain})`,
+    official
+      ? 'official domain'
+      : domain && isPublicMailDomain(domain, policy.publicMailDomains)
+        ? 'public mail provider'
+        : 'domain not listed',
   ]
   if (row.inviter_name) parts.push(`invited by ${row.inviter_name}`)
   return parts.join('; ')
 }
 
-export async function approveApplicant(db: Db, moderator: CurrentMember, applicantId: number, note: string) {
+export async function approveApplicant(
+  db: Db,
+  moderator: CurrentMember,
+  applicantId: number,
+  note: string,
+  policy: ModerationPolicy = noPolicy,
+) {
   await db.transaction().execute(async (trx) => {
-    const evidence = [await evidenceFor(trx, applicantId), note].filter(Boolean).join('; ')
-    const member = await moveStatus(trx, applicantId, 'pending_review', {
-      status: 'verified',
-      verified_at: sql`now()`,
-      verified_by: moderator.id,
-      verification_evidence: evidence.slice(0, 2000),
-      verified_until: sql`now() + make_interval(months => ${verificationMonths})`,
-      status_reason: null,
-    })
-    if (!member) throw alreadyDecided()
-    await recordAudit(trx, {
-      action: 'member.approved',
+    const evidence = [await evidenceFor(trx, applicantId, policy), note].filter(Boolean).join('; ')
+    const member = await transition(trx, applicantId, 'approve', {
       actorId: moderator.id,
-      subjectId: applicantId,
+      changes: { ...verificationRecord(moderator.id, evidence), status_reason: null },
       details: { evidence },
     })
+    if (!member) throw alreadyDecided()
     await mailMember(trx, member, 'account.approved')
   })
 }
 
 export async function rejectApplicant(db: Db, moderator: CurrentMember, applicantId: number, reason: string) {
   await db.transaction().execute(async (trx) => {
-    const member = await moveStatus(trx, applicantId, 'pending_review', {
-      status: 'rejected',
-      status_reason: reason,
-    })
-    if (!member) throw alreadyDecided()
-    await endAllSessions(trx, applicantId)
-    await recordAudit(trx, {
-      action: 'member.rejected',
+    const member = await transition(trx, applicantId, 'reject', {
       actorId: moderator.id,
-      subjectId: applicantId,
+      changes: { status_reason: reason },
       details: { reason },
     })
+    if (!member) throw (await findMemberSummary(trx, applicantId)) ? alreadyDecided() : new NotFoundError()
     await mailMember(trx, member, 'account.rejected', { reason })
   })
 }
@@ -88,7 +112,7 @@ export async function askApplicant(
   contact: string,
 ) {
   await db.transaction().execute(async (trx) => {
-    const member = await findMemberById(trx, applicantId)
+    const member = await findMemberSummary(trx, applicantId)
     if (!member) throw new NotFoundError()
     if (member.status !== 'pending_review') throw alreadyDecided()
     await recordAudit(trx, {
@@ -102,48 +126,49 @@ export async function askApplicant(
 }
 
 async function loadTarget(db: Db, actor: CurrentMember, memberId: number) {
-  const target = await findMemberById(db, memberId)
+  const target = await findMemberSummary(db, memberId)
   if (!target) throw new NotFoundError()
   if (!canModerate(actor, target)) throw new ForbiddenError()
   return target
+}
+
+/** A suspension's end (YYYY-MM-DD, or none) must lie after today. */
+export function suspensionEndProblems(until: string, now: Date): FieldErrors {
+  if (until === '' || new Date(`${until}T00:00:00Z`).getTime() > now.getTime()) return {}
+  return { until: { key: 'moderation.suspend.untilPast' } }
 }
 
 export async function suspendMember(
   db: Db,
   moderator: CurrentMember,
   memberId: number,
-  input: { reason: string; until: string | null },
+  input: { reason: string; until: string },
+  now: Date = new Date(),
 ) {
+  const problems = suspensionEndProblems(input.until, now)
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems)
+  const until = input.until || null
   await db.transaction().execute(async (trx) => {
     await loadTarget(trx, moderator, memberId)
-    const member = await moveStatus(trx, memberId, 'verified', {
-      status: 'suspended',
-      status_reason: input.reason,
-      suspended_until: input.until ? sql`${input.until}::date` : null,
+    // The transition ends every open session at once.
+    const member = await transition(trx, memberId, 'suspend', {
+      actorId: moderator.id,
+      changes: { status_reason: input.reason, suspended_until: until ? sql<Date>`${until}::date` : null },
+      details: { reason: input.reason, until },
     })
     if (!member) throw alreadyDecided()
-    // Suspension ends every open session at once.
-    await endAllSessions(trx, memberId)
-    await recordAudit(trx, {
-      action: 'member.suspended',
-      actorId: moderator.id,
-      subjectId: memberId,
-      details: { reason: input.reason, until: input.until },
-    })
-    await mailMember(trx, member, 'account.suspended', { reason: input.reason, until: input.until })
+    await mailMember(trx, member, 'account.suspended', { reason: input.reason, until })
   })
 }
 
 export async function unsuspendMember(db: Db, moderator: CurrentMember, memberId: number) {
   await db.transaction().execute(async (trx) => {
     await loadTarget(trx, moderator, memberId)
-    const member = await moveStatus(trx, memberId, 'suspended', {
-      status: 'verified',
-      status_reason: null,
-      suspended_until: null,
+    const member = await transition(trx, memberId, 'unsuspend', {
+      actorId: moderator.id,
+      changes: { status_reason: null, suspended_until: null },
     })
     if (!member) throw alreadyDecided()
-    await recordAudit(trx, { action: 'member.unsuspended', actorId: moderator.id, subjectId: memberId })
   })
 }
 
@@ -174,11 +199,7 @@ export async function moveToOrganisation(
 ) {
   await db.transaction().execute(async (trx) => {
     const target = await loadTarget(trx, moderator, memberId)
-    const organisation = await trx
-      .selectFrom('organisations')
-      .select('id')
-      .where('id', '=', organisationId)
-      .executeTakeFirst()
+    const organisation = await findOrganisationById(trx, organisationId)
     if (!organisation) throw new NotFoundError()
     if (target.organisation_id === organisationId) return
     await trx

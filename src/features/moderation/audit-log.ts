@@ -1,0 +1,226 @@
+// The audit log as people read it: every action has a short label (the filter) and a sentence
+// naming who did what to whom, with its details in words ("Mona Moderation hat Anna Becker
+// freigeschaltet – Nachweise: …"), instead of codes and JSON. The table below must name every
+// action of the closed list in core/audit (the type checker says so).
+import type { AuditAction } from '../../core/audit/audit.ts'
+
+type Details = Record<string, unknown>
+type Translate = (key: string, params?: Record<string, string | number>) => string
+
+interface ActionText {
+  /** What the details say, in words; organisation ids become names, the rest is left out. */
+  details?: (details: Details, t: Translate) => string[]
+}
+
+const text = (value: unknown) => (value === null || value === undefined || value === '' ? '–' : String(value))
+const list = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value.join(', ') : '–')
+
+const reason: ActionText = {
+  details: (d, t) => (d.reason ? [t('audit.detail.reason', { value: text(d.reason) })] : []),
+}
+
+const roleChange: ActionText = {
+  details: (d, t) => [
+    t('audit.detail.role', {
+      from: d.from ? t(`role.${d.from}`) : '–',
+      to: d.to ? t(`role.${d.to}`) : '–',
+    }),
+    ...(d.via === 'cli' ? [t('audit.detail.viaCli')] : []),
+  ],
+}
+
+/** Changes of an organisation (created: its values; updated: from → to per field). */
+function organisationChanges(d: Details, t: Translate): string[] {
+  const changes = (d.changes ?? {}) as Record<
+    string,
+    { from?: unknown; to?: unknown; added?: unknown; removed?: unknown }
+  >
+  const lines: string[] = []
+  for (const [field, change] of Object.entries(changes)) {
+    if (field === 'domains') {
+      if (list(change.added) !== '–') lines.push(t('audit.detail.domainsAdded', { list: list(change.added) }))
+      if (list(change.removed) !== '–')
+        lines.push(t('audit.detail.domainsRemoved', { list: list(change.removed) }))
+    } else if (field === 'autoApprove') {
+      lines.push(t(change.to ? 'audit.detail.autoApproveOn' : 'audit.detail.autoApproveOff'))
+    } else {
+      lines.push(
+        t('audit.detail.change', {
+          field: t(`audit.field.${field}`),
+          from: fieldValue(field, change.from, t),
+          to: fieldValue(field, change.to, t),
+        }),
+      )
+    }
+  }
+  return lines
+}
+
+function fieldValue(field: string, value: unknown, t: Translate): string {
+  if (value === null || value === undefined || value === '') return '–'
+  if (field === 'kind') return t(`organisation.kind.${value}`)
+  if (field === 'land') return t(`organisation.land.${value}`)
+  return String(value)
+}
+
+function createdOrganisation(d: Details, t: Translate): string[] {
+  return [
+    ...(d.kind ? [t('audit.detail.kind', { value: t(`organisation.kind.${d.kind}`) })] : []),
+    ...(d.officialKey ? [t('audit.detail.officialKey', { value: text(d.officialKey) })] : []),
+    t('audit.detail.domains', { list: list(d.domains) }),
+    ...(d.autoApprove ? [t('audit.detail.autoApproveOn')] : []),
+  ]
+}
+
+export const auditTexts = {
+  'login.succeeded': {},
+  'login.failed': {},
+  'login.locked': {},
+  'login.unlocked': {},
+  logout: {},
+  'logout.everywhere': {},
+  'session.revoked': {},
+  'password.changed': {},
+  'password.reset': {},
+  'password.check_failed': {},
+  'email.change_requested': {
+    details: (d, t) => (d.newDomain ? [t('audit.detail.domain', { value: text(d.newDomain) })] : []),
+  },
+  'email.changed': {
+    details: (d, t) =>
+      d.fromDomain || d.toDomain
+        ? [t('audit.detail.domainChange', { from: text(d.fromDomain), to: text(d.toDomain) })]
+        : [],
+  },
+  'member.registered': {},
+  'member.email_confirmed': {},
+  'member.auto_approved': {
+    details: (d, t) => (d.domain ? [t('audit.detail.domain', { value: text(d.domain) })] : []),
+  },
+  'member.approved': {
+    details: (d, t) => (d.evidence ? [t('audit.detail.evidence', { value: text(d.evidence) })] : []),
+  },
+  'member.rejected': reason,
+  'member.question_asked': {
+    details: (d, t) => (d.question ? [t('audit.detail.question', { value: text(d.question) })] : []),
+  },
+  'member.suspended': {
+    details: (d, t) => [
+      ...(d.reason ? [t('audit.detail.reason', { value: text(d.reason) })] : []),
+      d.until ? t('audit.detail.until', { date: text(d.until) }) : t('audit.detail.noEnd'),
+    ],
+  },
+  'member.unsuspended': {},
+  'member.suspension_ended': {},
+  'member.sent_to_review': reason,
+  'member.role_changed': roleChange,
+  'member.organisation_changed': {},
+  'member.reconfirm_requested': {},
+  'member.reconfirmed': {},
+  'member.expired': {},
+  'invitation.sent': {
+    details: (d, t) => (d.domain ? [t('audit.detail.domain', { value: text(d.domain) })] : []),
+  },
+  'organisation.created': { details: createdOrganisation },
+  'organisation.updated': { details: organisationChanges },
+} satisfies Record<AuditAction, ActionText>
+
+export const auditActions = Object.keys(auditTexts) as AuditAction[]
+
+export function isAuditAction(value: string): value is AuditAction {
+  return Object.hasOwn(auditTexts, value)
+}
+
+/** One piece of a sentence: plain text, or a person or organisation (isolated, maybe a link). */
+export type SentencePart = { text: string } | { name: string; href?: string }
+
+export interface AuditEventRow {
+  id: string
+  at: Date
+  action: string
+  details: unknown
+  actor_id: number | null
+  subject_id: number | null
+  actor_name: string | null
+  subject_name: string | null
+}
+
+export interface AuditLine {
+  id: string
+  at: Date
+  action: string
+  label: string
+  sentence: SentencePart[]
+  details: string[]
+}
+
+/** The names of the organisations the entries mention by id (looked up once per page). */
+export function organisationIdsOf(rows: AuditEventRow[]): number[] {
+  const ids = new Set<number>()
+  for (const row of rows) {
+    const d = (row.details ?? {}) as Details
+    for (const value of [
+      d.organisationId,
+      ...(row.action === 'member.organisation_changed' ? [d.from, d.to] : []),
+    ]) {
+      if (typeof value === 'number' && Number.isSafeInteger(value)) ids.add(value)
+    }
+  }
+  return [...ids]
+}
+
+function person(id: number | null, name: string | null, t: Translate, fallback: string): SentencePart {
+  if (id === null) return { name: t(fallback) }
+  return { name: name ?? `#${id}`, href: `/moderation/members/${id}` }
+}
+
+function organisation(id: unknown, names: Map<number, string>, t: Translate): SentencePart {
+  if (typeof id !== 'number') return { name: t('audit.unknownOrganisation') }
+  return { name: names.get(id) ?? `#${id}`, href: `/admin/organisations/${id}/edit` }
+}
+
+/** Splits a translated sentence at its {actor}, {subject}, {organisation}, {from} and {to}. */
+function sentenceOf(message: string, parts: Record<string, SentencePart>): SentencePart[] {
+  return message
+    .split(/(\{(?:actor|subject|organisation|from|to)\})/)
+    .filter((piece) => piece !== '')
+    .map((piece) => parts[piece.slice(1, -1)] ?? { text: piece })
+}
+
+export function describeAuditEvent(
+  row: AuditEventRow,
+  organisations: Map<number, string>,
+  t: Translate,
+): AuditLine {
+  const details = (row.details && typeof row.details === 'object' ? row.details : {}) as Details
+  const known = isAuditAction(row.action)
+  const parts: Record<string, SentencePart> = {
+    actor: person(row.actor_id, row.actor_name, t, 'audit.system'),
+    subject: person(row.subject_id, row.subject_name, t, 'audit.unknownPerson'),
+    organisation: organisation(details.organisationId, organisations, t),
+  }
+  if (row.action === 'member.organisation_changed') {
+    parts.from = organisation(details.from, organisations, t)
+    parts.to = organisation(details.to, organisations, t)
+  }
+  if (!known) {
+    // An entry written before its action was renamed or removed: shown as it is.
+    return {
+      id: row.id,
+      at: row.at,
+      action: row.action,
+      label: row.action,
+      sentence: [{ text: row.action }],
+      details: [JSON.stringify(details)],
+    }
+  }
+  const describe: ActionText = auditTexts[row.action as AuditAction]
+  return {
+    id: row.id,
+    at: row.at,
+    action: row.action,
+    label: t(`audit.${row.action}`),
+    sentence: sentenceOf(t(`audit.${row.action}.text`), parts),
+    details: describe.details?.(details, t) ?? [],
+  }
+}
