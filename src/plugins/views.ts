@@ -13,7 +13,20 @@ export const viewsFolder = path.resolve(import.meta.dirname, '../../views')
 type Template = Handlebars.TemplateDelegate
 export type ViewData = Record<string, unknown> & { title?: string; errors?: FieldErrors }
 
+/**
+ * Data the layout shows on every full page of a verified member (the bell's count, later
+ * badges), loaded once per page by the feature that owns it. A page that has it already
+ * passes it as `layout` in its data, and the loader is skipped.
+ */
+export interface LayoutData {
+  keys: readonly string[]
+  load(request: FastifyRequest): Promise<Record<string, unknown>>
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    addLayoutData(provider: LayoutData): void
+  }
   interface FastifyReply {
     page(view: string, data?: ViewData): FastifyReply
     fragment(view: string, data?: ViewData): FastifyReply
@@ -135,6 +148,21 @@ function translateErrors(locale: 'de' | 'en', errors: FieldErrors | undefined) {
 export const viewsPlugin = fp(
   async (app, options: { render: RenderView }) => {
     const { render } = options
+    const layoutProviders: LayoutData[] = []
+    app.decorate('addLayoutData', (provider: LayoutData) => {
+      layoutProviders.push(provider)
+    })
+
+    /** The layout data this page still lacks, or null when nothing needs loading. */
+    function pendingLayout(reply: FastifyReply, data: ViewData): Promise<Record<string, unknown>> | null {
+      if (data.errorPage || reply.request.member?.status !== 'verified') return null
+      const given = (data.layout ?? {}) as Record<string, unknown>
+      const missing = layoutProviders.filter((p) => p.keys.some((key) => !(key in given)))
+      if (missing.length === 0) return null
+      return Promise.all(missing.map((p) => p.load(reply.request))).then((parts) =>
+        Object.assign({}, ...parts, given),
+      )
+    }
 
     function viewData(reply: FastifyReply, data: ViewData): Record<string, unknown> {
       const request = reply.request
@@ -164,10 +192,27 @@ export const viewsPlugin = fp(
       const context = viewData(this, data)
       // A message left by the previous request (e.g. before a redirect) is shown once, here.
       if (context.flash === undefined) context.flash = takeFlash(this.request)
-      context.body = render(view, context)
-      this.header('vary', 'HX-Request')
-      this.type('text/html; charset=utf-8')
-      return this.send(render('layouts/main', context))
+      const send = () => {
+        context.body = render(view, context)
+        this.header('vary', 'HX-Request')
+        this.type('text/html; charset=utf-8')
+        return this.send(render('layouts/main', context))
+      }
+      const layout = pendingLayout(this, data)
+      if (!layout) return send()
+      // Sent once the layout data is there; returning the reply makes Fastify wait for it.
+      layout.then(
+        (loaded) => {
+          context.layout = loaded
+          try {
+            send()
+          } catch (error) {
+            this.send(error as Error)
+          }
+        },
+        (error) => this.send(error),
+      )
+      return this
     })
 
     app.decorateReply('fragment', function (this: FastifyReply, view: string, data: ViewData = {}) {

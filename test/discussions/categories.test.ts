@@ -32,7 +32,7 @@ describe('the home page', () => {
       response.body.indexOf('href="/c/open-source"'),
       response.body.indexOf('href="/c/datenschutz"'),
     )
-    expect(card).toContain('Themen: 2')
+    expect(card).toContain('2 Themen')
     expect(card).toContain('Zuletzt aktiv: <a href="/t/')
     expect(card).toContain('Neuestes Thema im Open-Source-Raum')
     expect(response.body).toContain('Zuletzt aktive Themen')
@@ -50,7 +50,7 @@ describe('a category page', () => {
     await reply(setup.database.db, current, old.threadId, undefined)
     const body = (await agent.get('/c/ozg')).body
     expect(body.indexOf('Erst alt, dann belebt')).toBeLessThan(body.indexOf('Zwischendurch neu'))
-    expect(body).toContain('Antworten: 1')
+    expect(body).toContain('1 Antwort ·')
   })
 
   it('filters by stage and tag, and ignores filter values that cannot match', async () => {
@@ -144,7 +144,7 @@ describe('a category page', () => {
       expect(next.body).not.toContain('<html')
       expect(next.body.trim().startsWith('<li>')).toBe(true)
       expect(next.body).toContain('<div id="more" hx-swap-oob="true"></div>')
-      expect(next.body).toMatch(/<a href="\/t\/\d+" data-focus-first>Seitenthema 05<\/a>/)
+      expect(next.body).toMatch(/<a href="\/t\/\d+" data-focus-first><bdi>Seitenthema 05<\/bdi><\/a>/)
       expect(next.body.match(/Seitenthema \d\d/g)?.length).toBe(5)
     })
 

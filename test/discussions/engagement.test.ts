@@ -116,7 +116,7 @@ describe('unread posts', () => {
     const first = await reply(setup.database.db, author.current, threadId, openingPostId, 'Neu eins')
     const second = await reply(setup.database.db, author.current, threadId, first, 'Neu zwei')
     list = (await reader.agent.get('/c/datenschutz')).body
-    expect(list).toContain('2 neu')
+    expect(list).toContain('2 neue Beiträge')
     expect(list).toContain(`href="/t/${threadId}/unread"`)
     const jump = await reader.agent.get(`/t/${threadId}/unread`)
     expect(jump.statusCode).toBe(303)
@@ -129,7 +129,7 @@ describe('unread posts', () => {
     expect(page).toMatch(new RegExp(`<li id="post-${second}"><article class="new">`))
     const after = (await reader.agent.get(`/t/${threadId}`)).body
     expect(after).not.toContain('Zum ersten ungelesenen Beitrag')
-    expect((await reader.agent.get('/c/datenschutz')).body).not.toContain('2 neu')
+    expect((await reader.agent.get('/c/datenschutz')).body).not.toContain('2 neue Beiträge')
     const nothing = await reader.agent.get(`/t/${threadId}/unread`)
     expect(nothing.headers.location).toBe(`/t/${threadId}`)
   })
@@ -173,7 +173,10 @@ describe('notifications', () => {
     expect(await notificationsOf(bernd.member.id)).toEqual([])
 
     const page = await anna.agent.get('/notifications')
-    expect(page.body).toContain('Bernd Beispiel hat auf Ihren Beitrag in „Benachrichtigt werden“ geantwortet')
+    // Member text inside the sentence is isolated (<bdi>): the link reads as one sentence.
+    expect(page.body).toContain(
+      '<bdi>Bernd Beispiel</bdi> hat auf Ihren Beitrag in „<bdi>Benachrichtigt werden</bdi>“ geantwortet',
+    )
     expect(page.body).toMatch(/<span class="count">2<span class="visually-hidden"> ungelesen<\/span><\/span>/)
 
     await reply(setup.database.db, anna.current, threadId, fromBernd, 'Anna antwortet Bernd')

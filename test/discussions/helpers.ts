@@ -56,13 +56,14 @@ export async function createThread(
     body?: string
   } = {},
 ): Promise<{ threadId: number; openingPostId: number }> {
-  const threadId = await startThread(db, clock, author, {
+  const { threadId } = await startThread(db, clock, author, {
     title: values.title ?? 'Eine Idee für die Verwaltung',
     category: String(await categoryId(db, values.category ?? 'ki')),
     stage: values.stage ?? 'idea',
     tags: values.tags ?? '',
-    confidential: values.confidential ?? false,
+    confidential: values.confidential ? 'on' : '',
     body: values.body ?? 'Der erste Beitrag.',
+    formKey: '',
   })
   const thread = await db
     .selectFrom('threads')
@@ -82,6 +83,7 @@ export async function reply(
   const result = await replyToPost(db, clock, author, threadId, {
     parent: parentId ? String(parentId) : '',
     body,
+    formKey: '',
   })
   return result.postId
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { handleOf, mentionedHandles, renderMarkdown } from '../../src/features/discussions/markdown.ts'
+import { mentionedHandles, renderMarkdown } from '../../src/features/discussions/markdown.ts'
 
 describe('rendering posts', () => {
   it('renders CommonMark and keeps raw HTML as text', () => {
@@ -37,6 +37,17 @@ describe('rendering posts', () => {
     expect(html).not.toContain('style=')
   })
 
+  it('never skips a heading level, whatever levels the author wrote', () => {
+    const levels = (source: string) =>
+      [...renderMarkdown(source).matchAll(/<h(\d)>/g)].map((m) => Number(m[1]))
+    // A post starting at "###" starts at h3 (the page's posts sit under an h2).
+    expect(levels('### Drei\n\n#### Vier')).toEqual([3, 4])
+    // A jump down by two is closed up; going back up is always fine.
+    expect(levels('# Eins\n\n### Drei\n\n## Zwei\n\n###### Sechs')).toEqual([3, 4, 4, 5])
+    expect(levels('## A\n\n###### B\n\n###### C\n\n# D')).toEqual([3, 4, 4, 3])
+    expect(renderMarkdown('#### Nur\n\nText')).toBe('<h3>Nur</h3>\n<p>Text</p>')
+  })
+
   it('highlights only the mentions of known members, not e-mail addresses', () => {
     const html = renderMarkdown('Hallo @Erika_Muster und @Niemand, schreib an erika@stadt.de', [
       'erika_muster',
@@ -52,6 +63,5 @@ describe('rendering posts', () => {
       'erika_muster',
       'bob',
     ])
-    expect(handleOf('  Jörg   von Müller ')).toBe('Jörg_von_Müller')
   })
 })

@@ -131,7 +131,7 @@ describe('replying with htmx', () => {
     expect(response.headers['hx-retarget']).toBe(`#post-${chain[4]}`)
     expect(response.body.startsWith(`<li id="post-${chain[4]}">`)).toBe(true)
     expect(response.body).toMatch(
-      /<article data-focus-first tabindex="-1">.*Antwort auf Anna Becker.*Ganz tief unten/s,
+      /<article data-focus-first tabindex="-1">.*Antwort auf <bdi>Anna Becker<\/bdi>.*Ganz tief unten/s,
     )
   })
 

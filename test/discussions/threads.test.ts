@@ -37,7 +37,7 @@ describe('starting a thread', () => {
     expect(location).toMatch(/^\/t\/\d+$/)
     const page = await agent.get(location)
     expect(page.statusCode).toBe(200)
-    expect(page.body).toContain('<h1>Chatbot für das Bürgerbüro</h1>')
+    expect(page.body).toContain('<h1><bdi>Chatbot für das Bürgerbüro</bdi></h1>')
     expect(page.body).toContain('Karla Kolumna')
     expect(page.body).toContain('CDO · Stadt Beispielhausen')
     expect(page.body).toContain('<strong>gerade</strong>')
@@ -154,7 +154,7 @@ describe('the thread page', () => {
     const list = body.slice(body.indexOf('<ol id="replies"'), body.indexOf('<section id="thread-reply"'))
     // Six nested lists: the top-level list and five below it.
     expect(list.match(/<ol/g)?.length).toBe(6)
-    expect(list).toContain(`<a href="#post-${ids[6]}" class="re">Antwort auf Tiefe Tina</a>`)
+    expect(list).toContain(`<a href="#post-${ids[6]}" class="re">Antwort auf <bdi>Tiefe Tina</bdi></a>`)
     expect(list).not.toContain(`<a href="#post-${ids[4]}" class="re">`)
   })
 })
@@ -168,7 +168,7 @@ describe('the stage (Reifegrad)', () => {
     const page = await agent.get(`/t/${threadId}`)
     expect(page.body).toContain('Reifegrad: Pilot')
     expect(page.body).toContain('Verlauf des Reifegrads')
-    expect(page.body).toMatch(/Vage Idee → Pilot \(Stefanie Stufe\)/)
+    expect(page.body).toMatch(/Vage Idee → Pilot \(<bdi>Stefanie Stufe<\/bdi>\)/)
   })
 
   it('is changed by moderators but not by other members, and only to a known stage', async () => {

@@ -1,5 +1,6 @@
 // Queries of the categories (Themenräume).
 import { sql } from 'kysely'
+import { threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 import { dateLabel, isoText } from './discussions.repository.ts'
@@ -51,20 +52,21 @@ export async function listCategoryOverview(
   memberId: number,
   locale: Locale,
 ): Promise<CategoryOverview[]> {
+  const visible = threadVisibleTo(memberId, 't')
   const result = await sql<CategoryOverview>`
     select c.id, c.name, c.slug, c.description, c.position, false as archived,
-      (select count(*) from threads t where t.category_id = c.id)::int as "threadCount",
+      (select count(*) from threads t where t.category_id = c.id and ${visible})::int as "threadCount",
       l.id as "latestThreadId", l.title as "latestTitle",
       ${isoText(sql`l.last_activity_at`)} as "latestIso",
       ${dateLabel(sql`l.last_activity_at`, locale)} as "latestLabel",
       (select count(*) from threads t
         left join thread_reads r on r.thread_id = t.id and r.member_id = ${memberId}
-        where t.category_id = c.id and t.last_activity_at > now() - interval '30 days'
+        where t.category_id = c.id and ${visible} and t.last_activity_at > now() - interval '30 days'
           and coalesce(r.read_post_count, 0) < t.reply_count + 1)::int as "unreadThreads"
     from categories c
     left join lateral (
       select t.id, t.title, t.last_activity_at from threads t
-      where t.category_id = c.id
+      where t.category_id = c.id and ${visible}
       order by t.last_activity_at desc, t.id desc
       limit 1
     ) l on true

@@ -3,10 +3,9 @@
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
-import { type FieldErrors, NotFoundError } from '../../lib/errors.ts'
+import { type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
 import * as repo from './categories.repository.ts'
 import { listThreads } from './discussions.repository.ts'
-import { limits, throwIfErrors } from './forms.ts'
 
 export const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
@@ -16,33 +15,43 @@ export interface CategoryInput {
   description: string
 }
 
-async function validate(db: Db, input: CategoryInput, exceptId?: number): Promise<CategoryInput> {
-  const errors: FieldErrors = {}
-  const name = input.name.trim().replace(/\s+/g, ' ')
-  const slug = input.slug.trim().toLowerCase()
-  const description = input.description.trim()
-  if (name === '') errors.name = { key: 'validation.required' }
-  else if (name.length > limits.categoryNameMax)
-    errors.name = { key: 'validation.tooLong', params: { max: limits.categoryNameMax } }
-  if (slug === '') errors.slug = { key: 'validation.required' }
-  else if (slug.length > limits.categorySlugMax)
-    errors.slug = { key: 'validation.tooLong', params: { max: limits.categorySlugMax } }
-  else if (!slugPattern.test(slug)) errors.slug = { key: 'discussions.admin.slugInvalid' }
-  else if (await repo.slugTaken(db, slug, exceptId)) errors.slug = { key: 'discussions.admin.slugTaken' }
-  if (description.length > limits.categoryDescriptionMax)
-    errors.description = { key: 'validation.tooLong', params: { max: limits.categoryDescriptionMax } }
-  throwIfErrors(errors)
-  return { name, slug, description }
+/** The domain's checks (slug form and uniqueness) beside the edge's; all errors in one round. */
+async function validate(
+  db: Db,
+  input: CategoryInput,
+  edgeErrors: FieldErrors,
+  exceptId?: number,
+): Promise<CategoryInput> {
+  const errors: FieldErrors = { ...edgeErrors }
+  const name = input.name.replace(/\s+/g, ' ')
+  const slug = input.slug.toLowerCase()
+  if (!errors.slug) {
+    if (!slugPattern.test(slug)) errors.slug = { key: 'discussions.admin.slugInvalid' }
+    else if (await repo.slugTaken(db, slug, exceptId)) errors.slug = { key: 'discussions.admin.slugTaken' }
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+  return { name, slug, description: input.description }
 }
 
-export async function createCategory(db: Db, input: CategoryInput): Promise<number> {
-  return db.transaction().execute(async (tx) => repo.insertCategory(tx, await validate(tx, input)))
+export async function createCategory(
+  db: Db,
+  input: CategoryInput,
+  edgeErrors: FieldErrors = {},
+): Promise<number> {
+  return db
+    .transaction()
+    .execute(async (tx) => repo.insertCategory(tx, await validate(tx, input, edgeErrors)))
 }
 
-export async function updateCategory(db: Db, id: number, input: CategoryInput): Promise<void> {
+export async function updateCategory(
+  db: Db,
+  id: number,
+  input: CategoryInput,
+  edgeErrors: FieldErrors = {},
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     if (!(await repo.findCategoryById(tx, id))) throw new NotFoundError()
-    await repo.updateCategory(tx, id, await validate(tx, input, id))
+    await repo.updateCategory(tx, id, await validate(tx, input, edgeErrors, id))
   })
 }
 

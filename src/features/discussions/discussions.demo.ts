@@ -120,19 +120,21 @@ export async function seedDemoDiscussions(
   for (const demo of demoThreads) {
     const category = (await findCategoryBySlug(db, demo.category)) ?? fallback
     const author = nextAuthor()
-    const threadId = await startThread(db, clock, author, {
+    const { threadId } = await startThread(db, clock, author, {
       title: withMarker(demo.title, options.marker),
       category: String(category.archived ? fallback.id : category.id),
       stage: demo.stage,
       tags: demo.tags,
-      confidential: demo.confidential === true,
+      confidential: demo.confidential === true ? 'on' : '',
       body: withMarker(demo.body, options.marker),
+      formKey: '',
     })
     created++
     const reply = async (parentId: number | undefined, item: DemoReply) => {
       const result = await replyToPost(db, clock, nextAuthor(), threadId, {
         parent: parentId ? String(parentId) : '',
         body: withMarker(item.body, options.marker),
+        formKey: '',
       })
       for (const child of item.replies ?? []) await reply(result.postId, child)
     }

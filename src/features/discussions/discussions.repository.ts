@@ -2,8 +2,9 @@
 // first, so a transaction is just another `db`. Dates that are only printed come back as
 // text formatted by Postgres (no timestamptz parsing on the hot path).
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
+import { threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
-import type { Locale } from '../../db/schema.ts'
+import type { Locale, Role } from '../../db/schema.ts'
 import type { Stage } from './discussions.tables.ts'
 
 const labelFormats: Record<Locale, string> = {
@@ -47,92 +48,83 @@ export interface ThreadHeader {
   history: { from: Stage; to: Stage; by: string | null; at: string; iso: string }[]
 }
 
-/** The thread page's head: thread, category, tags, stage history, my follow and read state. */
+/** The head of a thread the viewer may see (for pages about a thread that do not show all of it). */
 export async function findThreadHeader(
   db: Db,
   threadId: number,
-  memberId: number,
+  viewerId: number,
   locale: Locale,
 ): Promise<ThreadHeader | undefined> {
   // discussions_thread_head: see migrations/2026-11-24T14-20-00_thread-page-functions.ts
   const result = await sql<{ head: ThreadHeader | null }>`
-    select discussions_thread_head(${threadId}, ${memberId}, ${labelFormats[locale]}) as head
+    select discussions_thread_head(t.id, ${viewerId}, ${labelFormats[locale]}) as head
+    from threads t where t.id = ${threadId} and ${threadVisibleTo(viewerId, 't')}
   `.execute(db)
   return result.rows[0]?.head ?? undefined
 }
 
-/**
- * Everything the thread page shows, in one round trip: the head, every post in display order
- * (compact arrays), each author once (name, job title, organisation), the posts I found
- * helpful, and my unread notification counts. Round trips and per-request work in the
- * database are what a thread page costs most, so the page makes one query, and that query is
- * a PL/pgSQL function whose plan Postgres keeps (planning it anew each time cost more CPU than
- * running it): see migrations/2026-11-24T14-20-00_thread-page-functions.ts.
- */
-export async function loadThreadPage(
-  db: Db,
-  threadId: number,
-  memberId: number,
-  locale: Locale,
-): Promise<
-  | { header: ThreadHeader; posts: PostRow[]; unreadNotifications: number; unreadNotificationsHere: number }
-  | undefined
-> {
-  const result = await sql<{
-    page: {
-      head: ThreadHeader
-      posts: PostTuple[]
-      authors: Record<string, [string, string, string]> | null
-      helped: number[]
-      unread: number
-      unreadHere: number
-    } | null
-  }>`select discussions_thread_page(${threadId}, ${memberId}, ${labelFormats[locale]}) as page`.execute(db)
-  const page = result.rows[0]?.page
-  if (!page) return undefined
-  const authors = page.authors ?? {}
-  const helped = new Set(page.helped)
-  const posts = page.posts.map((t): PostRow => {
-    const author = authors[t[3]] ?? ['', '', '']
-    return {
-      id: t[0],
-      parentId: t[1],
-      depth: t[2],
-      authorId: t[3],
-      authorName: author[0],
-      authorJob: author[1],
-      authorOrg: author[2],
-      bodyHtml: t[4],
-      deleted: t[5],
-      edited: t[6],
-      version: t[7],
-      helpfulCount: t[8],
-      helpedByMe: helped.has(t[0]),
-      createdIso: t[9],
-      createdLabel: t[10],
-    }
-  })
-  return {
-    header: page.head,
-    posts,
-    unreadNotifications: page.unread,
-    unreadNotificationsHere: page.unreadHere,
-  }
+/** A post as the thread page function returns it (named fields; see thread-page.v2.sql). */
+export interface PostRecord {
+  id: number
+  parentId: number | null
+  depth: number
+  authorId: number
+  bodyHtml: string
+  deleted: boolean
+  edited: boolean
+  version: number
+  helpfulCount: number
+  createdIso: string
+  createdLabel: string
 }
 
-type PostTuple = [
-  number,
-  number | null,
-  number,
-  number,
-  string,
-  boolean,
-  boolean,
-  number,
-  number,
-  string,
-  string,
-]
+export interface AuthorRecord {
+  name: string
+  jobTitle: string
+  organisation: string
+  role: Role
+  handle: string
+}
+
+export interface ThreadPageRecord {
+  head: ThreadHeader
+  posts: PostRecord[]
+  /** Each author of the posts once, by member id. */
+  authors: Record<string, AuthorRecord> | null
+  /** The posts the viewer found helpful. */
+  helped: number[]
+  unread: number
+  unreadHere: number
+}
+
+/**
+ * Everything the thread page shows, in one round trip: the head, every post in display order,
+ * each author once, the posts the viewer found helpful, and the viewer's unread notification
+ * counts; or, for one post, the same narrowed to that post's ancestors and subtree. Round trips
+ * and per-request work in the database are what a thread page costs most, so this is one query,
+ * and its body is a PL/pgSQL function whose plans Postgres keeps (planning it anew each time
+ * cost more CPU than running it): see migrations/sql/discussions/thread-page.v2.sql. Whether the
+ * viewer may see the thread is decided here, by the one visibility rule.
+ */
+export async function selectThreadPage(
+  db: Db,
+  viewerId: number,
+  locale: Locale,
+  target: { threadId: number } | { postId: number },
+): Promise<ThreadPageRecord | undefined> {
+  const format = labelFormats[locale]
+  const query =
+    'threadId' in target
+      ? sql<{ page: ThreadPageRecord | null }>`
+          select discussions_thread_page(t.id, ${viewerId}, ${format}) as page
+          from threads t where t.id = ${target.threadId} and ${threadVisibleTo(viewerId, 't')}`
+      : sql<{ page: ThreadPageRecord | null }>`
+          select discussions_thread_page(t.id, ${viewerId}, ${format}, p.id) as page
+          from posts p join threads t on t.id = p.thread_id
+          where p.id = ${target.postId} and ${threadVisibleTo(viewerId, 't')}`
+  const result = await query.execute(db)
+  return result.rows[0]?.page ?? undefined
+}
 
 export interface ThreadForWrite {
   id: number
@@ -142,13 +134,19 @@ export interface ThreadForWrite {
   openingPostId: number | null
 }
 
-export async function findThreadForUpdate(db: Db, threadId: number): Promise<ThreadForWrite | undefined> {
-  return db
-    .selectFrom('threads')
-    .select(['id', 'locked', 'stage', 'author_id as authorId', 'opening_post_id as openingPostId'])
-    .where('id', '=', threadId)
-    .forUpdate()
-    .executeTakeFirst()
+/** The thread, locked for a write, if the viewer may see it. */
+export async function findThreadForUpdate(
+  db: Db,
+  viewerId: number,
+  threadId: number,
+): Promise<ThreadForWrite | undefined> {
+  const result = await sql<ThreadForWrite>`
+    select t.id, t.locked, t.stage, t.author_id as "authorId", t.opening_post_id as "openingPostId"
+    from threads t
+    where t.id = ${threadId} and ${threadVisibleTo(viewerId, 't')}
+    for update of t
+  `.execute(db)
+  return result.rows[0]
 }
 
 export async function insertThread(
@@ -266,7 +264,7 @@ export interface ThreadListQuery {
 
 /** Threads by newest activity, with my unread count; fetches limit + 1 to know whether more follow. */
 export async function listThreads(db: Db, query: ThreadListQuery): Promise<ThreadListItem[]> {
-  const conditions: RawBuilder<SqlBool>[] = []
+  const conditions: RawBuilder<SqlBool>[] = [threadVisibleTo(query.memberId, 't') as RawBuilder<SqlBool>]
   if (query.categoryId !== undefined) conditions.push(sql<SqlBool>`t.category_id = ${query.categoryId}`)
   if (query.stage !== undefined) conditions.push(sql<SqlBool>`t.stage = ${query.stage}`)
   if (query.tag !== undefined)
@@ -277,7 +275,7 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
     conditions.push(
       sql<SqlBool>`(t.last_activity_at, t.id) < (timestamptz 'epoch' + ${query.after.us}::bigint * interval '1 microsecond', ${query.after.id}::int)`,
     )
-  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``
+  const where = sql`where ${sql.join(conditions, sql` and `)}`
   const result = await sql<ThreadListItem>`
     select t.id, t.title, t.stage, t.confidential, t.locked, t.reply_count as "replyCount",
       a.name as "authorName", o.name as "authorOrg", c.name as "categoryName", c.slug as "categorySlug",
@@ -302,70 +300,10 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
 // ---------------------------------------------------------------------------------------
 // Posts
 
-export interface PostRow {
-  id: number
-  parentId: number | null
-  depth: number
-  authorId: number
-  authorName: string
-  authorJob: string
-  authorOrg: string
-  bodyHtml: string
-  deleted: boolean
-  edited: boolean
-  version: number
-  helpfulCount: number
-  helpedByMe: boolean
-  createdIso: string
-  createdLabel: string
-}
-
-function postColumns(memberId: number, locale: Locale) {
-  return sql`p.id, p.parent_id as "parentId", p.depth, p.author_id as "authorId",
-      m.name as "authorName", m.job_title as "authorJob", o.name as "authorOrg",
-      p.body_html as "bodyHtml", p.deleted_at is not null as deleted, p.edited_at is not null as edited,
-      p.version, p.helpful_count as "helpfulCount",
-      exists (select 1 from reactions x where x.post_id = p.id and x.member_id = ${memberId} and x.kind = 'helpful') as "helpedByMe",
-      ${isoText(sql`p.created_at`)} as "createdIso", ${dateLabel(sql`p.created_at`, locale)} as "createdLabel"`
-}
-
-/** The whole thread in display order: one indexed query, however many posts. */
-export async function listThreadPosts(
-  db: Db,
-  threadId: number,
-  memberId: number,
-  locale: Locale,
-): Promise<PostRow[]> {
-  const result = await sql<PostRow>`
-    select ${postColumns(memberId, locale)}
-    from posts p
-    join members m on m.id = p.author_id
-    join organisations o on o.id = m.organisation_id
-    where p.thread_id = ${threadId}
-    order by p.path
-  `.execute(db)
-  return result.rows
-}
-
-export async function findPostRow(
-  db: Db,
-  postId: number,
-  memberId: number,
-  locale: Locale,
-): Promise<(PostRow & { threadId: number }) | undefined> {
-  const result = await sql<PostRow & { threadId: number }>`
-    select ${postColumns(memberId, locale)}, p.thread_id as "threadId"
-    from posts p
-    join members m on m.id = p.author_id
-    join organisations o on o.id = m.organisation_id
-    where p.id = ${postId}
-  `.execute(db)
-  return result.rows[0]
-}
-
 export interface PostForWrite {
   id: number
   threadId: number
+  threadLocked: boolean
   authorId: number
   parentId: number | null
   path: number[]
@@ -378,26 +316,36 @@ export interface PostForWrite {
   editedAt: Date | null
 }
 
-export async function findPost(db: Db, postId: number, lock = false): Promise<PostForWrite | undefined> {
-  let query = db
+/** A post in a thread the viewer may see, optionally locked for a write. */
+export async function findPost(
+  db: Db,
+  viewerId: number,
+  postId: number,
+  lock = false,
+): Promise<PostForWrite | undefined> {
+  const result = await sql<PostForWrite>`
+    select p.id, p.thread_id as "threadId", t.locked as "threadLocked", p.author_id as "authorId",
+      p.parent_id as "parentId", p.path, p.depth, p.body_source as "bodySource", p.body_html as "bodyHtml",
+      p.version, p.deleted_at is not null as deleted, p.created_at as "createdAt", p.edited_at as "editedAt"
+    from posts p join threads t on t.id = p.thread_id
+    where p.id = ${postId} and ${threadVisibleTo(viewerId, 't')}
+    ${lock ? sql`for update of p` : sql``}
+  `.execute(db)
+  return result.rows[0]
+}
+
+/** The post an earlier submission of the same form created (see the one-time form keys). */
+export async function findPostByFormKey(
+  db: Db,
+  authorId: number,
+  formKey: string,
+): Promise<{ id: number; threadId: number } | undefined> {
+  return db
     .selectFrom('posts')
-    .select([
-      'id',
-      'thread_id as threadId',
-      'author_id as authorId',
-      'parent_id as parentId',
-      'path',
-      'depth',
-      'body_source as bodySource',
-      'body_html as bodyHtml',
-      'version',
-      sql<boolean>`deleted_at is not null`.as('deleted'),
-      'created_at as createdAt',
-      'edited_at as editedAt',
-    ])
-    .where('id', '=', postId)
-  if (lock) query = query.forUpdate()
-  return query.executeTakeFirst()
+    .select(['id', 'thread_id as threadId'])
+    .where('author_id', '=', authorId)
+    .where('form_key', '=', formKey)
+    .executeTakeFirst()
 }
 
 export async function insertPost(
@@ -408,6 +356,7 @@ export async function insertPost(
     parent: { id: number; path: number[] } | null
     bodySource: string
     bodyHtml: string
+    formKey: string | null
     at: Date
   },
 ): Promise<{ id: number; path: number[]; depth: number }> {
@@ -428,6 +377,7 @@ export async function insertPost(
       depth: path.length - 1,
       body_source: values.bodySource,
       body_html: values.bodyHtml,
+      form_key: values.formKey,
       created_at: values.at,
     })
     .execute()
@@ -618,7 +568,32 @@ export async function firstUnreadPostId(
         .as('first'),
     ])
     .where('t.id', '=', threadId)
+    .where(threadVisibleTo(memberId, 't'))
     .executeTakeFirst()
   if (!row) return undefined
   return row.first === null ? null : Number(row.first)
+}
+
+// ---------------------------------------------------------------------------------------
+// Transactions
+
+/** Row locks taken later in this transaction give up after `duration` (error 55P03). */
+export async function setLockTimeout(db: Db, duration: '3s'): Promise<void> {
+  await sql`set local lock_timeout = ${sql.lit(duration)}`.execute(db)
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '23505'
+}
+
+/** The thread's id if it exists and the viewer may see it. */
+export async function findVisibleThreadId(
+  db: Db,
+  viewerId: number,
+  threadId: number,
+): Promise<number | undefined> {
+  const result = await sql<{ id: number }>`
+    select t.id from threads t where t.id = ${threadId} and ${threadVisibleTo(viewerId, 't')}
+  `.execute(db)
+  return result.rows[0]?.id
 }

@@ -1,4 +1,7 @@
-// The rules of threads and posts: what a member may do, and one transaction per command.
+// The rules of threads and posts, one transaction per command. Input comes typed from the
+// route schemas (discussions.schemas.ts); the errors the edge found already are passed in, so
+// that a form shows its own and the domain's problems in one round. What a member may do is
+// asked of permissions.ts; what a post looks like is made by thread-page.ts.
 
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
@@ -11,33 +14,33 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../lib/errors.ts'
-import { hasRole } from '../../plugins/access.ts'
+import type { FormValues } from '../../lib/form-schema.ts'
 import { findCategoryById, listCategories } from './categories.repository.ts'
+import { homeOverview } from './categories.service.ts'
 import * as repo from './discussions.repository.ts'
-import type { Stage } from './discussions.tables.ts'
-import { checkBody, isStage, limits, optionalId, parseTags, throwIfErrors } from './forms.ts'
+import { limits, type newThreadForm, type replyForm } from './discussions.schemas.ts'
+import { type Stage, stages } from './discussions.tables.ts'
+import { stageLabels, withTagLinks } from './discussions.view.ts'
 import { mentionedHandles, renderMarkdown } from './markdown.ts'
 import { findMembersByHandles, insertPostNotifications, markRead } from './notifications.repository.ts'
-import { buildTree, ownerDepth, type PostNode, type ThreadTree } from './tree.ts'
-
-// ---------------------------------------------------------------------------------------
-// Permissions as questions
-
-export function canChangeStage(member: CurrentMember, thread: { authorId: number }): boolean {
-  return member.id === thread.authorId || hasRole(member, 'moderator')
-}
-
-export function canEditPost(member: CurrentMember, post: { authorId: number; deleted: boolean }): boolean {
-  return post.authorId === member.id && !post.deleted
-}
-
-export function canDeletePost(member: CurrentMember, post: { authorId: number; deleted: boolean }): boolean {
-  return !post.deleted && (post.authorId === member.id || hasRole(member, 'moderator'))
-}
-
-export function canReplyTo(thread: { locked: boolean }, post: { deleted: boolean }): boolean {
-  return !thread.locked && !post.deleted
-}
+import {
+  canChangeStage,
+  canDeletePost,
+  canEditPost,
+  canLockThread,
+  canReactTo,
+  canReplyTo,
+  canSeeRevisions,
+} from './permissions.ts'
+import {
+  type LoadedThreadPage,
+  loadPostInThread,
+  loadThreadPage,
+  ownerDepth,
+  type PostInThread,
+  toThreadView,
+  withoutActions,
+} from './thread-page.ts'
 
 // ---------------------------------------------------------------------------------------
 // Errors that carry what the form needs to be shown again
@@ -49,6 +52,13 @@ export class LockedError extends ConflictError {
   }
 }
 
+/** The thread is held by another write for longer than a reply waits: try again, text kept. */
+export class ThreadBusyError extends ConflictError {
+  constructor() {
+    super('discussions.reply.busy')
+  }
+}
+
 /** Someone saved the post since the form was opened: the form comes back with both texts. */
 export class EditConflictError extends ConflictError {
   readonly currentHtml: string
@@ -57,6 +67,35 @@ export class EditConflictError extends ConflictError {
     super('discussions.edit.conflict')
     this.currentHtml = current.html
     this.currentVersion = current.version
+  }
+}
+
+function throwIfErrors(errors: FieldErrors): void {
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+}
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (stages as readonly string[]).includes(value)
+}
+
+// A write that locks a thread waits at most this long for another one holding it; replies
+// must not pile up on a held lock and take every pooled connection with them.
+const threadLockTimeout = '3s'
+
+function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '55P03'
+}
+
+/** A transaction whose row locks give up after `threadLockTimeout` (as ThreadBusyError). */
+async function withThreadLock<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      await repo.setLockTimeout(tx, threadLockTimeout)
+      return work(tx)
+    })
+  } catch (error) {
+    if (isLockTimeout(error)) throw new ThreadBusyError()
+    throw error
   }
 }
 
@@ -75,21 +114,40 @@ async function renderBody(db: Db, source: string): Promise<{ html: string; menti
 
 /** The preview of a post: the same rendering a saved post gets. */
 export async function previewPost(db: Db, source: string): Promise<string> {
-  if (source.length > limits.bodyMax)
-    throw new ValidationError({ body: { key: 'validation.tooLong', params: { max: limits.bodyMax } } })
   return (await renderBody(db, source)).html
 }
 
 // ---------------------------------------------------------------------------------------
 // Threads
 
-export interface NewThreadInput {
-  title: string
-  category: string
-  stage: string
-  tags: string
-  confidential: boolean
-  body: string
+/** Free tags: comma-separated, lower-cased, letters/digits/space/hyphen, at most five. */
+export function parseTags(raw: string, errors: FieldErrors): string[] {
+  const tags = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((tag) => tag.trim().replace(/\s+/g, ' ').toLowerCase())
+        .filter(Boolean),
+    ),
+  ]
+  if (tags.length > limits.tagsMax) {
+    errors.tags = { key: 'discussions.tags.tooMany', params: { max: limits.tagsMax } }
+  } else if (tags.some((tag) => tag.length > limits.tagMax)) {
+    errors.tags = { key: 'discussions.tags.tooLong', params: { max: limits.tagMax } }
+  } else if (tags.some((tag) => !/^[\p{L}\p{N}][\p{L}\p{N} -]*$/u.test(tag))) {
+    errors.tags = { key: 'discussions.tags.invalid' }
+  }
+  return tags
+}
+
+export type NewThreadInput = FormValues<typeof newThreadForm>
+
+/** A post the same form wrote before: the form was sent again (double click, retry). */
+export interface Written {
+  threadId: number
+  postId: number
+  /** True when nothing was written because the form had been sent before. */
+  repeated: boolean
 }
 
 export async function startThread(
@@ -97,63 +155,74 @@ export async function startThread(
   clock: Clock,
   member: CurrentMember,
   input: NewThreadInput,
-): Promise<number> {
-  const errors: FieldErrors = {}
-  const title = input.title.trim().replace(/\s+/g, ' ')
-  if (title === '') errors.title = { key: 'validation.required' }
-  else if (title.length < limits.titleMin)
-    errors.title = { key: 'validation.tooShort', params: { min: limits.titleMin } }
-  else if (title.length > limits.titleMax)
-    errors.title = { key: 'validation.tooLong', params: { max: limits.titleMax } }
-  const categoryId = optionalId(input.category)
+  edgeErrors: FieldErrors = {},
+): Promise<Written> {
+  const errors: FieldErrors = { ...edgeErrors }
+  // An empty title is missing, not too short (the schema only knows its minimum length).
+  if (input.title === '' && errors.title)
+    errors.title = { ...errors.title, key: 'validation.required', params: {} }
+  const title = input.title.replace(/\s+/g, ' ')
+  const categoryId = /^\d{1,10}$/.test(input.category) ? Number(input.category) : undefined
   const category = categoryId ? await findCategoryById(db, categoryId) : undefined
   if (input.category === '') errors.category = { key: 'discussions.category.choose' }
-  else if (!category || category.archived) errors.category = { key: 'discussions.category.unknown' }
-  if (!isStage(input.stage)) errors.stage = { key: 'discussions.stage.unknown' }
+  else if (!category || category.archived) errors.category ??= { key: 'discussions.category.unknown' }
   const tags = parseTags(input.tags, errors)
-  checkBody(input.body, errors)
   throwIfErrors(errors)
+  const formKey = input.formKey || null
+  if (formKey) {
+    const earlier = await repo.findPostByFormKey(db, member.id, formKey)
+    if (earlier) return { ...earlier, postId: earlier.id, repeated: true }
+  }
 
-  return db.transaction().execute(async (tx) => {
-    const at = clock.now()
-    const { html, mentionedIds } = await renderBody(tx, input.body)
-    const threadId = await repo.insertThread(tx, {
-      categoryId: category!.id,
-      authorId: member.id,
-      title,
-      stage: input.stage as Stage,
-      confidential: input.confidential,
-      at,
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const at = clock.now()
+      const { html, mentionedIds } = await renderBody(tx, input.body)
+      const threadId = await repo.insertThread(tx, {
+        categoryId: category!.id,
+        authorId: member.id,
+        title,
+        stage: input.stage,
+        confidential: input.confidential !== '',
+        at,
+      })
+      const post = await repo.insertPost(tx, {
+        threadId,
+        authorId: member.id,
+        parent: null,
+        bodySource: input.body,
+        bodyHtml: html,
+        formKey,
+        at,
+      })
+      await repo.recordNewPost(tx, threadId, post.id, at, false)
+      await repo.insertTags(tx, threadId, tags)
+      await repo.setFollow(tx, threadId, member.id, true)
+      await repo.saveReadState(tx, {
+        memberId: member.id,
+        threadId,
+        lastReadPostId: post.id,
+        readPostCount: 1,
+        at,
+      })
+      await insertPostNotifications(tx, {
+        threadId,
+        postId: post.id,
+        actorId: member.id,
+        parentAuthorId: null,
+        mentionedIds,
+        includeFollowers: false,
+        at,
+      })
+      return { threadId, postId: post.id, repeated: false }
     })
-    const post = await repo.insertPost(tx, {
-      threadId,
-      authorId: member.id,
-      parent: null,
-      bodySource: input.body,
-      bodyHtml: html,
-      at,
-    })
-    await repo.recordNewPost(tx, threadId, post.id, at, false)
-    await repo.insertTags(tx, threadId, tags)
-    await repo.setFollow(tx, threadId, member.id, true)
-    await repo.saveReadState(tx, {
-      memberId: member.id,
-      threadId,
-      lastReadPostId: post.id,
-      readPostCount: 1,
-      at,
-    })
-    await insertPostNotifications(tx, {
-      threadId,
-      postId: post.id,
-      actorId: member.id,
-      parentAuthorId: null,
-      mentionedIds,
-      includeFollowers: false,
-      at,
-    })
-    return threadId
-  })
+  } catch (error) {
+    // The same form sent twice at once: the second insert meets the first one's key.
+    const earlier =
+      formKey && repo.isUniqueViolation(error) && (await repo.findPostByFormKey(db, member.id, formKey))
+    if (earlier) return { ...earlier, postId: earlier.id, repeated: true }
+    throw error
+  }
 }
 
 export async function changeStage(
@@ -164,8 +233,8 @@ export async function changeStage(
   stageValue: string,
 ): Promise<void> {
   if (!isStage(stageValue)) throw new ValidationError({ stage: { key: 'discussions.stage.unknown' } })
-  await db.transaction().execute(async (tx) => {
-    const thread = await repo.findThreadForUpdate(tx, threadId)
+  await withThreadLock(db, async (tx) => {
+    const thread = await repo.findThreadForUpdate(tx, member.id, threadId)
     if (!thread) throw new NotFoundError()
     if (!canChangeStage(member, thread)) throw new ForbiddenError()
     if (thread.stage === stageValue) return
@@ -181,25 +250,23 @@ export async function changeStage(
 }
 
 export async function setThreadLocked(db: Db, member: CurrentMember, threadId: number, locked: boolean) {
-  if (!hasRole(member, 'moderator')) throw new ForbiddenError()
-  const thread = await repo.findThreadForUpdate(db, threadId)
-  if (!thread) throw new NotFoundError()
-  await repo.updateLocked(db, threadId, locked)
+  if (!canLockThread(member)) throw new ForbiddenError()
+  await withThreadLock(db, async (tx) => {
+    const thread = await repo.findThreadForUpdate(tx, member.id, threadId)
+    if (!thread) throw new NotFoundError()
+    await repo.updateLocked(tx, threadId, locked)
+  })
 }
 
 export async function followThread(db: Db, member: CurrentMember, threadId: number, follow: boolean) {
-  const thread = await repo.findThreadForUpdate(db, threadId)
-  if (!thread) throw new NotFoundError()
+  if (!(await repo.findVisibleThreadId(db, member.id, threadId))) throw new NotFoundError()
   await repo.setFollow(db, threadId, member.id, follow)
 }
 
 // ---------------------------------------------------------------------------------------
 // Reading a thread
 
-export interface ThreadPage {
-  thread: repo.ThreadHeader & { canChangeStage: boolean }
-  tree: ThreadTree
-  postCount: number
+export interface ThreadPage extends LoadedThreadPage {
   /** My unread notifications after those about this thread were marked read (for the bell). */
   unreadNotifications: number
 }
@@ -216,21 +283,13 @@ export async function openThread(
   threadId: number,
   locale: Locale,
 ): Promise<ThreadPage> {
-  const loaded = await repo.loadThreadPage(db, threadId, member.id, locale)
-  if (!loaded) throw new NotFoundError()
-  const { header, posts } = loaded
-  const tree = buildTree(posts, {
-    memberId: member.id,
-    isModerator: hasRole(member, 'moderator'),
-    locked: header.locked,
-    lastReadPostId: header.lastReadPostId,
-  })
-  const postCount = posts.length
+  const page = await loadThreadPage(db, member, threadId, locale)
+  const { thread, tree, postCount } = page
   if (
     tree.lastPostId !== undefined &&
-    (header.lastReadPostId === null ||
-      header.lastReadPostId < tree.lastPostId ||
-      (header.readPostCount ?? 0) < postCount)
+    (thread.lastReadPostId === null ||
+      thread.lastReadPostId < tree.lastPostId ||
+      (thread.readPostCount ?? 0) < postCount)
   ) {
     await repo.saveReadState(db, {
       memberId: member.id,
@@ -241,13 +300,8 @@ export async function openThread(
     })
   }
   const notificationsRead =
-    loaded.unreadNotificationsHere > 0 ? await markRead(db, member.id, { threadId }, clock.now()) : 0
-  return {
-    thread: { ...header, canChangeStage: canChangeStage(member, header) },
-    tree,
-    postCount,
-    unreadNotifications: loaded.unreadNotifications - notificationsRead,
-  }
+    page.unreadNotificationsHere > 0 ? await markRead(db, member.id, { threadId }, clock.now()) : 0
+  return { ...page, unreadNotifications: page.unreadNotifications - notificationsRead }
 }
 
 /** Where "jump to the first unread post" goes: the post id, or null when all is read. */
@@ -257,52 +311,44 @@ export async function firstUnread(db: Db, member: CurrentMember, threadId: numbe
   return first
 }
 
-export interface PostContext {
-  post: PostNode
-  thread: repo.ThreadHeader
-}
-
-/** One post with its thread, for the reply/edit/delete pages and their fragments. */
+/** One post with its thread, for the post's fragments and the pages about one post. */
 export async function loadPost(
   db: Db,
   member: CurrentMember,
   postId: number,
   locale: Locale,
   options: { focus?: boolean } = {},
-): Promise<PostContext> {
-  const row = await repo.findPostRow(db, postId, member.id, locale)
-  if (!row) throw new NotFoundError()
-  const thread = await repo.findThreadHeader(db, row.threadId, member.id, locale)
-  if (!thread) throw new NotFoundError()
-  const own = row.authorId === member.id
-  const post: PostNode = {
-    ...row,
-    children: [],
-    descendants: 0,
-    replyTo: undefined,
-    own,
-    canEdit: canEditPost(member, row),
-    canDelete: canDeletePost(member, row),
-    canReply: canReplyTo(thread, row),
-    canReact: !row.deleted && !own,
-    isNew: false,
-    focus: options.focus === true,
-    pressed: row.helpedByMe ? 'true' : 'false',
-    plain: false,
-  }
-  return { post, thread }
+): Promise<PostInThread> {
+  return loadPostInThread(db, member, postId, locale, { focusId: options.focus ? postId : undefined })
 }
 
-/** The Markdown source of a post, for its edit form. */
-export async function postSource(db: Db, postId: number): Promise<string> {
-  const post = await repo.findPost(db, postId)
-  if (!post) throw new NotFoundError()
-  return post.bodySource
+/** The post a reply form answers, shown above the form without its own actions. */
+export async function loadReplyTarget(db: Db, member: CurrentMember, postId: number, locale: Locale) {
+  const { post, thread } = await loadPost(db, member, postId, locale)
+  if (post.deleted) throw new NotFoundError()
+  return { thread, parent: withoutActions(post) }
+}
+
+/** The post and its Markdown source, for its edit form (only for those who may edit it). */
+export async function loadForEdit(db: Db, member: CurrentMember, postId: number, locale: Locale) {
+  const context = await loadPost(db, member, postId, locale)
+  if (context.post.deleted) throw new NotFoundError()
+  if (!context.post.canEdit) throw new ForbiddenError()
+  const source = await repo.findPost(db, member.id, postId)
+  return { ...context, source: source?.bodySource ?? '' }
+}
+
+/** The post for its delete confirmation (only for those who may delete it). */
+export async function loadForDelete(db: Db, member: CurrentMember, postId: number, locale: Locale) {
+  const { post, thread } = await loadPost(db, member, postId, locale)
+  if (post.deleted) throw new NotFoundError()
+  if (!post.canDelete) throw new ForbiddenError()
+  return { thread, post: withoutActions(post) }
 }
 
 /** The post's thread id (for permalinks). */
-export async function threadOfPost(db: Db, postId: number): Promise<number> {
-  const post = await repo.findPost(db, postId)
+export async function threadOfPost(db: Db, member: CurrentMember, postId: number): Promise<number> {
+  const post = await repo.findPost(db, member.id, postId)
   if (!post) throw new NotFoundError()
   return post.threadId
 }
@@ -310,12 +356,17 @@ export async function threadOfPost(db: Db, postId: number): Promise<number> {
 // ---------------------------------------------------------------------------------------
 // Replies
 
-export interface ReplyResult {
-  postId: number
-  threadId: number
+export type ReplyInput = FormValues<typeof replyForm>
+
+export interface ReplyResult extends Written {
   /** The post whose list the new reply went into; the opening post means the top-level list. */
   ownerId: number
   ownerIsOpening: boolean
+}
+
+function placement(post: { id: number; path: number[]; depth: number }) {
+  const ownerId = post.path[ownerDepth(post.depth)]!
+  return { ownerId, ownerIsOpening: ownerId === post.path[0] }
 }
 
 export async function replyToPost(
@@ -323,21 +374,29 @@ export async function replyToPost(
   clock: Clock,
   member: CurrentMember,
   threadId: number,
-  input: { parent: string; body: string },
+  input: ReplyInput,
+  edgeErrors: FieldErrors = {},
 ): Promise<ReplyResult> {
-  const errors: FieldErrors = {}
-  checkBody(input.body, errors)
-  const parentId = optionalId(input.parent)
-  if (parentId === null) errors.parent = { key: 'discussions.reply.parentUnknown' }
-  return db.transaction().execute(async (tx) => {
-    const thread = await repo.findThreadForUpdate(tx, threadId)
+  const errors: FieldErrors = { ...edgeErrors }
+  const parentId = input.parent !== '' && !errors.parent ? Number(input.parent) : undefined
+  const formKey = input.formKey || null
+  return withThreadLock(db, async (tx) => {
+    const thread = await repo.findThreadForUpdate(tx, member.id, threadId)
     if (!thread) throw new NotFoundError()
-    if (thread.locked) throw new LockedError()
-    const parent = await repo.findPost(tx, parentId ?? thread.openingPostId ?? 0)
+    // Replies to one thread wait for each other on its lock, so this look-up cannot race.
+    const earlier = formKey ? await repo.findPostByFormKey(tx, member.id, formKey) : undefined
+    if (earlier && earlier.threadId === threadId) {
+      const post = await repo.findPost(tx, member.id, earlier.id)
+      return { threadId, postId: earlier.id, repeated: true, ...placement(post!) }
+    }
+    if (!canReplyTo(thread, { deleted: false })) throw new LockedError()
+    const parent = errors.parent
+      ? undefined
+      : await repo.findPost(tx, member.id, parentId ?? thread.openingPostId ?? 0)
     if (!errors.parent) {
       if (!parent) errors.parent = { key: 'discussions.reply.parentUnknown' }
       else if (parent.threadId !== threadId) errors.parent = { key: 'discussions.reply.parentElsewhere' }
-      else if (parent.deleted) errors.parent = { key: 'discussions.reply.parentDeleted' }
+      else if (!canReplyTo(thread, parent)) errors.parent = { key: 'discussions.reply.parentDeleted' }
     }
     throwIfErrors(errors)
     const at = clock.now()
@@ -348,6 +407,7 @@ export async function replyToPost(
       parent: { id: parent!.id, path: parent!.path },
       bodySource: input.body,
       bodyHtml: html,
+      formKey,
       at,
     })
     await repo.recordNewPost(tx, threadId, post.id, at, true)
@@ -362,39 +422,29 @@ export async function replyToPost(
       includeFollowers: true,
       at,
     })
-    const ownerId = post.path[ownerDepth(post.depth)]!
-    return { postId: post.id, threadId, ownerId, ownerIsOpening: ownerId === post.path[0] }
+    return { postId: post.id, threadId, repeated: false, ...placement(post) }
   })
 }
 
-/** The thread's head and tree, with focus on `focusId` (for the fragments after a reply). */
-export async function loadThreadTree(
+/**
+ * What the page shows after a reply via htmx: the new post alone when it went into the
+ * top-level list, else the list owner's subtree with the new post in it; focus on the new post.
+ */
+export async function loadReplyPlacement(
   db: Db,
   member: CurrentMember,
-  threadId: number,
-  focusId: number,
+  result: ReplyResult,
   locale: Locale,
-): Promise<{ tree: ThreadTree; thread: repo.ThreadHeader }> {
-  const [thread, posts] = await Promise.all([
-    repo.findThreadHeader(db, threadId, member.id, locale),
-    repo.listThreadPosts(db, threadId, member.id, locale),
-  ])
-  if (!thread) throw new NotFoundError()
-  const tree = buildTree(posts, {
-    memberId: member.id,
-    isModerator: hasRole(member, 'moderator'),
-    locked: thread.locked,
-    lastReadPostId: null,
-    focusId,
-  })
-  return { tree, thread }
+): Promise<PostInThread> {
+  const shown = result.ownerIsOpening ? result.postId : result.ownerId
+  return loadPostInThread(db, member, shown, locale, { focusId: result.postId })
 }
 
 /** The head of a thread (for pages about one thread that do not show all of it). */
 export async function loadThreadHead(db: Db, member: CurrentMember, threadId: number, locale: Locale) {
   const thread = await repo.findThreadHeader(db, threadId, member.id, locale)
   if (!thread) throw new NotFoundError()
-  return thread
+  return toThreadView(member, thread)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -406,16 +456,15 @@ export async function editPost(
   member: CurrentMember,
   postId: number,
   input: { body: string; version: string },
+  edgeErrors: FieldErrors = {},
 ): Promise<{ threadId: number }> {
-  const errors: FieldErrors = {}
-  checkBody(input.body, errors)
   const version = /^\d{1,9}$/.test(input.version) ? Number(input.version) : null
-  return db.transaction().execute(async (tx) => {
-    const post = await repo.findPost(tx, postId, true)
+  return withThreadLock(db, async (tx) => {
+    const post = await repo.findPost(tx, member.id, postId, true)
     if (!post) throw new NotFoundError()
     if (post.deleted) throw new NotFoundError()
-    if (!canEditPost(member, post)) throw new ForbiddenError()
-    throwIfErrors(errors)
+    if (!canEditPost(member, post, { locked: post.threadLocked })) throw new ForbiddenError()
+    throwIfErrors(edgeErrors)
     if (version !== post.version) throw new EditConflictError({ html: post.bodyHtml, version: post.version })
     const at = clock.now()
     const { html, mentionedIds } = await renderBody(tx, input.body)
@@ -446,8 +495,8 @@ export async function deletePost(
   member: CurrentMember,
   postId: number,
 ): Promise<{ threadId: number }> {
-  return db.transaction().execute(async (tx) => {
-    const post = await repo.findPost(tx, postId, true)
+  return withThreadLock(db, async (tx) => {
+    const post = await repo.findPost(tx, member.id, postId, true)
     if (!post) throw new NotFoundError()
     if (post.deleted) return { threadId: post.threadId }
     if (!canDeletePost(member, post)) throw new ForbiddenError()
@@ -460,11 +509,16 @@ export async function deletePost(
 }
 
 export async function postRevisions(db: Db, member: CurrentMember, postId: number, locale: Locale) {
-  if (!hasRole(member, 'moderator')) throw new ForbiddenError()
+  if (!canSeeRevisions(member)) throw new ForbiddenError()
   const context = await loadPost(db, member, postId, locale)
-  const current = await repo.findPost(db, postId)
+  const current = await repo.findPost(db, member.id, postId)
   const revisions = await repo.listRevisions(db, postId, locale)
-  return { ...context, revisions, currentSource: current?.bodySource ?? '' }
+  return {
+    thread: context.thread,
+    post: withoutActions(context.post),
+    revisions,
+    currentSource: current?.bodySource ?? '',
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -476,9 +530,9 @@ export async function toggleHelpful(
   postId: number,
 ): Promise<{ threadId: number; helped: boolean; count: number }> {
   return db.transaction().execute(async (tx) => {
-    const post = await repo.findPost(tx, postId, true)
+    const post = await repo.findPost(tx, member.id, postId, true)
     if (!post || post.deleted) throw new NotFoundError()
-    if (post.authorId === member.id) throw new ForbiddenError()
+    if (!canReactTo(member, post)) throw new ForbiddenError()
     const result = await repo.toggleReaction(tx, postId, member.id)
     return { threadId: post.threadId, ...result }
   })
@@ -500,4 +554,18 @@ export async function listCategoryThreads(
 
 export async function categoriesForForm(db: Db) {
   return listCategories(db, { includeArchived: false })
+}
+
+/**
+ * What the home page shows a member (rendered by the pages feature): the newest threads and
+ * the categories with their activity, with the labels their templates print.
+ */
+export async function homePage(db: Db, member: CurrentMember, locale: Locale) {
+  const overview = await homeOverview(db, member, locale)
+  return {
+    categories: overview.categories,
+    threads: withTagLinks(overview.recent),
+    stageLabels: stageLabels(locale),
+    showCategory: true,
+  }
 }

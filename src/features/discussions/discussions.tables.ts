@@ -68,6 +68,8 @@ export interface PostTable {
   deleted_at: NullableTimestamp
   version: Generated<number>
   helpful_count: Generated<number>
+  /** The one-time key of the form that wrote the post (unique per author): a resent form finds it. */
+  form_key: string | null
 }
 
 export interface PostRevisionTable {

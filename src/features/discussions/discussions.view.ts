@@ -1,23 +1,15 @@
 // What every discussions page hands its templates beside its own data: labels that the
 // per-post partials print many times (translated once per locale, not once per post),
-// stage names, limits, and the bell count.
-import type { FastifyRequest } from 'fastify'
+// stage names and limits. page() and fragment() add them.
+import { randomUUID } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Locale } from '../../db/schema.ts'
 import { translate } from '../../i18n/index.ts'
-import { hasRole } from '../../plugins/access.ts'
+import type { ViewData } from '../../plugins/views.ts'
+import { limits } from './discussions.schemas.ts'
 import { type Stage, stages } from './discussions.tables.ts'
-import { limits } from './forms.ts'
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route loads the bell count itself (the feature's preHandler skips it). */
-    ownBell?: boolean
-  }
-  interface FastifyRequest {
-    /** Unread notifications of the signed-in member, loaded for full pages of this feature. */
-    bellCount: number | null
-  }
-}
+import { isStaff } from './permissions.ts'
 
 const labelKeys = {
   reply: 'discussions.post.reply',
@@ -33,6 +25,8 @@ const labelKeys = {
   answer: 'discussions.post.answer',
   answers: 'discussions.post.answers',
   permalink: 'discussions.post.permalink',
+  moderator: 'discussions.post.staff.moderator',
+  admin: 'discussions.post.staff.admin',
 } as const
 
 type Labels = Record<keyof typeof labelKeys, string>
@@ -66,10 +60,32 @@ export function common(request: FastifyRequest): Record<string, unknown> {
     labels: labelsFor(request.locale),
     stageLabels: stageLabels(request.locale),
     limits,
-    isModerator: hasRole(request.member, 'moderator'),
-    isAdmin: hasRole(request.member, 'admin'),
-    ...(request.bellCount !== null ? { bellCount: request.bellCount, bellLoaded: true } : {}),
+    isModerator: isStaff(request.member),
   }
+}
+
+/** A full page of the feature. */
+export function page(reply: FastifyReply, view: string, data: ViewData): FastifyReply {
+  return reply.page(view, { ...common(reply.request), ...data })
+}
+
+/** A fragment of the feature, for htmx. */
+export function fragment(reply: FastifyReply, view: string, data: ViewData): FastifyReply {
+  return reply.fragment(view, { ...common(reply.request), ...data })
+}
+
+/** The verified member of this request (every discussions route is behind the trust gate). */
+export function me(request: FastifyRequest): CurrentMember {
+  return request.member!
+}
+
+/** A new one-time key for a form that writes a post. */
+export function newFormKey(): string {
+  return randomUUID()
+}
+
+export function permalink(threadId: number, postId: number): string {
+  return `/t/${threadId}#post-${postId}`
 }
 
 /** Tags with their query-string form, for filter links. */
@@ -79,4 +95,17 @@ export function tagLinks(tags: readonly string[]) {
 
 export function withTagLinks<T extends { tags: string[] }>(items: readonly T[]) {
   return items.map((item) => ({ ...item, tags: tagLinks(item.tags) }))
+}
+
+/**
+ * Posting is limited per member (not per address: a town hall's staff share one), checked
+ * after the trust gate has loaded the member.
+ */
+export const postingLimit = {
+  rateLimit: {
+    max: 60,
+    timeWindow: 15 * 60 * 1000,
+    hook: 'preHandler' as const,
+    keyGenerator: (request: FastifyRequest) => `member:${request.member?.id ?? request.ip}`,
+  },
 }

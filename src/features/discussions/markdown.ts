@@ -9,11 +9,6 @@ import sanitizeHtml from 'sanitize-html'
 export const handlePattern = /^@([\p{L}\p{N}](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}])?)/u
 const mentionBefore = /[\p{L}\p{N}_@/.]/u
 
-/** The handle of a member: their name with spaces as underscores (@Erika_Mustermann). */
-export function handleOf(name: string): string {
-  return name.trim().replace(/\s+/g, '_')
-}
-
 /** Every @handle in a text, lower-cased, without duplicates (code is not skipped: harmless). */
 export function mentionedHandles(source: string): string[] {
   const found = new Set<string>()
@@ -46,6 +41,29 @@ md.inline.ruler.before('emphasis', 'mention', (state, silent) => {
   state.pos += match[0].length
   return true
 })
+// Headings inside a post sit below the page's own: every page that shows a post has an h2
+// before it, so a post's headings start at h3 and never skip a level (axe's heading-order).
+// A heading goes one level below the nearest earlier heading the author wrote at a higher
+// level (an outline, as a stack), so "#"/"##" become h3/h4 and a post that starts at "###"
+// starts at h3 too.
+export const postHeadingBase = 3
+md.core.ruler.push('post_headings', (state) => {
+  const outline: { written: number; level: number }[] = []
+  let open: { tag: string } | undefined
+  for (const token of state.tokens) {
+    if (token.type === 'heading_close' && open) token.tag = open.tag
+    if (token.type !== 'heading_open') continue
+    const written = Number(token.tag.slice(1))
+    while (outline.length > 0 && outline[outline.length - 1]!.written >= written) outline.pop()
+    const parent = outline[outline.length - 1]
+    const level = Math.min(parent ? parent.level + 1 : postHeadingBase, 6)
+    outline.push({ written, level })
+    token.tag = `h${level}`
+    open = token
+  }
+  return true
+})
+
 md.renderer.rules.mention = (tokens, index) =>
   `<strong class="mention">@${md.utils.escapeHtml(tokens[index]?.content ?? '')}</strong>`
 
@@ -97,9 +115,6 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   transformTags: {
-    // Headings inside a post sit below the page's own headings.
-    h1: 'h3',
-    h2: 'h4',
     a: (tagName, attribs) => ({
       tagName,
       attribs: { ...attribs, rel: 'nofollow noopener noreferrer' },

@@ -1,12 +1,10 @@
 // Queries of the in-forum notifications and of @mentions.
 import { sql } from 'kysely'
+import { threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 import { dateLabel, isoText } from './discussions.repository.ts'
 import type { NotificationKind } from './discussions.tables.ts'
-
-/** The handle expression, matching handleOf() in markdown.ts: name with whitespace as "_". */
-const handleSql = sql<string>`lower(regexp_replace(btrim(m.name), '\\s+', '_', 'g'))`
 
 export interface MentionTarget {
   id: number
@@ -14,13 +12,13 @@ export interface MentionTarget {
   handle: string
 }
 
-/** Verified members whose handle is one of `handles` (lower-cased). */
+/** Verified members whose handle is one of `handles` (lower-cased): a handle names one member. */
 export async function findMembersByHandles(db: Db, handles: readonly string[]): Promise<MentionTarget[]> {
   if (handles.length === 0) return []
   const result = await sql<MentionTarget>`
-    select m.id, m.name, ${handleSql} as handle
+    select m.id, m.name, lower(m.handle) as handle
     from members m
-    where m.status = 'verified' and ${handleSql} = any(${sql.val(handles)}::text[])
+    where m.status = 'verified' and lower(m.handle) = any(${sql.val(handles)}::text[])
   `.execute(db)
   return result.rows
 }
@@ -33,23 +31,22 @@ export interface MentionSuggestion {
   handle: string
 }
 
-/** Suggestions while typing @…: verified members only, by name prefix or word. */
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** Suggestions while typing @…: verified members only, by handle prefix, or name prefix or word. */
 export async function suggestMembers(db: Db, query: string, limit = 8): Promise<MentionSuggestion[]> {
   const words = query.toLowerCase().replace(/[_.]+/g, ' ').split(/\s+/).filter(Boolean).slice(0, 4)
   if (words.length === 0) return []
-  const conditions = words.map(
+  const byName = words.map(
     (word) =>
-      sql`lower(m.name) like ${`${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} or lower(m.name) like ${`% ${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`,
+      sql`(lower(m.name) like ${`${likeEscaped(word)}%`} or lower(m.name) like ${`% ${likeEscaped(word)}%`})`,
   )
   const result = await sql<MentionSuggestion>`
-    select m.id, m.name, m.job_title as "jobTitle", o.name as organisation,
-      regexp_replace(btrim(m.name), '\\s+', '_', 'g') as handle
+    select m.id, m.name, m.job_title as "jobTitle", o.name as organisation, m.handle
     from members m join organisations o on o.id = m.organisation_id
-    where m.status = 'verified' and ${sql.join(
-      conditions.map((c) => sql`(${c})`),
-      sql` and `,
-    )}
-    order by m.name
+    where m.status = 'verified' and (
+      lower(m.handle) like ${`${likeEscaped(query.toLowerCase())}%`} or (${sql.join(byName, sql` and `)}))
+    order by lower(m.handle) like ${`${likeEscaped(query.toLowerCase())}%`} desc, m.name, m.handle
     limit ${limit}
   `.execute(db)
   return result.rows
@@ -125,7 +122,7 @@ export async function listNotifications(
     from notifications n
     join threads t on t.id = n.thread_id
     left join members a on a.id = n.actor_id
-    where n.member_id = ${memberId}
+    where n.member_id = ${memberId} and ${threadVisibleTo(memberId, 't')}
     order by n.id desc
     limit ${limit}
   `.execute(db)

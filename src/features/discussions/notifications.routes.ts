@@ -1,64 +1,61 @@
 // In-forum notifications (the bell) and @mention suggestions.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { wantsFragment } from '../../plugins/views.ts'
-import { idParam } from './forms.ts'
+import { idParams, limits, mentionQuery } from './discussions.schemas.ts'
+import { fragment, me, page } from './discussions.view.ts'
 import * as notifications from './notifications.service.ts'
 
-type Render = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  view: string,
-  data: Record<string, unknown>,
-) => FastifyReply
-
-export async function notificationsRoutes(
-  app: FastifyInstance,
-  deps: FeatureDeps,
-  render: { page: Render; fragment: Render },
-) {
+export async function notificationsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = deps
-  const { page, fragment } = render
+
+  // Every full page of a verified member shows the bell with its count (pages that load the
+  // count themselves, like the thread page, pass it as layout data and skip this).
+  app.addLayoutData({
+    keys: ['bellCount'],
+    load: async (request) => ({ bellCount: await notifications.unreadCount(db, me(request)) }),
+  })
 
   app.get('/notifications', async (request, reply) => {
-    const items = await notifications.listFor(db, request.member!, request.locale)
-    return page(request, reply, 'discussions/notifications', {
+    const items = await notifications.listFor(db, me(request), request.locale)
+    return page(reply, 'discussions/notifications', {
       title: request.t('discussions.notifications.title'),
       notifications: items,
       anyUnread: items.some((item) => item.unread),
     })
   })
 
-  /** The bell in the navigation, lazy-loaded by htmx on pages of other features. */
+  /** The bell alone, for htmx (e.g. to refresh it); without htmx, the notifications page. */
   app.get('/notifications/bell', async (request, reply) => {
     if (!wantsFragment(request)) return reply.redirect('/notifications', 303)
-    const bellCount = await notifications.unreadCount(db, request.member!)
-    return reply.fragment('discussions/_bell', { bellCount, bellLoaded: true })
+    const bellCount = await notifications.unreadCount(db, me(request))
+    return reply.fragment('layouts/_bell', { layout: { bellCount } })
   })
 
-  app.get<{ Params: { id: string } }>('/notifications/:id', async (request, reply) => {
-    const target = await notifications.open(db, clock, request.member!, idParam(request.params.id))
+  app.get('/notifications/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const target = await notifications.open(db, clock, me(request), request.params.id)
     return reply.redirect(`/t/${target.threadId}#post-${target.postId}`, 303)
   })
 
   app.post('/notifications/read', async (request, reply) => {
-    await notifications.markAllRead(db, clock, request.member!)
+    await notifications.markAllRead(db, clock, me(request))
     if (!wantsFragment(request)) return reply.redirect('/notifications', 303)
-    const items = await notifications.listFor(db, request.member!, request.locale)
-    return fragment(request, reply, 'discussions/_notification-list', {
+    const items = await notifications.listFor(db, me(request), request.locale)
+    return fragment(reply, 'discussions/_notification-list', {
       notifications: items,
       anyUnread: false,
-      bellCount: 0,
-      bellLoaded: true,
+      layout: { bellCount: 0 },
       oobBell: true,
     })
   })
 
-  app.get<{ Querystring: { q?: unknown } }>('/mentions', async (request, reply) => {
-    const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 60) : ''
+  app.get('/mentions', { schema: { querystring: mentionQuery } }, async (request, reply) => {
+    const q = (request.query.q ?? '').slice(0, limits.mentionQueryMax)
     const members = await notifications.suggest(db, q)
     if (wantsFragment(request)) return reply.fragment('discussions/_mention-results', { members, q })
-    return page(request, reply, 'discussions/mentions', {
+    return page(reply, 'discussions/mentions', {
       title: request.t('discussions.mentions.title'),
       members,
       q,

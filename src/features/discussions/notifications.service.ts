@@ -13,14 +13,32 @@ export async function unreadCount(db: Db, member: CurrentMember): Promise<number
   return repo.countUnread(db, member.id)
 }
 
+/**
+ * A sentence with member text in it, as parts: the member's parts are printed inside <bdi>, so
+ * a right-to-left or bidi-tricked name or title cannot turn the sentence around.
+ */
+function sentenceParts(locale: Locale, key: string, params: Record<string, string>) {
+  const marker = '\u0000'
+  const marked = Object.fromEntries(Object.keys(params).map((name) => [name, `${marker}${name}${marker}`]))
+  return translate(locale, key, marked)
+    .split(marker)
+    .map((part, index) => (index % 2 === 1 ? { member: params[part] ?? '' } : { text: part }))
+    .filter((part) => part.member !== undefined || part.text !== '')
+}
+
 export async function listFor(db: Db, member: CurrentMember, locale: Locale) {
   const rows = await repo.listNotifications(db, member.id, locale)
   return rows.map((row) => ({
     ...row,
-    text: translate(locale, `discussions.notifications.${row.kind}`, {
-      name: row.actorName ?? translate(locale, 'discussions.notifications.someone'),
-      title: row.threadTitle,
-    }),
+    parts: row.actorName
+      ? sentenceParts(locale, `discussions.notifications.${row.kind}`, {
+          name: row.actorName,
+          title: row.threadTitle,
+        })
+      : sentenceParts(locale, `discussions.notifications.${row.kind}`, {
+          name: translate(locale, 'discussions.notifications.someone'),
+          title: row.threadTitle,
+        }),
   }))
 }
 

@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
-import { renderHome } from '../discussions/categories.routes.ts'
+import { homePage } from '../discussions/discussions.service.ts'
 
-/** The public scope's static pages: landing, about, accessibility statement, privacy. */
+/** The public scope's static pages: landing, about, accessibility statement, privacy; and home. */
 export async function pagesRoutes(app: FastifyInstance, options: { config: Config; db: Db }) {
   const open = { config: { access: 'public' as const } }
 
   app.get('/', open, async (request, reply) => {
-    // Verified members get the forum's home page: categories with their newest activity.
-    if (request.member?.status === 'verified') return renderHome(request, reply, options.db)
+    // Verified members get the forum's home page: the newest threads and the categories.
+    if (request.member?.status === 'verified') {
+      const home = await homePage(options.db, request.member, request.locale)
+      return reply.page('pages/home', { title: request.t('home.title'), ...home })
+    }
     // Signed in but not (or no longer) verified: the status page, not the landing page's
     // "sign in / apply" (after signing in, an applicant lands here).
     if (request.member) return reply.redirect('/status', 303)

@@ -1,0 +1,103 @@
+// Threads: starting one, reading one, its stage and lock. Every route is member-only (the
+// trust gate's default) and declares its input.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FeatureDeps } from '../../deps.ts'
+import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
+import { keepTyped, parseForm } from '../../lib/form-schema.ts'
+import { idParams, lockForm, newThreadForm, stageForm } from './discussions.schemas.ts'
+import * as service from './discussions.service.ts'
+import { me, newFormKey, page, permalink, postingLimit, stageOptions, tagLinks } from './discussions.view.ts'
+
+const newThreadQuery = Type.Object({ category: Type.Optional(Type.String({ maxLength: 100 })) })
+
+export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const { db, clock } = deps
+
+  async function newThreadPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string>,
+    errors?: FieldErrors,
+  ) {
+    const categories = await service.categoriesForForm(db)
+    return page(reply, 'discussions/new-thread', {
+      title: request.t('discussions.newThread.title'),
+      categories: categories.map((c) => ({ ...c, selected: String(c.id) === values.category })),
+      stages: stageOptions(request.locale, values.stage || 'idea'),
+      values,
+      errors,
+    })
+  }
+
+  app.get('/t/new', { schema: { querystring: newThreadQuery } }, async (request, reply) => {
+    const categories = await service.categoriesForForm(db)
+    const preselected = categories.find((c) => c.slug === request.query.category)
+    return newThreadPage(request, reply, {
+      category: preselected ? String(preselected.id) : '',
+      stage: 'idea',
+      formKey: newFormKey(),
+    })
+  })
+
+  app.post('/t', { config: postingLimit, schema: { body: newThreadForm } }, async (request, reply) => {
+    const form = parseForm(request, newThreadForm)
+    try {
+      const { threadId } = await service.startThread(db, clock, me(request), form.values, form.errors)
+      return reply.redirect(`/t/${threadId}`, 303)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      reply.code(422)
+      return newThreadPage(request, reply, keepTyped(newThreadForm, form.values), error.fields)
+    }
+  })
+
+  // The thread page loads the bell count together with the thread (one round trip less).
+  app.get('/t/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const threadId = request.params.id
+    const { thread, tree, unreadNotifications } = await service.openThread(
+      db,
+      clock,
+      me(request),
+      threadId,
+      request.locale,
+    )
+    return page(reply, 'discussions/thread', {
+      title: thread.title,
+      layout: { bellCount: unreadNotifications },
+      thread,
+      tags: tagLinks(thread.tags),
+      opening: tree.opening,
+      replies: tree.replies,
+      firstUnreadId: tree.firstUnreadId,
+      stages: stageOptions(request.locale, thread.stage),
+      replyForm: { formId: 'thread', formKey: newFormKey() },
+    })
+  })
+
+  app.get('/t/:id/unread', { schema: { params: idParams } }, async (request, reply) => {
+    const threadId = request.params.id
+    const first = await service.firstUnread(db, me(request), threadId)
+    return reply.redirect(first ? permalink(threadId, first) : `/t/${threadId}`, 303)
+  })
+
+  app.post('/t/:id/stage', { schema: { params: idParams, body: stageForm } }, async (request, reply) => {
+    const form = parseForm(request, stageForm)
+    if (!form.ok) throw new ValidationError(form.errors)
+    await service.changeStage(db, clock, me(request), request.params.id, form.values.stage)
+    return reply.redirect(`/t/${request.params.id}`, 303)
+  })
+
+  app.post(
+    '/t/:id/lock',
+    { config: { access: 'moderator' }, schema: { params: idParams, body: lockForm } },
+    async (request, reply) => {
+      const form = parseForm(request, lockForm)
+      if (!form.ok) throw new ValidationError(form.errors)
+      await service.setThreadLocked(db, me(request), request.params.id, form.values.locked === 'true')
+      return reply.redirect(`/t/${request.params.id}`, 303)
+    },
+  )
+}
