@@ -2,6 +2,8 @@
 // pages. The route list comes from the input plugin (app.registeredRoutes), so a new route joins
 // these tests without anyone listing it; pages give forms, their fields and real ids.
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import type { Db } from '../../src/db/database.ts'
 import type { Agent } from './agent.ts'
 
 export interface Route {
@@ -242,4 +244,20 @@ export class ParamValues {
     if (!map.has(key)) map.set(key, [])
     return map.get(key)!
   }
+}
+
+/** The first ids of every table with an integer id: candidates for parameters no page links to. */
+export async function idsOfEveryTable(db: Db, perTable = 2): Promise<string[]> {
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'id' and data_type in ('integer', 'bigint')
+    order by table_name`.execute(db)
+  const ids = new Set<string>()
+  for (const { table_name } of tables.rows) {
+    const rows = await sql<{
+      id: number
+    }>`select id from ${sql.table(table_name)} order by id limit ${perTable}`.execute(db)
+    for (const row of rows.rows) ids.add(String(row.id))
+  }
+  return [...ids]
 }
