@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createAgent } from '../helpers/agent.ts'
 import { useTestApp } from '../helpers/app.ts'
-import { createMember, defaultPassword } from '../helpers/factories.ts'
+import { createMember, createOfficialMember, defaultPassword } from '../helpers/factories.ts'
 import { linkIn, sendQueuedMail } from '../helpers/mail.ts'
+import { runAccountJobs } from './helpers.ts'
 
 const setup = useTestApp()
 
@@ -148,14 +149,14 @@ describe('sessions and account changes', () => {
   })
 
   it('changes the e-mail address after confirming the new one', async () => {
-    const member = await createMember(setup.database.db)
+    const { member, domain } = await createOfficialMember(setup.database.db)
     const { agent } = await logIn(member.email)
     const response = await agent.submit('/account', '/account/email', {
       currentPassword: defaultPassword,
-      email: 'neue.adresse@teststadt.de',
+      email: `neue.adresse@${domain}`,
     })
     expect(response.statusCode).toBe(303)
-    const mail = (await sendQueuedMail(setup.database)).find((m) => m.to === 'neue.adresse@teststadt.de')!
+    const mail = (await sendQueuedMail(setup.database)).find((m) => m.to === `neue.adresse@${domain}`)!
     const link = linkIn(mail, '/email/confirm/')
     await agent.submit(link, link, {})
     const updated = await setup.database.db
@@ -163,7 +164,7 @@ describe('sessions and account changes', () => {
       .select('email')
       .where('id', '=', member.id)
       .executeTakeFirst()
-    expect(updated!.email).toBe('neue.adresse@teststadt.de')
+    expect(updated!.email).toBe(`neue.adresse@${domain}`)
   })
 
   it('resets a forgotten password by mail, answering the same for unknown addresses', async () => {
@@ -179,6 +180,7 @@ describe('sessions and account changes', () => {
     const sent = 'Wenn es zu dieser Adresse ein Konto gibt'
     expect(known.body).toContain(sent)
     expect(unknown.body).toContain(sent)
+    await runAccountJobs(setup.database)
     const link = linkIn(
       (await sendQueuedMail(setup.database)).find((m) => m.to === member.email)!,
       '/password/reset/',

@@ -36,6 +36,7 @@ describe('registration', () => {
     expect(response.statusCode).toBe(200)
     for (const field of ['name', 'email', 'orgQuery', 'jobTitle', 'statement', 'password']) {
       expect(response.body).toMatch(new RegExp(`<label for="field-${field}"`))
+      expect(response.body).toMatch(new RegExp(`id="field-${field}"`))
     }
   })
 
@@ -193,5 +194,82 @@ describe('registration with a pre-chosen organisation', () => {
     expect(page.statusCode).toBe(200)
     expect(page.body).toMatch(new RegExp(`value="${org.id}"\\s+checked`))
     expect((await setup.app.inject('/register?organisationId=abc&orgQuery=')).statusCode).toBe(200)
+  })
+})
+
+/** The error summary's links: field id | the text naming the field and the problem. */
+function errorSummary(html: string): string[] {
+  const summary = html.match(/<div class="error-summary"[\s\S]*?<\/div>/)?.[0] ?? ''
+  return [...summary.matchAll(/<a href="#field-(\w+)">([^<]*)<\/a>/g)].map((m) => `${m[1]}|${m[2]}`)
+}
+
+describe('registration errors, all in one round', () => {
+  it('lists every problem of an empty form, each naming its field', async () => {
+    const response = await createAgent(setup.app).submit('/register', '/register', {})
+    expect(response.statusCode).toBe(422)
+    expect(response.body).toMatch(/<title>Fehler: /)
+    expect(errorSummary(response.body)).toEqual([
+      'name|Vor- und Nachname: Bitte füllen Sie dieses Feld aus.',
+      'email|Dienstliche E-Mail-Adresse: Bitte füllen Sie dieses Feld aus.',
+      'organisationId|Organisation: Bitte wählen Sie Ihre Organisation aus der Suche aus.',
+      'jobTitle|Funktion: Bitte füllen Sie dieses Feld aus.',
+      'statement|Warum möchten Sie mitmachen?: Bitte füllen Sie dieses Feld aus.',
+      'password|Passwort: Bitte füllen Sie dieses Feld aus.',
+    ])
+  })
+
+  it('does not let a bad address hide a short password or a missing organisation', async () => {
+    const response = await createAgent(setup.app).submit(
+      '/register',
+      '/register',
+      await application({ email: 'keine-adresse', password: 'kurz', organisationId: '' }),
+    )
+    expect(response.statusCode).toBe(422)
+    expect(errorSummary(response.body).map((line) => line.split('|')[0])).toEqual([
+      'email',
+      'organisationId',
+      'password',
+    ])
+    expect(response.body).toContain('mindestens 12 Zeichen')
+  })
+
+  it('treats a name of only invisible characters as empty', async () => {
+    const response = await createAgent(setup.app).submit(
+      '/register',
+      '/register',
+      await application({ name: '\u200B\u2060\u200D \uFEFF' }),
+    )
+    expect(response.statusCode).toBe(422)
+    expect(errorSummary(response.body)).toEqual(['name|Vor- und Nachname: Bitte füllen Sie dieses Feld aus.'])
+  })
+})
+
+describe('names that pass for staff', () => {
+  it('refuses the name of a moderator or admin, however it is spelt', async () => {
+    await createMember(setup.database.db, { name: 'Ada Ádmin-Lovelace', role: 'admin' })
+    const agent = createAgent(setup.app)
+    for (const name of [
+      'Ada Ádmin-Lovelace',
+      'ada  admin-lovelace',
+      'ADA ADMIN\u200B-LOVELACE',
+      'Ａｄａ Admin-Lovelace',
+    ]) {
+      const form = await application({ name })
+      const response = await agent.submit('/register', '/register', form)
+      expect(response.statusCode, name).toBe(422)
+      expect(errorSummary(response.body)).toEqual([
+        'name|Vor- und Nachname: Dieser Name gleicht dem eines Mitglieds der Moderation. Bitte wählen Sie einen Namen, der Sie unterscheidet, z. B. mit einem zweiten Vornamen.',
+      ])
+      expect(await memberByEmail(form.email)).toBeUndefined()
+    }
+    // A member's name, or a staff member's name with more to it, is fine.
+    const member = await createMember(setup.database.db, { name: 'Otto Normal' })
+    expect(
+      (await agent.submit('/register', '/register', await application({ name: member.name }))).statusCode,
+    ).toBe(303)
+    expect(
+      (await agent.submit('/register', '/register', await application({ name: 'Ada Maria Admin-Lovelace' })))
+        .statusCode,
+    ).toBe(303)
   })
 })

@@ -100,3 +100,18 @@ export async function signInAs(db: Db, agent: Agent, memberId: number): Promise<
   const signer = new Signer(testConfig().sessionSecret!, 'sha256')
   agent.cookies.set('vr_session', signer.sign(sessionId))
 }
+
+/**
+ * A member whose address is at an official domain of their own organisation (the default
+ * member's address is not): for e-mail changes and the yearly re-confirmation.
+ */
+export async function createOfficialMember(db: Db, values: Parameters<typeof createMember>[1] = {}) {
+  const domain = `amt-${unique()}.de`
+  const organisation = await createOrganisation(db, { domains: [domain] })
+  const member = await createMember(db, {
+    organisationId: organisation.id,
+    email: `person.${unique()}@${domain}`,
+    ...values,
+  })
+  return { member, organisation, domain }
+}
