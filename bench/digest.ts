@@ -18,15 +18,15 @@ import { run } from 'graphile-worker'
 import { sql } from 'kysely'
 import { SMTPServer } from 'smtp-server'
 import { loadConfig } from '../src/config.ts'
+import { installJobQueue, quietLogger } from '../src/core/jobs/job-queue.ts'
+import { smtpTransport } from '../src/core/mail/mail.transport.ts'
 import { createDb, type Db } from '../src/db/database.ts'
 import { ensureDatabase, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
 import { deriveKey } from '../src/deps.ts'
 import { digestTasks, scheduleDigests } from '../src/features/digests/digests.jobs.ts'
 import { unsubscribeKeyPurpose } from '../src/features/digests/unsubscribe.ts'
-import '../src/features/mail/all-templates.ts'
-import { smtpTransport } from '../src/features/mail/mail.transport.ts'
-import { installJobQueue, quietLogger } from '../src/features/mail/mail.worker.ts'
+import { mailTemplates } from '../src/jobs.ts'
 import { freePort } from '../src/lib/free-port.ts'
 
 const members = Number(process.env.BENCH_MEMBERS ?? 20_000)
@@ -158,6 +158,7 @@ async function main() {
       config,
       db,
       transport,
+      templates: mailTemplates,
       unsubscribeKey: deriveKey(config.sessionSecret!, unsubscribeKeyPurpose),
     })
 

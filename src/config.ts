@@ -28,6 +28,8 @@ export interface Config {
   readonly mailFrom: string
   readonly mailFromName: string
   readonly runWorker: boolean
+  /** The development mailbox page (/dev/mail): only for development on this machine, never with SMTP or a proxy. */
+  readonly devMailbox: boolean
   readonly digestHour: number
   readonly digestWeekday: number
   readonly contactEmail: string
@@ -113,6 +115,23 @@ function domainList(env: Env, name: string): string[] {
   })
 }
 
+const isLoopbackHost = (host: string) =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+
+/** On by default only in development; never when anything suggests others can reach the server. */
+function devMailbox(env: Env, nodeEnv: Environment, host: string): boolean {
+  const blockers = [
+    nodeEnv === 'production' ? 'NODE_ENV=production' : '',
+    env.SMTP_URL ? 'SMTP_URL' : '',
+    env.TRUST_PROXY?.trim() ? 'TRUST_PROXY' : '',
+    isLoopbackHost(host) ? '' : `HOST=${host}`,
+  ].filter(Boolean)
+  const explicit = env.DEV_MAILBOX !== undefined && env.DEV_MAILBOX !== ''
+  const wanted = flag(env, 'DEV_MAILBOX', nodeEnv === 'development')
+  if (wanted && explicit && blockers.length > 0) fail('DEV_MAILBOX', `false with ${blockers.join(', ')}`, env.DEV_MAILBOX)
+  return wanted && blockers.length === 0
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development')
   const port = integer(env, 'PORT', 3000, 0, 65535)
@@ -124,9 +143,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (nodeEnv === 'production' && sessionSecret === undefined) {
     fail('SESSION_SECRET', 'a random secret of at least 32 characters in production', undefined)
   }
+  const host = env.HOST || 'localhost'
   const config: Config = {
     env: nodeEnv,
-    host: env.HOST || 'localhost',
+    host,
     port,
     baseUrl,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -142,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: email(env, 'MAIL_FROM', 'vertrauensraum@localhost'),
     mailFromName: env.MAIL_FROM_NAME || 'Vertrauensraum',
     runWorker: flag(env, 'RUN_WORKER', true),
+    devMailbox: devMailbox(env, nodeEnv, host),
     digestHour: integer(env, 'DIGEST_HOUR', 7, 0, 23),
     digestWeekday: integer(env, 'DIGEST_WEEKDAY', 1, 0, 6),
     contactEmail: email(env, 'CONTACT_EMAIL', 'barrierefreiheit@localhost'),

@@ -1,7 +1,7 @@
 // The process: read config, start an embedded Postgres when no DATABASE_URL is given,
 // migrate, listen, and shut down gracefully on SIGTERM/SIGINT.
 import { buildApp } from './app.ts'
-import { type JobRunner, startJobRunner } from './features/mail/job-runner.ts'
+import { type JobRunner, startJobRunner } from './jobs.ts'
 import { closeGracefully, failedToStart, sessionSecretFor, startProcess, stopOnSignals } from './runtime.ts'
 
 async function main() {

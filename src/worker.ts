@@ -1,6 +1,6 @@
 // `npm run worker`: the job runner on its own (mail, digests, notifications), for setups that
 // keep web and worker processes apart (then start the web process with RUN_WORKER=false).
-import { startJobRunner } from './features/mail/job-runner.ts'
+import { startJobRunner } from './jobs.ts'
 import { failedToStart, sessionSecretFor, startProcess, stopOnSignals } from './runtime.ts'
 
 async function main() {

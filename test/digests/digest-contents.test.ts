@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Config } from '../../src/config.ts'
+import { smtpTransport } from '../../src/core/mail/mail.transport.ts'
 import { scheduleDigests } from '../../src/features/digests/digests.jobs.ts'
-import { smtpTransport } from '../../src/features/mail/mail.transport.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { buildTestApp, testConfig } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
@@ -48,6 +48,7 @@ describe('the digest', () => {
   let quiet: Awaited<ReturnType<typeof createMember>>
   let pending: Awaited<ReturnType<typeof createMember>>
   let suspended: Awaited<ReturnType<typeof createMember>>
+  let kiSlug: string
   const titles = {
     pilot: 'Chatbot im Bürgerbüro',
     confidential: 'Haushaltslage und Personalabbau',
@@ -65,6 +66,7 @@ describe('the digest', () => {
       await createCategory(db, 'Smart City'),
       await createCategory(db),
     ]
+    kiSlug = (await db.selectFrom('categories').select('slug').where('id', '=', ki.id).executeTakeFirstOrThrow()).slug
     const org = (await import('../helpers/factories.ts')).createOrganisation
     const authorOrg = await org(db, { name: 'Stadt Musterhausen' })
     const author = await longtimeMember(db, { name: 'Petra Pionier', organisationId: authorOrg.id })
@@ -125,7 +127,8 @@ describe('the digest', () => {
     expect(mailsTo(reader.email)).toHaveLength(1)
     const text = mail!.parsed.text!
     expect(text).toContain(titles.pilot)
-    expect(text).toContain('KI · Pilot · von Petra Pionier (Stadt Musterhausen) · 0 Antwort(en)')
+    expect(text).toContain(`* „${titles.pilot}“`)
+    expect(text).toContain('Themenraum KI · Pilot · von Petra Pionier (Stadt Musterhausen) · 0 Antworten')
     expect(text).toContain('Wir testen seit März einen Chatbot')
     expect(text).toMatch(/http:\/\/forum\.test\/t\/\d+/)
     expect(text).toContain(titles.otherRoom)
@@ -133,12 +136,15 @@ describe('the digest', () => {
     expect(mail!.parsed.subject).toContain('neue')
   })
 
-  it('shows only the title of a confidential thread', () => {
+  it('counts a confidential thread in its Themenraum, with nothing that identifies it', async () => {
     const [mail] = mailsTo(reader.email)
-    expect(mail!.parsed.text).toContain(`${titles.confidential} (vertraulich)`)
-    expect(mail!.raw).not.toContain('4711')
-    expect(mail!.parsed.html).not.toContain('4711')
-    expect(mail!.parsed.text).not.toContain('Kämmerei')
+    expect(mail!.parsed.text).toContain('* Vertraulich: 1 neues Thema im Themenraum KI')
+    expect(mail!.parsed.text).toContain(`http://forum.test/c/${kiSlug}`)
+    for (const secret of [titles.confidential, '4711', 'Kämmerei']) {
+      expect(mail!.raw).not.toContain(secret)
+      expect(mail!.parsed.html).not.toContain(secret)
+      expect(mail!.parsed.text).not.toContain(secret)
+    }
   })
 
   it('leaves out own threads and threads older than the last digest', () => {
@@ -156,14 +162,14 @@ describe('the digest', () => {
   it('counts new replies by others in followed threads', () => {
     const [mail] = mailsTo(reader.email)
     expect(mail!.parsed.text).toContain('In Themen, denen Sie folgen')
-    expect(mail!.parsed.text).toContain(`${titles.followed}: 2 neue Antwort(en)`)
+    expect(mail!.parsed.text).toContain(`„${titles.followed}“: 2 neue Antworten`)
   })
 
   it('only covers the chosen categories', () => {
     const [mail] = mailsTo(picky.email)
     expect(mailsTo(picky.email)).toHaveLength(1)
     expect(mail!.parsed.text).toContain(titles.pilot)
-    expect(mail!.parsed.text).toContain(titles.confidential)
+    expect(mail!.parsed.text).toContain('Vertraulich: 1 neues Thema im Themenraum KI')
     expect(mail!.parsed.text).not.toContain(titles.otherRoom)
   })
 

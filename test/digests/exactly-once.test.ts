@@ -2,9 +2,9 @@
 // handing the mail to SMTP and recording it, an SMTP outage, a member suspended before sending.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Config } from '../../src/config.ts'
+import { type MailTransport, smtpTransport } from '../../src/core/mail/mail.transport.ts'
 import { composeDigest, scheduleDigests } from '../../src/features/digests/digests.jobs.ts'
 import { currentPeriods } from '../../src/features/digests/digests.periods.ts'
-import { type MailTransport, smtpTransport } from '../../src/features/mail/mail.transport.ts'
 import { freePort } from '../../src/lib/free-port.ts'
 import { testConfig } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
@@ -112,8 +112,8 @@ describe('a crash between SMTP accepting the digest and recording it', () => {
     // SMTP accepts the mail, then the process "dies" before it can record the send.
     const real = smtpTransport(sink.url)
     const dying: MailTransport = {
-      send: async (message) => {
-        await real.send(message)
+      send: async (message, handOver) => {
+        await real.send(message, handOver)
         if (message.to === member.email) throw new Error('worker process killed')
       },
     }

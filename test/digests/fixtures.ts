@@ -1,29 +1,22 @@
 // Rows of the discussions tables for digest and notification tests, inserted directly.
 import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
-import type { Db } from '../../src/db/database.ts'
-import { digestTasks } from '../../src/features/digests/digests.jobs.ts'
-import { unsubscribeKeyPurpose } from '../../src/features/digests/unsubscribe.ts'
-import '../../src/features/mail/all-templates.ts'
 import type { Config } from '../../src/config.ts'
+import type { MailTransport } from '../../src/core/mail/mail.transport.ts'
+import type { Db } from '../../src/db/database.ts'
 import { deriveKey } from '../../src/deps.ts'
-import type { MailTransport } from '../../src/features/mail/mail.transport.ts'
-import { taskList } from '../../src/features/mail/mail.worker.ts'
+import { unsubscribeKeyPurpose } from '../../src/features/digests/unsubscribe.ts'
 import { testConfig } from '../helpers/app.ts'
 import { createMember } from '../helpers/factories.ts'
+import { appTasks } from '../helpers/mail.ts'
 
 export const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000)
 
 export const unsubscribeKey = deriveKey(testConfig().sessionSecret!, unsubscribeKeyPurpose)
 
-/** The worker's tasks: send_mail plus digests and notifications. */
+/** The worker's tasks: send_mail, digests and notifications (and the rest of the app's). */
 export function allTasks(config: Config, db: Db, transport: MailTransport) {
-  return taskList({
-    config,
-    db,
-    transport,
-    extraTasks: digestTasks({ config, db, transport, unsubscribeKey }),
-  })
+  return appTasks(config, db, transport)
 }
 
 /** A verified member who has been a member for a month (so old threads count as new to them). */

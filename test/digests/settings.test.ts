@@ -208,7 +208,9 @@ describe('send due digests now (admin)', () => {
     expect(count).toBeGreaterThan(0)
     expect(await queuedJobs(setup.database.db, 'compose_digest')).toHaveLength(count)
     const page = await agent.get(response.headers.location as string)
-    expect(page.body).toContain(`${count} Zusammenfassung(en) in die Warteschlange gestellt.`)
+    expect(page.body).toContain(
+      `${count} ${count === 1 ? 'Zusammenfassung' : 'Zusammenfassungen'} in die Warteschlange gestellt.`,
+    )
 
     const { agent: memberAgent } = await signedIn()
     const denied = await memberAgent.submit('/account/digest', '/admin/digests/send', {})

@@ -4,30 +4,31 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Config } from '../../src/config.ts'
 import { enqueueMail } from '../../src/core/mail/mail.queue.ts'
-import { registerMailTemplate, simpleMail } from '../../src/core/mail/mail.templates.ts'
-import { smtpTransport } from '../../src/features/mail/mail.transport.ts'
-import { taskList } from '../../src/features/mail/mail.worker.ts'
+import { type MailTemplates, simpleMail } from '../../src/core/mail/mail.templates.ts'
+import { smtpTransport } from '../../src/core/mail/mail.transport.ts'
 import { freePort } from '../../src/lib/free-port.ts'
 import { testConfig } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { createMember } from '../helpers/factories.ts'
+import { mailTasks } from '../helpers/mail.ts'
 import { makeJobsDue, queuedJobs, runDueJobs } from './queue.ts'
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts'
 
-registerMailTemplate('test.hello', (p, c) =>
-  simpleMail(c, {
-    subject: `Hallo ${String(p.name)}`,
-    greeting: c.t('mail.footer'),
-    paragraphs: [`Für ${String(p.name)}`],
-    action: { label: 'Öffnen', url: `${c.baseUrl}/threads/1` },
-  }),
-)
+const templates: MailTemplates = {
+  'test.hello': (p, c) =>
+    simpleMail(c, {
+      subject: `Hallo ${String(p.name)}`,
+      greeting: c.t('mail.footer'),
+      paragraphs: [`Für ${String(p.name)}`],
+      action: { label: 'Öffnen', url: `${c.baseUrl}/threads/1` },
+    }),
+}
 
 let database: TestDatabase
 let sink: SmtpSink
 
 function deliveryTasks(config: Config) {
-  return taskList({ config, db: database.db, transport: smtpTransport(config.smtpUrl!) })
+  return mailTasks(config, database.db, smtpTransport(config.smtpUrl!), templates)
 }
 
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 import { runOnce, type TaskList } from 'graphile-worker'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { quietLogger } from '../../src/core/jobs/job-queue.ts'
 import type { Db } from '../../src/db/database.ts'
-import { quietLogger } from '../../src/features/mail/mail.worker.ts'
 
 export async function runDueJobs(connectionString: string, taskList: TaskList): Promise<void> {
   await runOnce({ connectionString, taskList, logger: quietLogger(), noHandleSignals: true })

@@ -13,12 +13,16 @@
 // Never twice: the period key, the unique (member, kind, period) record and the row lock
 // make composing exactly-once, whatever runs twice (two schedulers, two instances, a retry).
 // Handing the mail to SMTP is at-most-once: a digest is only sent from the 'queued' state,
-// and it leaves that state (committed) before SMTP is spoken to. An SMTP error that proves
-// the mail was not accepted puts it back to 'queued' and the job retries with backoff.
-// Never skip a thread: if an attempt ends without knowing whether SMTP accepted the mail
-// (the process died between sending and recording, or the connection broke after the
-// data went out), the retry does not send it again; it marks the digest 'uncertain' and
-// carries its window into the member's next digest, which lists those threads again.
+// and it leaves that state (committed, by the attempt that claimed it) right before the end
+// of the message data goes out (core/mail/send-once.ts). Whatever happens before that moment
+// (a crash while connecting or while the server is slow to accept the recipient, an SMTP
+// error) leaves it queued: it provably did not arrive, and the next attempt sends it (after a
+// crash within seconds of the next start, see core/jobs/runner-liveness.ts). A server that
+// refuses the message data with an error code puts it back to 'queued' as well.
+// Never skip a thread: if an attempt ends after that moment without knowing whether SMTP
+// accepted the mail (the process died before recording the 250, or the connection broke),
+// the retry does not send it again; it marks the digest 'uncertain' and carries its window
+// into the member's next digest, which lists those threads again.
 //
 // Notification mails use the same record-claim-send steps (compose_notifications,
 // send_notifications); an uncertain one is not repeated (the notifications stay in the forum).
@@ -26,16 +30,23 @@ import { randomBytes } from 'node:crypto'
 import type { CronItem, TaskList } from 'graphile-worker'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.ts'
-import { type BuiltMail, buildMail } from '../../core/mail/mail.templates.ts'
+import { addJob, addJobs } from '../../core/jobs/job-queue.ts'
+import type { FeatureJobs, JobDeps } from '../../core/jobs/job-registry.ts'
+import { composeMessage } from '../../core/mail/mail.message.ts'
+import { type BuiltMail, buildMail, type MailTemplates } from '../../core/mail/mail.templates.ts'
+import type { MailTransport } from '../../core/mail/mail.transport.ts'
+import { sendOnce } from '../../core/mail/send-once.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
-import { composeMessage, definitelyNotDelivered } from '../mail/mail.delivery.ts'
-import type { MailTransport } from '../mail/mail.transport.ts'
-import { type DigestMailParams, excerptOf, type NotificationMailParams } from './digests.mails.ts'
+import {
+  type ConfidentialCount,
+  type DigestMailParams,
+  excerptOf,
+  type NotificationItem,
+  type NotificationMailParams,
+} from './digests.mails.ts'
 import { currentPeriods, type DigestSchedule, isDigestHour, periodLengthMs } from './digests.periods.ts'
 import {
-  addJob,
-  addJobs,
   type ClaimedDelivery,
   carryWindowForward,
   claimDelivery,
@@ -45,10 +56,12 @@ import {
   dueMembersBatch,
   ensureSettingsRows,
   findRecipient,
+  followedThreads,
   insertDelivery,
   lockMemberForMail,
   markNotificationsMailed,
   membersWithPendingNotifications,
+  moveDelivery,
   noteNotificationMail,
   notificationsForMail,
   type PreparedRunner,
@@ -56,16 +69,15 @@ import {
   pruneMailedNotifications,
   pruneOldDeliveries,
   type RecipientRow,
-  setDeliveryStatus,
-  threadTitles,
 } from './digests.repository.ts'
 import type { DeliveryKind, NotifyMode } from './digests.tables.ts'
-import { unsubscribeUrl } from './unsubscribe.ts'
+import { unsubscribeKeyPurpose, unsubscribeUrl } from './unsubscribe.ts'
 
 export interface DigestJobDeps {
   config: Config
   db: Db
   transport: MailTransport
+  templates: MailTemplates
   logger?: Logger
   /** Derived from the session secret (see unsubscribe.ts). */
   unsubscribeKey: Buffer
@@ -167,27 +179,38 @@ function formatSince(at: Date, locale: Locale): string {
   return format.format(at)
 }
 
+/** New confidential threads counted per Themenraum, in the order they come (newest first). */
+function countPerCategory(rows: { categoryName: string; categorySlug: string }[]): ConfidentialCount[] {
+  const counts = new Map<string, ConfidentialCount>()
+  for (const row of rows) {
+    const entry = counts.get(row.categorySlug)
+    if (entry) entry.count++
+    else
+      counts.set(row.categorySlug, {
+        categoryName: row.categoryName,
+        categoryPath: `/c/${encodeURIComponent(row.categorySlug)}`,
+        count: 1,
+      })
+  }
+  return [...counts.values()]
+}
+
 async function buildDigest(
   deps: DigestJobDeps,
   delivery: ClaimedDelivery,
   recipient: RecipientRow,
 ): Promise<BuiltMail | undefined> {
   const locale = recipient.locale ?? 'de'
-  const threads = await digestThreads(deps.db, delivery.thread_ids)
-  const followedRows = await threadTitles(
+  const rows = await digestThreads(deps.db, recipient.id, delivery.thread_ids)
+  const followedRows = await followedThreads(
     deps.db,
+    recipient.id,
     delivery.followed.map((f) => f.threadId),
   )
-  const titles = new Map(followedRows.map((t) => [t.id, t.title]))
-  const followed = delivery.followed
-    .filter((f) => titles.has(f.threadId))
-    .map((f) => ({ id: f.threadId, title: titles.get(f.threadId)!, replies: f.replies }))
-  if (threads.length === 0 && followed.length === 0) return undefined
-  const params: DigestMailParams = {
-    name: recipient.name,
-    since: formatSince(delivery.window_start, locale),
-    frequency: delivery.period_key.startsWith('daily:') ? 'daily' : 'weekly',
-    threads: threads.map((t) => ({
+  const threads: DigestMailParams['threads'] = []
+  for (const t of rows) {
+    if (t.confidential) continue
+    threads.push({
       id: t.id,
       title: t.title,
       categoryName: t.categoryName,
@@ -195,16 +218,36 @@ async function buildDigest(
       authorName: t.authorName,
       organisationName: t.organisationName,
       replyCount: t.replyCount,
-      confidential: t.confidential,
-      // Never an excerpt of a confidential thread (the query does not even read its text).
-      excerpt: t.confidential ? '' : excerptOf(t.openingHtml),
-    })),
+      excerpt: excerptOf(t.openingHtml),
+    })
+  }
+  const confidential = countPerCategory(rows.filter((t) => t.confidential))
+  const byId = new Map(followedRows.map((t) => [t.id, t]))
+  const followed: DigestMailParams['followed'] = []
+  const followedConfidential = { threads: 0, replies: 0 }
+  for (const f of delivery.followed) {
+    const thread = byId.get(f.threadId)
+    if (!thread) continue
+    if (thread.confidential || thread.title === null) {
+      followedConfidential.threads++
+      followedConfidential.replies += f.replies
+    } else followed.push({ id: f.threadId, title: thread.title, replies: f.replies })
+  }
+  if (rows.length === 0 && followed.length === 0 && followedConfidential.threads === 0) return undefined
+  const params: DigestMailParams = {
+    name: recipient.name,
+    since: formatSince(delivery.window_start, locale),
+    frequency: delivery.period_key.startsWith('daily:') ? 'daily' : 'weekly',
+    threads,
+    confidential,
     more: Math.max(0, delivery.thread_count - delivery.thread_ids.length),
     followed,
+    followedConfidential,
     unsubscribeUrl: unsubscribeUrl(deps.config.baseUrl, deps.unsubscribeKey, delivery.member_id),
     listHost: new URL(deps.config.baseUrl).hostname,
   }
   return buildMail(
+    deps.templates,
     'digests.digest',
     params as unknown as Record<string, unknown>,
     locale,
@@ -218,20 +261,25 @@ async function buildNotifications(
   recipient: RecipientRow,
 ): Promise<BuiltMail | undefined> {
   const rows = await notificationsForMail(deps.db, delivery.member_id, delivery.notification_ids)
-  const items = rows
+  const items: NotificationItem[] = rows
     .filter((row) => row.kind === 'reply' || row.kind === 'mention')
-    .map((row) => ({
-      kind: row.kind as 'reply' | 'mention',
-      threadId: row.threadId,
-      postId: row.postId,
-      confidential: row.confidential,
-      title: row.confidential ? '' : row.title,
-      actorName: row.confidential ? null : row.actorName,
-      excerpt: row.confidential ? '' : excerptOf(row.postHtml, 200),
-    }))
+    .map((row) => {
+      const kind = row.kind as 'reply' | 'mention'
+      if (row.confidential) return { kind, confidential: true }
+      return {
+        kind,
+        confidential: false,
+        threadId: row.threadId,
+        postId: row.postId,
+        title: row.title,
+        actorName: row.actorName,
+        excerpt: excerptOf(row.postHtml, 200),
+      }
+    })
   if (items.length === 0) return undefined
   const params: NotificationMailParams = { name: recipient.name, items }
   return buildMail(
+    deps.templates,
     'digests.notifications',
     params as unknown as Record<string, unknown>,
     recipient.locale ?? 'de',
@@ -239,7 +287,7 @@ async function buildNotifications(
   )
 }
 
-export type SendOutcome = 'sent' | 'dropped' | 'skipped' | 'uncertain' | 'not-queued'
+export type SendOutcome = 'sent' | 'dropped' | 'skipped' | 'uncertain' | 'not-queued' | 'superseded'
 
 /** Sends one recorded digest or notification mail, at most once (see the top of this file). */
 export async function sendDelivery(deps: DigestJobDeps, deliveryId: number): Promise<SendOutcome> {
@@ -248,46 +296,46 @@ export async function sendDelivery(deps: DigestJobDeps, deliveryId: number): Pro
   if (!delivery) {
     const current = await deliveryStatus(db, deliveryId)
     if (current?.status !== 'sending') return 'not-queued'
-    // An earlier attempt claimed it and never reported back: it may have arrived. Do not send
-    // it again; let the next digest cover its threads.
+    // An earlier attempt handed it over and never reported back: it may have arrived. Do not
+    // send it again; let the next digest cover its threads.
     await db.transaction().execute(async (trx) => {
-      await setDeliveryStatus(trx, deliveryId, 'uncertain')
+      if (!(await moveDelivery(trx, deliveryId, ['sending'], 'uncertain'))) return
       if (current.kind === 'digest') await carryWindowForward(trx, current.member_id, current.window_start)
     })
     deps.logger?.warn({ deliveryId, kind: current.kind }, 'delivery uncertain: not sent again')
     return 'uncertain'
   }
+  const attempt = delivery.attempts
+  const finish = async (status: 'dropped' | 'skipped') => {
+    await moveDelivery(db, deliveryId, ['queued'], status, attempt)
+    return status
+  }
   const eligible = (r: RecipientRow | undefined): r is RecipientRow => r?.status === 'verified'
   const recipient = await findRecipient(db, delivery.member_id)
-  if (!eligible(recipient)) {
-    await setDeliveryStatus(db, deliveryId, 'dropped')
-    return 'dropped'
-  }
+  if (!eligible(recipient)) return finish('dropped')
   const built =
     delivery.kind === 'digest'
       ? await buildDigest(deps, delivery, recipient)
       : await buildNotifications(deps, delivery, recipient)
-  if (!built) {
-    await setDeliveryStatus(db, deliveryId, 'skipped')
-    return 'skipped'
-  }
+  if (!built) return finish('skipped')
   // Checked again right before sending: verified now, and still this address.
   const again = await findRecipient(db, delivery.member_id)
-  if (!eligible(again) || again.email !== recipient.email) {
-    await setDeliveryStatus(db, deliveryId, 'dropped')
-    return 'dropped'
+  if (!eligible(again) || again.email !== recipient.email) return finish('dropped')
+
+  const message = composeMessage(deps.config, { to: recipient.email, messageId: delivery.message_id, built })
+  const outcome = await sendOnce(deps.transport, message, () =>
+    moveDelivery(db, deliveryId, ['queued'], 'sending', attempt),
+  )
+  if (!outcome.sent) {
+    if (outcome.superseded) return 'superseded'
+    // Proven not accepted: it stays (or goes back to) queued and the job retries. Otherwise
+    // it stays 'sending' and the retry marks it uncertain instead of sending it a second time.
+    if (outcome.handedOver && outcome.provenNotAccepted) {
+      await moveDelivery(db, deliveryId, ['sending'], 'queued', attempt)
+    }
+    throw outcome.error
   }
-  try {
-    await deps.transport.send(
-      composeMessage(deps.config, { to: recipient.email, messageId: delivery.message_id, built }),
-    )
-  } catch (error) {
-    // Proven not accepted: back to the queue for a retry. Otherwise it stays 'sending' and
-    // the retry marks it uncertain instead of sending it a second time.
-    if (definitelyNotDelivered(error)) await setDeliveryStatus(db, deliveryId, 'queued')
-    throw error
-  }
-  await setDeliveryStatus(db, deliveryId, 'sent')
+  await moveDelivery(db, deliveryId, ['queued', 'sending', 'uncertain'], 'sent', attempt)
   deps.logger?.info({ deliveryId, kind: delivery.kind }, 'mail sent')
   return 'sent'
 }
@@ -368,6 +416,14 @@ interface CronPayload {
 const atOf = (payload: unknown) => {
   const p = (payload ?? {}) as CronPayload
   return new Date(p._cron?.ts ?? p.at ?? Date.now())
+}
+
+/** The digests feature's tasks and cron items for the job registry (src/jobs.ts). */
+export function digestJobs(deps: JobDeps): FeatureJobs {
+  return {
+    tasks: digestTasks({ ...deps, unsubscribeKey: deps.deriveKey(unsubscribeKeyPurpose) }),
+    cronItems: digestCronItems(),
+  }
 }
 
 export function digestTasks(deps: DigestJobDeps): TaskList {

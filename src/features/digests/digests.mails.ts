@@ -1,7 +1,21 @@
-// The digest and notification mails: text and HTML parts that say the same thing. Titles,
-// names and excerpts are member input, so the HTML escapes everything; of confidential
-// threads the digest shows the title only and a notification shows nothing at all.
-import { escapeHtml, type MailContext, registerMailTemplate } from '../../core/mail/mail.templates.ts'
+// The digest and notification mails: text and HTML parts that say the same thing.
+// - A confidential thread leaves the forum with nothing that identifies it: the digest counts
+//   new confidential threads per Themenraum (with a link to the Themenraum) and new replies in
+//   followed confidential threads (with a link to the forum); a notification says only that
+//   there is something new in a confidential thread (with a link to the notifications). The
+//   queries do not even read their titles, names or text (digests.repository.ts).
+// - Member text (titles, names, excerpts) is single-line (buildMail) and never starts a line:
+//   every line begins with our own words, a bullet and a quotation mark, or an indented quote.
+//   In HTML it is escaped and isolated in <bdi>.
+
+import {
+  type BuiltMail,
+  escapeHtml,
+  type MailContext,
+  type MailTemplate,
+  type MailTemplates,
+} from '../../core/mail/mail.templates.ts'
+import { isolateMemberText } from '../../core/mail/member-text.ts'
 
 export interface DigestThreadItem {
   id: number
@@ -11,30 +25,44 @@ export interface DigestThreadItem {
   authorName: string
   organisationName: string
   replyCount: number
-  confidential: boolean
   excerpt: string
+}
+
+export interface ConfidentialCount {
+  categoryName: string
+  /** The Themenraum's address path, e.g. /c/ki. */
+  categoryPath: string
+  count: number
 }
 
 export interface DigestMailParams {
   name: string
   since: string
   frequency: 'daily' | 'weekly'
+  /** Threads that are not confidential, listed one by one. */
   threads: DigestThreadItem[]
+  /** New confidential threads, counted per Themenraum. */
+  confidential: ConfidentialCount[]
+  /** New threads beyond those listed or counted. */
   more: number
   followed: { id: number; title: string; replies: number }[]
+  /** New replies in followed confidential threads, counted. */
+  followedConfidential: { threads: number; replies: number }
   unsubscribeUrl: string
   listHost: string
 }
 
-export interface NotificationItem {
-  kind: 'reply' | 'mention'
-  threadId: number
-  postId: number
-  confidential: boolean
-  title: string
-  actorName: string | null
-  excerpt: string
-}
+export type NotificationItem =
+  | {
+      kind: 'reply' | 'mention'
+      confidential: false
+      threadId: number
+      postId: number
+      title: string
+      actorName: string | null
+      excerpt: string
+    }
+  | { kind: 'reply' | 'mention'; confidential: true }
 
 export interface NotificationMailParams {
   name: string
@@ -69,144 +97,207 @@ export function excerptOf(html: string | null | undefined, max = 240): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()} …`
 }
 
-const html = (body: string, c: MailContext, title: string) =>
-  `<!doctype html><html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;line-height:1.5;max-width:40em">\n${body}\n</body></html>`
+/** Text and HTML built side by side, so that both parts say the same thing. */
+class MailBody {
+  readonly text: string[] = []
+  readonly html: string[] = []
+
+  /** Our own sentence (member text inside it is isolated in HTML). */
+  paragraph(sentence: string, memberText: readonly string[] = []) {
+    this.text.push(sentence, '')
+    this.html.push(`<p>${isolateMemberText(sentence, memberText)}</p>`)
+  }
+
+  heading(title: string) {
+    this.text.push(`== ${title} ==`, '')
+    this.html.push(`<h2>${escapeHtml(title)}</h2>`)
+  }
+
+  /** A list entry: a bullet line of ours, indented lines below it, the link last. */
+  entry(
+    line: { text: string; memberText?: readonly string[]; url: string; linkLabel?: string },
+    details: { text: string; memberText?: readonly string[]; quote?: boolean }[] = [],
+  ) {
+    this.text.push(`* ${line.text}`, ...details.map((d) => `  ${d.text}`), `  ${line.url}`, '')
+    const head = isolateMemberText(line.text, line.memberText ?? [])
+    const link = escapeHtml(line.url)
+    this.html.push(
+      line.linkLabel
+        ? `<h3>${head}</h3><p><a href="${link}">${escapeHtml(line.linkLabel)}</a></p>`
+        : `<h3><a href="${link}">${head}</a></h3>`,
+      ...details.map((d) =>
+        d.quote
+          ? `<blockquote>${isolateMemberText(d.text, d.memberText ?? [])}</blockquote>`
+          : `<p style="color:#555;margin-top:0">${isolateMemberText(d.text, d.memberText ?? [])}</p>`,
+      ),
+    )
+  }
+
+  footer(lines: { text: string; url?: string }[], c: MailContext) {
+    this.text.push(
+      '-- ',
+      ...lines.map((l) => (l.url ? `${l.text}: ${l.url}` : l.text)),
+      '',
+      c.t('mail.footer'),
+    )
+    this.html.push(
+      '<hr>',
+      `<p style="color:#555">${lines
+        .map((l) => (l.url ? `<a href="${escapeHtml(l.url)}">${escapeHtml(l.text)}</a>` : escapeHtml(l.text)))
+        .join(' · ')}</p>`,
+      `<p style="color:#555">${escapeHtml(c.t('mail.footer'))}</p>`,
+    )
+  }
+
+  build(c: MailContext, subject: string, headers?: Record<string, string>): BuiltMail {
+    return {
+      subject,
+      text: this.text.join('\n'),
+      html: `<!doctype html><html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:sans-serif;line-height:1.5;max-width:40em">\n${this.html.join('\n')}\n</body></html>`,
+      ...(headers ? { headers } : {}),
+    }
+  }
+}
 
 function digestSubject(p: DigestMailParams, c: MailContext): string {
-  const threads = p.threads.length + p.more
-  const replies = p.followed.reduce((sum, f) => sum + f.replies, 0)
+  const threads = p.threads.length + p.confidential.reduce((sum, x) => sum + x.count, 0) + p.more
+  const replies = p.followed.reduce((sum, f) => sum + f.replies, 0) + p.followedConfidential.replies
   if (threads > 0 && replies > 0) return c.t('digestMail.subject', { threads, replies })
   if (threads > 0) return c.t('digestMail.subjectThreads', { threads })
   return c.t('digestMail.subjectReplies', { replies })
 }
 
-export function digestMail(params: Record<string, unknown>, c: MailContext) {
+export const digestMail: MailTemplate = (params, c) => {
   const p = params as unknown as DigestMailParams
   const subject = digestSubject(p, c)
-  const settingsUrl = `${c.baseUrl}/account/digest`
   const forumUrl = `${c.baseUrl}/`
-  const stage = (s: string) => c.t(`digestMail.stage.${s}`)
-  const meta = (t: DigestThreadItem) =>
-    c.t('digestMail.meta', {
-      category: t.categoryName,
-      stage: stage(t.stage),
-      author: t.authorName,
-      organisation: t.organisationName,
-      replies: t.replyCount,
-    })
+  const body = new MailBody()
+  body.paragraph(c.t('digestMail.greeting', { name: p.name }), [p.name])
+  body.paragraph(c.t('digestMail.intro', { since: p.since }))
 
-  const text: string[] = [
-    c.t('digestMail.greeting', { name: p.name }),
-    '',
-    c.t('digestMail.intro', { since: p.since }),
-    '',
-  ]
-  const body: string[] = [
-    `<p>${escapeHtml(c.t('digestMail.greeting', { name: p.name }))}</p>`,
-    `<p>${escapeHtml(c.t('digestMail.intro', { since: p.since }))}</p>`,
-  ]
-  if (p.threads.length > 0) {
-    text.push(`== ${c.t('digestMail.newThreads')} ==`, '')
-    body.push(`<h2>${escapeHtml(c.t('digestMail.newThreads'))}</h2>`)
+  if (p.threads.length > 0 || p.confidential.length > 0 || p.more > 0) {
+    body.heading(c.t('digestMail.newThreads'))
     for (const t of p.threads) {
-      const url = threadUrl(c.baseUrl, t.id)
-      if (t.confidential) {
-        text.push(`* ${t.title} (${c.t('digestMail.confidential')})`, `  ${url}`, '')
-        body.push(
-          `<h3><a href="${escapeHtml(url)}">${escapeHtml(t.title)}</a> <small>(${escapeHtml(c.t('digestMail.confidential'))})</small></h3>`,
-        )
-        continue
-      }
-      text.push(`* ${t.title}`, `  ${meta(t)}`)
-      if (t.excerpt) text.push(`  ${t.excerpt}`)
-      text.push(`  ${url}`, '')
-      body.push(
-        `<h3><a href="${escapeHtml(url)}">${escapeHtml(t.title)}</a></h3>`,
-        `<p style="color:#555;margin-top:0">${escapeHtml(meta(t))}</p>`,
-        ...(t.excerpt ? [`<p>${escapeHtml(t.excerpt)}</p>`] : []),
+      const meta = c.t('digestMail.meta', {
+        category: t.categoryName,
+        stage: c.t(`discussions.stage.${t.stage}`),
+        author: t.authorName,
+        organisation: t.organisationName,
+        replies: t.replyCount,
+      })
+      body.entry(
+        {
+          text: c.t('digestMail.title', { title: t.title }),
+          memberText: [t.title],
+          url: threadUrl(c.baseUrl, t.id),
+        },
+        [
+          { text: meta, memberText: [t.categoryName, t.authorName, t.organisationName] },
+          ...(t.excerpt
+            ? [
+                {
+                  text: c.t('digestMail.excerpt', { excerpt: t.excerpt }),
+                  memberText: [t.excerpt],
+                  quote: true,
+                },
+              ]
+            : []),
+        ],
       )
     }
-    if (p.more > 0) {
-      text.push(c.t('digestMail.more', { count: p.more }), forumUrl, '')
-      body.push(
-        `<p>${escapeHtml(c.t('digestMail.more', { count: p.more }))} <a href="${escapeHtml(forumUrl)}">${escapeHtml(c.t('digestMail.allThreads'))}</a></p>`,
-      )
+    for (const group of p.confidential) {
+      body.entry({
+        text: c.t('digestMail.confidential', { count: group.count, category: group.categoryName }),
+        memberText: [group.categoryName],
+        url: `${c.baseUrl}${group.categoryPath}`,
+        linkLabel: c.t('digestMail.openCategory'),
+      })
     }
+    if (p.more > 0)
+      body.entry({
+        text: c.t('digestMail.more', { count: p.more }),
+        url: forumUrl,
+        linkLabel: c.t('digestMail.allThreads'),
+      })
   }
-  if (p.followed.length > 0) {
-    text.push(`== ${c.t('digestMail.followed')} ==`, '')
-    body.push(`<h2>${escapeHtml(c.t('digestMail.followed'))}</h2>`, '<ul>')
+  if (p.followed.length > 0 || p.followedConfidential.threads > 0) {
+    body.heading(c.t('digestMail.followed'))
     for (const f of p.followed) {
-      const line = c.t('digestMail.followedLine', { title: f.title, count: f.replies })
-      const url = unreadUrl(c.baseUrl, f.id)
-      text.push(`* ${line}`, `  ${url}`, '')
-      body.push(`<li><a href="${escapeHtml(url)}">${escapeHtml(line)}</a></li>`)
+      body.entry({
+        text: c.t('digestMail.followedLine', { title: f.title, count: f.replies }),
+        memberText: [f.title],
+        url: unreadUrl(c.baseUrl, f.id),
+      })
     }
-    body.push('</ul>')
+    if (p.followedConfidential.threads > 0) {
+      body.entry({
+        text: c.t('digestMail.followedConfidential', p.followedConfidential),
+        url: forumUrl,
+        linkLabel: c.t('digestMail.openForum'),
+      })
+    }
   }
-  const frequency = c.t(`digestMail.frequency.${p.frequency}`)
-  text.push(
-    '-- ',
-    frequency,
-    `${c.t('digestMail.settings')}: ${settingsUrl}`,
-    `${c.t('digestMail.unsubscribe')}: ${p.unsubscribeUrl}`,
-    '',
-    c.t('mail.footer'),
+  body.footer(
+    [
+      { text: c.t(`digestMail.frequency.${p.frequency}`) },
+      { text: c.t('digestMail.settings'), url: `${c.baseUrl}/account/digest` },
+      { text: c.t('digestMail.unsubscribe'), url: p.unsubscribeUrl },
+    ],
+    c,
   )
-  body.push(
-    '<hr>',
-    `<p style="color:#555">${escapeHtml(frequency)} <a href="${escapeHtml(settingsUrl)}">${escapeHtml(c.t('digestMail.settings'))}</a> · <a href="${escapeHtml(p.unsubscribeUrl)}">${escapeHtml(c.t('digestMail.unsubscribe'))}</a></p>`,
-    `<p style="color:#555">${escapeHtml(c.t('mail.footer'))}</p>`,
-  )
-  return {
-    subject,
-    text: text.join('\n'),
-    html: html(body.join('\n'), c, subject),
-    headers: {
-      'List-Id': `${c.t('digestMail.listName')} <digest.${p.listHost}>`,
-      'List-Unsubscribe': `<${p.unsubscribeUrl}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    },
-  }
+  return body.build(c, subject, {
+    'List-Id': `${c.t('digestMail.listName')} <digest.${p.listHost}>`,
+    'List-Unsubscribe': `<${p.unsubscribeUrl}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  })
 }
 
-export function notificationMail(params: Record<string, unknown>, c: MailContext) {
+export const notificationMail: MailTemplate = (params, c) => {
   const p = params as unknown as NotificationMailParams
   const subject =
     p.items.length === 1
       ? c.t('notifyMail.subjectOne')
       : c.t('notifyMail.subjectMany', { count: p.items.length })
-  const settingsUrl = `${c.baseUrl}/account/digest`
-  const text: string[] = [c.t('notifyMail.greeting', { name: p.name }), '', c.t('notifyMail.intro'), '']
-  const body: string[] = [
-    `<p>${escapeHtml(c.t('notifyMail.greeting', { name: p.name }))}</p>`,
-    `<p>${escapeHtml(c.t('notifyMail.intro'))}</p>`,
-    '<ul>',
-  ]
+  const body = new MailBody()
+  body.paragraph(c.t('notifyMail.greeting', { name: p.name }), [p.name])
+  body.paragraph(c.t('notifyMail.intro'))
   for (const item of p.items) {
-    // Confidential: that there is something, and where. No title, no text, no names.
-    const url = item.confidential ? threadUrl(c.baseUrl, item.threadId) : postUrl(c.baseUrl, item.postId)
-    const line = item.confidential
-      ? c.t('notifyMail.confidential')
-      : c.t(item.kind === 'mention' ? 'notifyMail.mention' : 'notifyMail.reply', {
-          actor: item.actorName ?? c.t('notifyMail.someone'),
+    if (item.confidential) {
+      // That there is something, and where to look. No title, no text, no names, no thread.
+      body.entry({
+        text: c.t('notifyMail.confidential'),
+        url: `${c.baseUrl}/notifications`,
+        linkLabel: c.t('notifyMail.open'),
+      })
+      continue
+    }
+    const actor = item.actorName ?? c.t('notifyMail.someone')
+    body.entry(
+      {
+        text: c.t(item.kind === 'mention' ? 'notifyMail.mention' : 'notifyMail.reply', {
+          actor,
           title: item.title,
-        })
-    const excerpt = item.confidential ? '' : item.excerpt
-    text.push(`* ${line}`, ...(excerpt ? [`  „${excerpt}“`] : []), `  ${url}`, '')
-    body.push(
-      `<li><p>${escapeHtml(line)}</p>${excerpt ? `<blockquote>${escapeHtml(excerpt)}</blockquote>` : ''}<p><a href="${escapeHtml(url)}">${escapeHtml(c.t('notifyMail.open'))}</a></p></li>`,
+        }),
+        memberText: [actor, item.title],
+        url: postUrl(c.baseUrl, item.postId),
+        linkLabel: c.t('notifyMail.open'),
+      },
+      item.excerpt
+        ? [
+            {
+              text: c.t('notifyMail.excerpt', { excerpt: item.excerpt }),
+              memberText: [item.excerpt],
+              quote: true,
+            },
+          ]
+        : [],
     )
   }
-  body.push('</ul>')
-  text.push('-- ', `${c.t('notifyMail.settings')}: ${settingsUrl}`, '', c.t('mail.footer'))
-  body.push(
-    '<hr>',
-    `<p style="color:#555"><a href="${escapeHtml(settingsUrl)}">${escapeHtml(c.t('notifyMail.settings'))}</a></p>`,
-    `<p style="color:#555">${escapeHtml(c.t('mail.footer'))}</p>`,
-  )
-  return { subject, text: text.join('\n'), html: html(body.join('\n'), c, subject) }
+  body.footer([{ text: c.t('notifyMail.settings'), url: `${c.baseUrl}/account/digest` }], c)
+  return body.build(c, subject)
 }
 
-registerMailTemplate('digests.digest', digestMail)
-registerMailTemplate('digests.notifications', notificationMail)
+export const digestMailTemplates: MailTemplates = {
+  'digests.digest': digestMail,
+  'digests.notifications': notificationMail,
+}

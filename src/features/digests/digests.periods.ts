@@ -1,8 +1,6 @@
 // Digest periods in Berlin time. A period starts at the configured hour (daily) or at that
 // hour on the configured weekday (weekly); its key names the day it started on, so every
 // scheduler, retry and app instance computes the same key for the same moment.
-import type { DigestFrequency } from './digests.tables.ts'
-
 export interface DigestSchedule {
   digestHour: number
   /** 0 = Sunday … 6 = Saturday, like Date.getDay(). */
@@ -57,15 +55,6 @@ export function currentPeriods(at: Date, schedule: DigestSchedule): Record<'dail
   const weekday = new Date(day * 86_400_000).getUTCDay()
   const weekStart = day - ((weekday - schedule.digestWeekday + 7) % 7)
   return { daily: `daily:${isoDay(day)}`, weekly: `weekly:${isoDay(weekStart)}` }
-}
-
-export function periodFor(
-  frequency: DigestFrequency,
-  at: Date,
-  schedule: DigestSchedule,
-): string | undefined {
-  if (frequency === 'never') return undefined
-  return currentPeriods(at, schedule)[frequency]
 }
 
 /** How far back a member's very first digest looks. */

@@ -1,7 +1,8 @@
 // Queries of the digests feature: settings, due members, what goes into a digest, the
 // delivery records, and adding jobs in bulk. Every function takes `db` first, so a
 // transaction is just another `db`.
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
+import { postReadableBy, postShownTo, threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, MemberStatus } from '../../db/schema.ts'
 import type { Stage } from '../discussions/discussions.tables.ts'
@@ -100,37 +101,6 @@ export async function dueMembersBatch(
   return rows
 }
 
-export interface JobSpec {
-  task: string
-  payload: Record<string, unknown>
-  key: string
-  maxAttempts: number
-}
-
-/** Adds many jobs in one statement; a job with the same key that has not started is replaced. */
-export async function addJobs(db: Db, specs: JobSpec[]): Promise<void> {
-  if (specs.length === 0) return
-  const json = JSON.stringify(
-    specs.map((s) => ({
-      identifier: s.task,
-      payload: s.payload,
-      job_key: s.key,
-      max_attempts: s.maxAttempts,
-    })),
-  )
-  await sql`
-    select count(*) from graphile_worker.add_jobs(
-      (select array_agg(row(x.identifier, x.payload, null, null, x.max_attempts, x.job_key, null, null)::graphile_worker.job_spec)
-       from json_to_recordset(${json}::json) as x(identifier text, payload json, max_attempts smallint, job_key text))
-    )`.execute(db)
-}
-
-export async function addJob(db: Db, spec: JobSpec): Promise<void> {
-  await sql`select graphile_worker.add_job(
-    ${spec.task}, ${JSON.stringify(spec.payload)}::json, job_key => ${spec.key}::text, max_attempts => ${spec.maxAttempts}::smallint
-  )`.execute(db)
-}
-
 // --- composing ----------------------------------------------------------------------------
 
 export interface LockedMember {
@@ -210,12 +180,13 @@ export async function insertDelivery(
 export type ClaimedDelivery = Omit<MailDelivery, 'notification_ids'> & { notification_ids: number[] }
 
 /**
- * Marks a queued delivery as being sent, committed before SMTP is spoken to. Undefined when
- * it is not queued (sent, dropped, or claimed by an attempt that never came back).
+ * A new attempt at a queued delivery (attempts + 1; it stays queued until it is handed over).
+ * Undefined when it is not queued (sent, dropped, or handed over by an attempt that never
+ * came back).
  */
 export async function claimDelivery(db: Db, id: number): Promise<ClaimedDelivery | undefined> {
   const { rows } = await sql<ClaimedDelivery>`
-    update mail_deliveries set status = 'sending', attempts = attempts + 1
+    update mail_deliveries set attempts = attempts + 1
     where id = ${id} and status = 'queued'
     returning id, member_id, kind, period_key, window_start, window_end, thread_ids, thread_count,
       followed, notification_ids::int[] as notification_ids, message_id, status, attempts, created_at, sent_at`.execute(
@@ -232,18 +203,25 @@ export async function deliveryStatus(db: Db, id: number) {
     .executeTakeFirst()
 }
 
-export async function setDeliveryStatus(
+/**
+ * Moves a delivery from one of `from` to `status`; with `attempt`, only if that attempt still
+ * owns it (a compare-and-set: only the attempt that claimed it last may hand it over).
+ */
+export async function moveDelivery(
   db: Db,
   id: number,
+  from: DeliveryStatus[],
   status: DeliveryStatus,
-  from: DeliveryStatus = 'sending',
-): Promise<void> {
-  await db
+  attempt?: number,
+): Promise<boolean> {
+  let query = db
     .updateTable('mail_deliveries')
     .set({ status, ...(status === 'sent' ? { sent_at: sql`now()` } : {}) })
     .where('id', '=', id)
-    .where('status', '=', from)
-    .execute()
+    .where('status', 'in', from)
+  if (attempt !== undefined) query = query.where('attempts', '=', attempt)
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
 }
 
 /** A digest that may or may not have arrived: the next digest covers its window again. */
@@ -267,41 +245,67 @@ export async function findRecipient(db: Db, memberId: number): Promise<Recipient
   return rows[0]
 }
 
-export interface DigestThreadRow {
+/** A thread as the digest shows it; of a confidential one only its Themenraum (the rest is null). */
+export type DigestThreadRow = {
   id: number
-  title: string
   categoryName: string
-  stage: Stage
-  authorName: string
-  organisationName: string
-  replyCount: number
-  confidential: boolean
-  openingHtml: string | null
-}
+  categorySlug: string
+} & (
+  | {
+      confidential: false
+      title: string
+      stage: Stage
+      authorName: string
+      organisationName: string
+      replyCount: number
+      openingHtml: string | null
+    }
+  | {
+      confidential: true
+      title: null
+      stage: null
+      authorName: null
+      organisationName: null
+      replyCount: null
+      openingHtml: null
+    }
+)
 
-/** What the digest shows of each thread, read when the mail is built (not when it was queued). */
-export async function digestThreads(db: Db, ids: number[]): Promise<DigestThreadRow[]> {
+/**
+ * What the digest shows of each thread the member may see, read when the mail is built (not
+ * when it was queued). Of a confidential thread nothing but its Themenraum is even read.
+ */
+export async function digestThreads(db: Db, memberId: number, ids: number[]): Promise<DigestThreadRow[]> {
   if (ids.length === 0) return []
+  const open = (value: RawBuilder<unknown>) => sql`case when t.confidential then null else ${value} end`
   const { rows } = await sql<DigestThreadRow>`
-    select t.id, t.title, c.name as "categoryName", t.stage, a.name as "authorName",
-      o.name as "organisationName", t.reply_count as "replyCount", t.confidential,
-      case when t.confidential then null else left(p.body_html, 2000) end as "openingHtml"
+    select t.id, t.confidential, c.name as "categoryName", c.slug as "categorySlug",
+      ${open(sql`t.title`)} as title, ${open(sql`t.stage`)} as stage,
+      ${open(sql`a.name`)} as "authorName", ${open(sql`o.name`)} as "organisationName",
+      ${open(sql`t.reply_count`)} as "replyCount", ${open(sql`left(p.body_html, 2000)`)} as "openingHtml"
     from threads t
     join categories c on c.id = t.category_id
     join members a on a.id = t.author_id
     join organisations o on o.id = a.organisation_id
-    left join posts p on p.id = t.opening_post_id and p.deleted_at is null
+    left join posts p on p.id = t.opening_post_id and ${postShownTo(memberId, 'p', 't')}
     where t.id = any(${sql.val(ids)}::int[])
+      and ${threadVisibleTo(memberId, 't')}
     order by t.created_at desc, t.id desc`.execute(db)
   return rows
 }
 
-export async function threadTitles(
+/** Followed threads the member may see; a confidential one without its title. */
+export async function followedThreads(
   db: Db,
+  memberId: number,
   ids: number[],
-): Promise<{ id: number; title: string; confidential: boolean }[]> {
+): Promise<{ id: number; title: string | null; confidential: boolean }[]> {
   if (ids.length === 0) return []
-  return db.selectFrom('threads').select(['id', 'title', 'confidential']).where('id', 'in', ids).execute()
+  const { rows } = await sql<{ id: number; title: string | null; confidential: boolean }>`
+    select t.id, case when t.confidential then null else t.title end as title, t.confidential
+    from threads t
+    where t.id = any(${sql.val(ids)}::int[]) and ${threadVisibleTo(memberId, 't')}`.execute(db)
+  return rows
 }
 
 // --- notification mails -------------------------------------------------------------------
@@ -339,9 +343,11 @@ export async function pendingNotifications(
   const { rows } = await sql<{ id: number; createdAt: Date }>`
     select n.id, n.created_at as "createdAt"
     from notifications n
+    join threads t on t.id = n.thread_id
     left join thread_reads r on r.member_id = n.member_id and r.thread_id = n.thread_id
     where n.member_id = ${options.memberId}
       and ${mailableNotification(options.from, options.to)}
+      and ${threadVisibleTo(options.memberId, 't')}
       and (r.last_read_post_id is null or n.post_id > r.last_read_post_id)
     order by n.id
     limit ${options.limit}`.execute(db)
@@ -389,7 +395,8 @@ export interface NotificationMailRow {
 
 /**
  * The notifications of a mail as they are now: ones the member has read in the meantime
- * (notification or thread) drop out; confidential threads carry no title, name or text.
+ * (notification or thread) or may no longer see drop out; of confidential threads no title,
+ * name or text is read.
  */
 export async function notificationsForMail(
   db: Db,
@@ -401,7 +408,7 @@ export async function notificationsForMail(
     select n.id, n.kind, n.thread_id as "threadId", n.post_id as "postId", t.confidential,
       case when t.confidential then '' else t.title end as title,
       case when t.confidential then null else a.name end as "actorName",
-      case when t.confidential or p.deleted_at is not null then null else left(p.body_html, 4000) end as "postHtml"
+      case when t.confidential or not ${postReadableBy(memberId, 'p')} then null else left(p.body_html, 4000) end as "postHtml"
     from notifications n
     join threads t on t.id = n.thread_id
     join posts p on p.id = n.post_id
@@ -409,6 +416,7 @@ export async function notificationsForMail(
     left join thread_reads r on r.member_id = n.member_id and r.thread_id = n.thread_id
     where n.member_id = ${memberId}
       and n.id = any(${sql.val(ids)}::bigint[])
+      and ${threadVisibleTo(memberId, 't')}
       and n.read_at is null
       and (r.last_read_post_id is null or n.post_id > r.last_read_post_id)
     order by n.id`.execute(db)
@@ -485,6 +493,7 @@ export async function composeDigestStatement(
       join threads t on t.created_at > win.window_start and t.created_at <= win.window_end
       where t.author_id <> win.member_id
         and (win.all_categories or t.category_id = any(win.category_ids))
+        and ${threadVisibleTo(options.memberId, 't')}
     ),
     picked as (
       select (select count(*)::int from candidate) as total,
@@ -498,10 +507,12 @@ export async function composeDigestStatement(
         select f.thread_id, count(p.id)::int as replies, max(p.created_at) as last_at
         from win
         join follows f on f.member_id = win.member_id
+        join threads t on t.id = f.thread_id
         join posts p on p.thread_id = f.thread_id
         left join thread_reads r on r.member_id = f.member_id and r.thread_id = f.thread_id
         where p.parent_id is not null
-          and p.deleted_at is null
+          and ${threadVisibleTo(options.memberId, 't')}
+          and ${postReadableBy(options.memberId, 'p')}
           and p.author_id <> win.member_id
           and p.created_at > win.window_start and p.created_at <= win.window_end
           and (r.last_read_post_id is null or p.id > r.last_read_post_id)
@@ -539,7 +550,7 @@ export async function composeDigestStatement(
   // The statement text never changes, so it is planned once per connection, not per member.
   const compiled = query.compile(db)
   const rows = await prepared<ComposeStatementResult>({
-    name: 'vr_compose_digest_v1',
+    name: 'vr_compose_digest_v2',
     text: compiled.sql,
     values: [...compiled.parameters],
   })

@@ -4,7 +4,7 @@
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../deps.ts'
-import type { FieldErrors } from '../../lib/errors.ts'
+import { ValidationError } from '../../lib/errors.ts'
 import { scheduleDigests } from './digests.jobs.ts'
 import {
   type DigestSettingsValues,
@@ -13,9 +13,10 @@ import {
   saveSettings,
   switchDigestOff,
 } from './digests.repository.ts'
-import { type DigestFrequency, digestFrequencies, type NotifyMode, notifyModes } from './digests.tables.ts'
+import type { DigestFrequency, NotifyMode } from './digests.tables.ts'
 import { verifyUnsubscribeToken } from './unsubscribe.ts'
 
+/** The settings as the form shows them (radio values and the ticked Themenräume). */
 export interface SettingsForm {
   frequency: string
   scope: string
@@ -34,49 +35,29 @@ export async function settingsPage(db: Db, memberId: number) {
   return { form, categories }
 }
 
-const list = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(
-    (v): v is string => typeof v === 'string',
-  )
-const single = (value: unknown): string => list(value)[0] ?? ''
+export interface SettingsInput {
+  frequency: DigestFrequency
+  scope: 'all' | 'selected'
+  categories: number[]
+  notifyMode: NotifyMode
+}
 
-/** Reads the submitted settings; unknown values become field errors, never a 500. */
-export async function updateSettings(
-  db: Db,
-  memberId: number,
-  body: unknown,
-): Promise<
-  | { ok: true }
-  | { ok: false; errors: FieldErrors; form: SettingsForm; categories: { id: number; name: string }[] }
-> {
-  const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
-  const form: SettingsForm = {
-    frequency: single(source.frequency),
-    scope: single(source.scope),
-    categoryIds: list(source.categories).slice(0, 200),
-    notifyMode: single(source.notifyMode),
+/** Saves the settings; chosen Themenräume must exist (else a ValidationError, nothing saved). */
+export async function updateSettings(db: Db, memberId: number, input: SettingsInput): Promise<void> {
+  const known = new Set((await listCategories(db)).map((c) => c.id))
+  const chosen = [...new Set(input.categories)]
+  if (input.scope === 'selected' && (chosen.length === 0 || chosen.some((id) => !known.has(id)))) {
+    throw new ValidationError({
+      categories: { key: 'digestSettings.error.categories', label: 'digestSettings.categories' },
+    })
   }
-  const categories = await listCategories(db)
-  const known = new Set(categories.map((c) => String(c.id)))
-  const errors: FieldErrors = {}
-  if (!(digestFrequencies as readonly string[]).includes(form.frequency))
-    errors.frequency = { key: 'digestSettings.error.choose' }
-  if (form.scope !== 'all' && form.scope !== 'selected') errors.scope = { key: 'digestSettings.error.choose' }
-  const chosen = [...new Set(form.categoryIds.filter((id) => known.has(id)))]
-  if (form.scope === 'selected' && (chosen.length === 0 || chosen.length !== new Set(form.categoryIds).size))
-    errors.categories = { key: 'digestSettings.error.categories' }
-  if (!(notifyModes as readonly string[]).includes(form.notifyMode))
-    errors.notifyMode = { key: 'digestSettings.error.choose' }
-  if (Object.keys(errors).length > 0) return { ok: false, errors, form, categories }
-
   const values: DigestSettingsValues = {
-    frequency: form.frequency as DigestFrequency,
-    allCategories: form.scope === 'all',
-    categoryIds: form.scope === 'all' ? [] : chosen.map(Number),
-    notifyMode: form.notifyMode as NotifyMode,
+    frequency: input.frequency,
+    allCategories: input.scope === 'all',
+    categoryIds: input.scope === 'all' ? [] : chosen,
+    notifyMode: input.notifyMode,
   }
   await saveSettings(db, memberId, values)
-  return { ok: true }
 }
 
 /** Checks a token without changing anything (the GET page only shows a confirm button). */

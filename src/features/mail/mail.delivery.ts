@@ -1,24 +1,30 @@
-// Turns a queued mail into a message and hands it to the transport. The recipient is checked
-// when the mail is built and again right before it is sent, not only when it was queued.
+// Delivers one queued mail (a send_mail job) at most once, even across crashes. Its record in
+// mail_sends moves in committed steps:
+//   queued   → nothing has been handed to SMTP; a crash or an error here proves the mail did not
+//              arrive, so the next attempt (the job's retry, or after a crash the job freed by
+//              the next runner within seconds) sends it again, with the same Message-ID;
+//   sending  → committed right before the end of the message data goes out (send-once.ts);
+//   sent     → the server said 250. A crash after it does not send again;
+//   uncertain→ an attempt found the mail still 'sending': the previous one died between handing
+//              it over and hearing the answer. It may have arrived, so it is not sent again.
+// The recipient is checked when the mail is built and again right before it is sent.
 import { sql } from 'kysely'
-import type Mail from 'nodemailer/lib/mailer'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.ts'
+import { composeMessage } from '../../core/mail/mail.message.ts'
 import type { MailJob } from '../../core/mail/mail.queue.ts'
-import { type BuiltMail, buildMail } from '../../core/mail/mail.templates.ts'
+import { buildMail, type MailTemplates } from '../../core/mail/mail.templates.ts'
+import type { MailTransport } from '../../core/mail/mail.transport.ts'
+import { sendOnce } from '../../core/mail/send-once.ts'
 import type { Db } from '../../db/database.ts'
-import type { MailTransport } from './mail.transport.ts'
+import { claimSend, moveSend } from './mail.sends.ts'
 
 export interface DeliveryDeps {
   config: Config
   db: Db
   transport: MailTransport
+  templates: MailTemplates
   logger?: Logger
-}
-
-/** Removes line breaks so that a name or title can never add a header. */
-export function headerSafe(value: string): string {
-  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ').trim()
 }
 
 /** Is the recipient still allowed this mail right now? Checked when built and again before sending. */
@@ -39,59 +45,40 @@ export async function recipientStillEligible(
   return true
 }
 
-/**
- * The message as it goes out: multipart text + HTML, the fixed Message-ID, the headers every
- * automated mail carries, and the template's extra headers with line breaks removed.
- */
-export function composeMessage(
-  config: Config,
-  mail: { to: string; messageId: string; built: BuiltMail; date?: Date },
-): Mail.Options {
-  const extra: Record<string, string> = {}
-  for (const [name, value] of Object.entries(mail.built.headers ?? {})) {
-    if (/^[A-Za-z0-9-]+$/.test(name)) extra[name] = headerSafe(value)
-  }
-  return {
-    from: { name: headerSafe(config.mailFromName), address: config.mailFrom },
-    to: headerSafe(mail.to),
-    subject: headerSafe(mail.built.subject),
-    text: mail.built.text,
-    html: mail.built.html,
-    messageId: mail.messageId,
-    date: mail.date,
-    headers: {
-      'Auto-Submitted': 'auto-generated',
-      'X-Auto-Response-Suppress': 'All',
-      ...extra,
-    },
-  }
-}
+export type DeliveryOutcome = 'sent' | 'dropped' | 'uncertain' | 'done before' | 'superseded'
 
-export async function deliverMail(deps: DeliveryDeps, job: MailJob): Promise<void> {
-  if (!(await recipientStillEligible(deps.db, job))) {
-    deps.logger?.info({ template: job.template }, 'mail dropped: recipient no longer eligible')
-    return
+export async function deliverMail(deps: DeliveryDeps, job: MailJob): Promise<DeliveryOutcome> {
+  const { db, logger } = deps
+  const log = { template: job.template }
+  const claim = await claimSend(db, job.messageId, job.template)
+  if ('status' in claim) {
+    if (claim.status !== 'sending') return 'done before'
+    await moveSend(db, job.messageId, undefined, ['sending'], 'uncertain')
+    logger?.warn(log, 'mail uncertain (handed over, no answer recorded): not sent again')
+    return 'uncertain'
   }
-  const built = buildMail(job.template, job.params, job.locale, deps.config.baseUrl)
-  if (!(await recipientStillEligible(deps.db, job))) {
-    deps.logger?.info({ template: job.template }, 'mail dropped: recipient no longer eligible')
-    return
+  const drop = async () => {
+    await moveSend(db, job.messageId, claim.attempt, ['queued'], 'dropped')
+    logger?.info(log, 'mail dropped: recipient no longer eligible')
+    return 'dropped' as const
   }
-  await deps.transport.send(composeMessage(deps.config, { to: job.to, messageId: job.messageId, built }))
-  deps.logger?.info({ template: job.template }, 'mail sent')
-}
+  if (!(await recipientStillEligible(db, job))) return drop()
+  const built = buildMail(deps.templates, job.template, job.params, job.locale, deps.config.baseUrl)
+  if (!(await recipientStillEligible(db, job))) return drop()
 
-/**
- * True when an SMTP error proves the message was not accepted: the server answered with an
- * error code, or the conversation broke off before the message data was sent. Anything else
- * (the connection dropped after the data went out) leaves it open whether the mail arrived.
- */
-export function definitelyNotDelivered(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false
-  const e = error as { responseCode?: unknown; command?: unknown; code?: unknown }
-  if (typeof e.responseCode === 'number' && e.responseCode >= 400) return true
-  if (e.code === 'ECONNECTION' || e.code === 'EDNS' || e.code === 'ECONNREFUSED' || e.code === 'ETLS')
-    return true
-  if (typeof e.command === 'string' && e.command !== 'DATA' && e.command !== 'API') return true
-  return false
+  const message = composeMessage(deps.config, { to: job.to, messageId: job.messageId, built })
+  const outcome = await sendOnce(deps.transport, message, () =>
+    moveSend(db, job.messageId, claim.attempt, ['queued'], 'sending'),
+  )
+  if (outcome.sent) {
+    await moveSend(db, job.messageId, claim.attempt, ['queued', 'sending', 'uncertain'], 'sent')
+    logger?.info(log, 'mail sent')
+    return 'sent'
+  }
+  if (outcome.superseded) return 'superseded'
+  if (outcome.handedOver && outcome.provenNotAccepted) {
+    await moveSend(db, job.messageId, claim.attempt, ['sending'], 'queued')
+  }
+  // Still 'queued': the job's retry sends it. Still 'sending': the retry marks it uncertain.
+  throw outcome.error
 }

@@ -4,7 +4,7 @@ export const de = {
     'Diese Nachricht wurde automatisch vom Vertrauensraum versandt. Bitte antworten Sie nicht darauf.',
   'devmail.title': 'Entwicklungs-Postfach',
   'devmail.lead':
-    'Ohne SMTP-Einstellungen landen alle E-Mails hier (Ordner {folder}). Diese Seite gibt es nur außerhalb des Produktivbetriebs.',
+    'Ohne SMTP-Einstellungen landen alle E-Mails hier (Ordner {folder}). Diese Seite gibt es nur in der Entwicklung auf diesem Rechner (DEV_MAILBOX).',
   'devmail.empty': 'Noch keine E-Mails.',
   'devmail.date': 'Datum',
   'devmail.to': 'An',
@@ -37,7 +37,8 @@ export const de = {
   'mailqueue.digestsText':
     'Zusammenfassungen gehen zur eingestellten Stunde hinaus. Zum Ausprobieren können Sie alle fälligen Zusammenfassungen sofort versenden; wer seine Zusammenfassung für den laufenden Zeitraum schon erhalten hat, bekommt keine zweite.',
   'mailqueue.digestsSend': 'Fällige Zusammenfassungen jetzt senden',
-  'mailqueue.digestsQueued': '{count} Zusammenfassung(en) in die Warteschlange gestellt.',
+  'mailqueue.digestsQueued':
+    '{count, plural, one {# Zusammenfassung in die Warteschlange gestellt.} other {# Zusammenfassungen in die Warteschlange gestellt.}}',
   'mailqueue.task.send_mail': 'E-Mail',
   'mailqueue.task.send_digest': 'Zusammenfassung',
   'mailqueue.task.compose_digest': 'Zusammenfassung (Zusammenstellen)',
@@ -52,7 +53,7 @@ export const en: Record<keyof typeof de, string> = {
   'mail.footer': 'This message was sent automatically by Vertrauensraum. Please do not reply to it.',
   'devmail.title': 'Development mailbox',
   'devmail.lead':
-    'Without SMTP settings every e-mail lands here (folder {folder}). This page exists only outside production.',
+    'Without SMTP settings every e-mail lands here (folder {folder}). This page exists only in development on this machine (DEV_MAILBOX).',
   'devmail.empty': 'No e-mails yet.',
   'devmail.date': 'Date',
   'devmail.to': 'To',
@@ -85,7 +86,7 @@ export const en: Record<keyof typeof de, string> = {
   'mailqueue.digestsText':
     'Digests go out at the configured hour. To try it out you can send all due digests now; whoever already received the digest for the current period does not get a second one.',
   'mailqueue.digestsSend': 'Send due digests now',
-  'mailqueue.digestsQueued': '{count} digest(s) queued.',
+  'mailqueue.digestsQueued': '{count, plural, one {# digest queued.} other {# digests queued.}}',
   'mailqueue.task.send_mail': 'E-mail',
   'mailqueue.task.send_digest': 'Digest',
   'mailqueue.task.compose_digest': 'Digest (composing)',

@@ -1,5 +1,7 @@
 // Queries on graphile-worker's job table for the admin mail queue page. The worker owns the
-// schema; we only read its public view and use its own reschedule function.
+// schema: we read its private tables (_private_jobs, _private_tasks; graphile-worker's public
+// `jobs` view hides the payload we need for the recipient column) and change jobs only through
+// its own reschedule function.
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 

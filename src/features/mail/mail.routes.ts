@@ -1,78 +1,104 @@
-// The development mailbox (never registered in production) and the admin mail queue.
+// The development mailbox (only with DEV_MAILBOX, see config.ts) and the admin mail queue.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
+import { mailboxFilePattern, mailboxFolder } from '../../core/mail/mail.transport.ts'
 import type { FeatureDeps } from '../../deps.ts'
 import { NotFoundError } from '../../lib/errors.ts'
-import { parseId } from '../../lib/forms.ts'
+import { param } from '../../lib/form-schema.ts'
 import { linkify, listMailbox, mailQueue, readMailboxMessage, retryMail } from './mail.service.ts'
-import { mailboxFolder } from './mail.transport.ts'
 
 /** The HTML part of a dev mail is shown on its own, sandboxed, with no script and no remote content. */
 const htmlPartPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 
-export async function mailRoutes(app: FastifyInstance, deps: FeatureDeps) {
-  // Only where mail really lands in the local folder: never in production, never with SMTP.
-  if (deps.config.env !== 'production' && !deps.config.smtpUrl) await app.register(devMailboxRoutes, deps)
+/** What the queue page says after a button: lenient, an unknown value shows no notice. */
+const queueQuery = Type.Object({
+  done: Type.Optional(Type.String({ maxLength: 40 })),
+  count: Type.Optional(Type.String({ maxLength: 40 })),
+})
 
-  app.get('/admin/mail', { config: { access: 'admin' } }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>
-    const notices: Record<string, string> = {
-      retried: request.t('mailqueue.retried'),
-      notRetried: request.t('mailqueue.notRetried'),
-    }
-    const count = typeof query.count === 'string' && /^\d{1,7}$/.test(query.count) ? query.count : '0'
-    if (query.done === 'digests') notices.digests = request.t('mailqueue.digestsQueued', { count })
-    const notice = typeof query.done === 'string' ? notices[query.done] : undefined
-    const queue = await mailQueue(deps.db)
-    return reply.page('mail/admin-queue', {
-      title: request.t('mailqueue.title'),
-      notice,
-      failed: queue.failed.map((entry) => ({ ...entry, taskLabel: `mailqueue.task.${entry.task}` })),
-      pending: queue.pending.map((entry) => ({ ...entry, taskLabel: `mailqueue.task.${entry.task}` })),
-    })
-  })
+export async function mailRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  if (deps.config.devMailbox) await app.register(devMailboxRoutes, deps)
 
-  app.post('/admin/mail/:id/retry', { config: { access: 'admin' } }, async (request, reply) => {
-    const id = parseId((request.params as { id: string }).id)
-    const retried = id !== undefined && (await retryMail(deps.db, id))
-    return reply.redirect(`/admin/mail?done=${retried ? 'retried' : 'notRetried'}`, 303)
-  })
+  app.get(
+    '/admin/mail',
+    { config: { access: 'admin' }, schema: { querystring: queueQuery } },
+    async (request, reply) => {
+      const { done, count } = request.query
+      const queued = count !== undefined && /^\d{1,7}$/.test(count) ? Number(count) : 0
+      const notices: Record<string, string> = {
+        retried: request.t('mailqueue.retried'),
+        notRetried: request.t('mailqueue.notRetried'),
+        digests: request.t('mailqueue.digestsQueued', { count: queued }),
+      }
+      const queue = await mailQueue(deps.db)
+      return reply.page('mail/admin-queue', {
+        title: request.t('mailqueue.title'),
+        notice: done !== undefined && Object.hasOwn(notices, done) ? notices[done] : undefined,
+        failed: queue.failed.map((entry) => ({ ...entry, taskLabel: `mailqueue.task.${entry.task}` })),
+        pending: queue.pending.map((entry) => ({ ...entry, taskLabel: `mailqueue.task.${entry.task}` })),
+      })
+    },
+  )
+
+  app.post(
+    '/admin/mail/:id/retry',
+    // No body schema: the body carries only the CSRF token (a form schema would attach a
+    // failing id to the request instead of answering 404).
+    { config: { access: 'admin' }, schema: { params: Type.Object({ id: param.id() }) } },
+    async (request, reply) => {
+      const retried = await retryMail(deps.db, request.params.id)
+      return reply.redirect(`/admin/mail?done=${retried ? 'retried' : 'notRetried'}`, 303)
+    },
+  )
 }
 
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+const mailboxFile = Type.Object({ file: Type.String({ pattern: mailboxFilePattern.source }) })
 
 /**
- * Public on purpose, and only outside production: a newcomer has to click the confirmation
- * link in their first mail before they can sign in at all. The mailbox holds everyone's links,
- * so it answers only requests from this machine itself.
+ * Public on purpose, and only in development: a newcomer has to click the confirmation link
+ * in their first mail before they can sign in at all. The mailbox holds everyone's links, so
+ * config.ts switches it off whenever others could reach the server (production, SMTP, a
+ * proxy, a non-loopback address), and it answers only requests from this machine itself.
  */
-async function devMailboxRoutes(app: FastifyInstance, deps: FeatureDeps) {
+async function devMailboxRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const folder = mailboxFolder(deps.config)
-  const open = { config: { access: 'public' as const } }
   app.addHook('onRequest', async (request) => {
     if (!loopback.has(request.ip)) throw new NotFoundError()
   })
 
-  app.get('/dev/mail', open, async (request, reply) => {
+  app.get('/dev/mail', { config: { access: 'public' } }, async (request, reply) => {
     const messages = await listMailbox(folder)
     return reply.page('mail/dev-mailbox', { title: request.t('devmail.title'), messages, folder })
   })
 
-  app.get('/dev/mail/:file', open, async (request, reply) => {
-    const message = await readMailboxMessage(folder, (request.params as { file: string }).file)
-    if (!message) throw new NotFoundError()
-    return reply.page('mail/dev-message', {
-      title: message.subject || request.t('devmail.noSubject'),
-      message,
-      textPieces: linkify(message.text),
-    })
-  })
+  app.get(
+    '/dev/mail/:file',
+    { config: { access: 'public' }, schema: { params: mailboxFile } },
+    async (request, reply) => {
+      const message = await readMailboxMessage(folder, request.params.file)
+      if (!message) throw new NotFoundError()
+      return reply.page('mail/dev-message', {
+        title: message.subject || request.t('devmail.noSubject'),
+        message,
+        textPieces: linkify(message.text),
+      })
+    },
+  )
 
-  app.get('/dev/mail/:file/html', open, async (request, reply) => {
-    const message = await readMailboxMessage(folder, (request.params as { file: string }).file)
-    if (!message?.html) throw new NotFoundError()
-    return reply
-      .header('content-security-policy', htmlPartPolicy)
-      .type('text/html; charset=utf-8')
-      .send(message.html)
-  })
+  app.get(
+    '/dev/mail/:file/html',
+    { config: { access: 'public' }, schema: { params: mailboxFile } },
+    async (request, reply) => {
+      const message = await readMailboxMessage(folder, request.params.file)
+      if (!message?.html) throw new NotFoundError()
+      return reply
+        .header('content-security-policy', htmlPartPolicy)
+        .type('text/html; charset=utf-8')
+        .send(message.html)
+    },
+  )
 }

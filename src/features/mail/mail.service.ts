@@ -3,10 +3,10 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type AddressObject, simpleParser } from 'mailparser'
+import { redactSecrets } from '../../core/jobs/redact.ts'
+import { mailboxFilePattern } from '../../core/mail/mail.transport.ts'
 import type { Db } from '../../db/database.ts'
 import { listMailJobs, retryMailJob } from './mail.repository.ts'
-import { mailboxFilePattern } from './mail.transport.ts'
-import { redactSecrets } from './mail.worker.ts'
 
 export interface MailboxEntry {
   file: string

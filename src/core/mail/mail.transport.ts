@@ -1,26 +1,72 @@
 // Where mail goes: an SMTP server when SMTP_URL is set, otherwise a local mailbox folder
 // (./data/mail) that a developer can open; tests pass their own transport.
+//
+// Every transport calls `beforeHandOver` at the last moment before the message can be
+// accepted (for SMTP: the whole message data is written, only the final "." is missing).
+// The caller records "handing over" there, committed: until then a crash proves that the
+// message was not accepted and it can safely be sent again.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { Transform } from 'node:stream'
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Config } from '../../config.ts'
 
+export interface HandOver {
+  /**
+   * Runs once the message is complete and before it is handed over. Throwing aborts the
+   * transaction without ending the data (an SMTP server then discards the message).
+   */
+  beforeHandOver(): Promise<void>
+}
+
 export interface MailTransport {
-  send(message: Mail.Options): Promise<void>
+  send(message: Mail.Options, handOver?: HandOver): Promise<void>
   close?(): void
+}
+
+// nodemailer copies the message options into the mail it hands to plugins; our hook rides along.
+const handOverOption = 'vertrauensraumHandOver'
+
+/** Lets the message data through and holds back its end until beforeHandOver has finished. */
+function handOverGate(handOver: HandOver): Transform {
+  return new Transform({
+    transform(chunk, _encoding, callback) {
+      callback(null, chunk)
+    },
+    flush(callback) {
+      handOver.beforeHandOver().then(
+        () => callback(),
+        (error: Error) => callback(error),
+      )
+    },
+  })
 }
 
 /**
  * Keeps up to a few SMTP connections open and reuses them: opening one per message costs far
- * more than sending it. Options in SMTP_URL (e.g. ?pool=false) take precedence.
+ * more than sending it. Options in SMTP_URL (e.g. ?pool=false) take precedence. A connection
+ * whose message was aborted is closed, never reused.
  */
 export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport({ url, pool: true, maxConnections: 4, maxMessages: 1000 })
+  const transporter = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 4,
+    maxMessages: 1000,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  })
+  transporter.use('stream', (mail, done) => {
+    const handOver = (mail.data as Record<string, unknown>)[handOverOption] as HandOver | undefined
+    if (handOver) mail.message.transform(() => handOverGate(handOver))
+    done()
+  })
   return {
-    send: async (message) => {
-      await transporter.sendMail(message)
+    send: async (message, handOver) => {
+      await transporter.sendMail({ ...message, [handOverOption]: handOver } as Mail.Options)
     },
     close: () => transporter.close(),
   }
@@ -38,8 +84,9 @@ export function mailboxFolder(config: Config): string {
 export function mailboxTransport(folder: string, log?: (file: string) => void): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
   return {
-    send: async (message) => {
+    send: async (message, handOver) => {
       const info = await transporter.sendMail(message)
+      await handOver?.beforeHandOver()
       mkdirSync(folder, { recursive: true })
       const random = randomBytes(6)
         .toString('base64url')
@@ -64,7 +111,8 @@ export function memoryTransport() {
   const messages: Mail.Options[] = []
   const transport: MailTransport & { messages: Mail.Options[] } = {
     messages,
-    send: async (message) => {
+    send: async (message, handOver) => {
+      await handOver?.beforeHandOver()
       messages.push(message)
     },
   }
