@@ -4,12 +4,12 @@
 // re-confirmation all ask here.
 import type { Db } from '../../db/database.ts'
 import {
+  emailDomain,
   findDomainOwners,
   findOrganisationById,
   isOfficialDomain,
   listDomains,
-} from '../organisations/organisations.repository.ts'
-import { emailDomain } from '../organisations/organisations.validation.ts'
+} from '../organisations/directory.ts'
 
 export { emailDomain, findOrganisationById, isOfficialDomain }
 

@@ -569,3 +569,6 @@ export async function homePage(db: Db, member: CurrentMember, locale: Locale) {
     showCategory: true,
   }
 }
+
+/** Demo threads, for the operator CLI's demo-data (accounts/operator.ts). */
+export { seedDemoDiscussions } from './discussions.demo.ts'

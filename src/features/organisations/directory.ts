@@ -2,8 +2,10 @@
 // that no feature reaches into the directory's repository or validation.
 
 export {
+  findDomainOwners,
   findOrganisationById,
   isOfficialDomain,
+  listDomains,
   type OrganisationDetail,
 } from './organisations.repository.ts'
 export { loadOrganisationPicker, type OrganisationPicker } from './organisations.service.ts'
