@@ -111,7 +111,9 @@ export const auditTexts = {
     ],
   },
   'member.unsuspended': {},
-  'member.suspension_ended': {},
+  'member.suspension_ended': {
+    details: (d, t) => (d.until ? [t('audit.detail.until', { date: text(d.until) })] : []),
+  },
   'member.sent_to_review': reason,
   'member.role_changed': roleChange,
   'member.organisation_changed': {},
