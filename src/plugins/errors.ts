@@ -2,17 +2,20 @@
 // message; every 5xx gets a reference number that is also in the log.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { isDatabaseUnavailable } from '../db/database.ts'
+import { isDatabaseTimeout, isDatabaseUnavailable } from '../db/database.ts'
 import { localeFromHeader, translate } from '../i18n/index.ts'
 import { DomainError } from '../lib/errors.ts'
 
 interface ErrorPage {
   status: number
   key: 'notFound' | 'forbidden' | 'csrf' | 'badRequest' | 'tooMany' | 'server' | 'unavailable'
+  /** Why a 503 happened: the database is gone (logged once per outage) or too slow right now. */
+  database?: 'unavailable' | 'timeout'
 }
 
 function classify(error: FastifyError): ErrorPage {
-  if (isDatabaseUnavailable(error)) return { status: 503, key: 'unavailable' }
+  if (isDatabaseUnavailable(error)) return { status: 503, key: 'unavailable', database: 'unavailable' }
+  if (isDatabaseTimeout(error)) return { status: 503, key: 'unavailable', database: 'timeout' }
   if (error.code?.startsWith('FST_CSRF')) return { status: 403, key: 'csrf' }
   // A route parameter that fails its schema (a malformed or too large id) names nothing that exists.
   if (error.validation && error.validationContext === 'params') return { status: 404, key: 'notFound' }
@@ -59,8 +62,13 @@ export const errorsPlugin = fp(
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const page = classify(error)
-      if (page.status >= 500) {
-        request.log.error({ err: error }, page.status === 503 ? 'database unavailable' : 'request failed')
+      if (page.database === 'unavailable') {
+        // The pool logs the outage once, with counts; a stack trace per request would only add bulk.
+        request.log.debug({ code: error.code }, 'database unavailable')
+      } else if (page.database === 'timeout') {
+        request.log.warn({ code: error.code }, error.message)
+      } else if (page.status >= 500) {
+        request.log.error({ err: error }, 'request failed')
       } else {
         request.log.info({ code: error.code, status: page.status }, error.message)
       }

@@ -27,7 +27,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `${template.replace('vr_template_', 'vr_test_')}_${randomBytes(6).toString('hex')}`
   await admin((client) => client.query(`create database ${name} template ${template}`))
   const url = databaseUrlFor(inject('dbServerUrl'), name)
-  const db = createDb({ connectionString: url, max: 5 })
+  // The server's request pool: its timeouts and its share of connections for transactions.
+  const db = createDb({ connectionString: url, max: 5, kind: 'web' })
   return {
     db,
     url,
