@@ -165,6 +165,10 @@ export const de = {
   'moderation.audit.description': 'Was geschah',
   'moderation.organisation.field': 'Neue Organisation',
   'moderation.evidence.publicProvider': 'öffentlicher E-Mail-Anbieter – kein Nachweis für die Organisation',
+  'moderation.evidence.otherOrganisation': '– die Domain gehört zu „{name}“.',
+  'moderation.evidence.organisationDomains': 'Dienst-Domains der Organisation',
+  'moderation.evidence.noDomains': 'keine hinterlegt',
+  'moderation.evidence.colleagues': 'Geprüfte Mitglieder der Organisation',
 } as const
 
 export const en: Record<keyof typeof de, string> = {
@@ -332,4 +336,8 @@ export const en: Record<keyof typeof de, string> = {
   'moderation.audit.description': 'What happened',
   'moderation.organisation.field': 'New organisation',
   'moderation.evidence.publicProvider': 'public mail provider – no evidence for the organisation',
+  'moderation.evidence.otherOrganisation': '– the domain belongs to “{name}”.',
+  'moderation.evidence.organisationDomains': 'Official domains of the organisation',
+  'moderation.evidence.noDomains': 'none listed',
+  'moderation.evidence.colleagues': 'Verified members of the organisation',
 }

@@ -17,14 +17,32 @@ export function listApplicantRows(db: Db) {
       'm.statement',
       'm.created_at',
       'm.email_confirmed_at',
+      'o.id as organisation_id',
       'o.name as organisation_name',
       'o.kind as organisation_kind',
+      'o.land as organisation_land',
       'inviter.name as inviter_name',
       sql<boolean>`exists (
         select 1 from organisation_domains d
         where d.organisation_id = m.organisation_id
           and d.domain = substring(m.email from position('@' in m.email) + 1)
       )`.as('official_domain'),
+      // Everything else a moderator checks before deciding, on the same card.
+      sql<string | null>`(
+        select other.name from organisation_domains d
+        join organisations other on other.id = d.organisation_id
+        where d.domain = substring(m.email from position('@' in m.email) + 1)
+          and d.organisation_id <> m.organisation_id
+        limit 1
+      )`.as('domain_owner_name'),
+      sql<string[]>`array(
+        select d.domain::text from organisation_domains d
+        where d.organisation_id = m.organisation_id order by d.domain limit 10
+      )`.as('organisation_domains'),
+      sql<number>`(
+        select count(*)::int from members c
+        where c.organisation_id = m.organisation_id and c.status = 'verified'
+      )`.as('verified_colleagues'),
     ])
     .where('m.status', '=', 'pending_review')
     .orderBy('m.created_at', 'asc')
