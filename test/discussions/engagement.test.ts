@@ -187,7 +187,7 @@ describe('notifications', () => {
     ])
   })
 
-  it("show a bell with the count: on this feature's pages directly, elsewhere lazily with htmx", async () => {
+  it('show a bell with the count on full pages, and the bell alone as a fragment for htmx', async () => {
     const anna = await signedInMember(setup.database.db, setup.app)
     const bernd = await signedInMember(setup.database.db, setup.app)
     const { threadId } = await createThread(setup.database.db, anna.current, { title: 'Glocke läuten' })
