@@ -9,7 +9,7 @@ import { categoryId, createThread, htmx, reply, signedInMember } from './helpers
 
 const setup = useTestApp()
 
-const formKeyIn = (html: string) => /name="formKey" value="([^"]+)"/.exec(html)?.[1]
+const formKeyIn = (html: string) => /name="formKey" value="([^"]+)"/.exec(html)?.[1] ?? ''
 
 async function postsOf(threadId: number) {
   return setup.database.db.selectFrom('posts').select('id').where('thread_id', '=', threadId).execute()

@@ -42,6 +42,9 @@ import {
   withoutActions,
 } from './thread-page.ts'
 
+// What other features may use of discussions (the import rule: only this module).
+export { type Stage, stages } from './discussions.tables.ts'
+
 // ---------------------------------------------------------------------------------------
 // Errors that carry what the form needs to be shown again
 
