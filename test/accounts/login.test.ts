@@ -3,7 +3,6 @@ import { createAgent } from '../helpers/agent.ts'
 import { useTestApp } from '../helpers/app.ts'
 import { createMember, createOfficialMember, defaultPassword } from '../helpers/factories.ts'
 import { linkIn, sendQueuedMail } from '../helpers/mail.ts'
-import { runAccountJobs } from './helpers.ts'
 
 const setup = useTestApp()
 
@@ -180,7 +179,6 @@ describe('sessions and account changes', () => {
     const sent = 'Wenn es zu dieser Adresse ein Konto gibt'
     expect(known.body).toContain(sent)
     expect(unknown.body).toContain(sent)
-    await runAccountJobs(setup.database)
     const link = linkIn(
       (await sendQueuedMail(setup.database)).find((m) => m.to === member.email)!,
       '/password/reset/',
