@@ -6,6 +6,7 @@ import { styleText } from 'node:util'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { type Config, loadConfigOrExit } from './config.ts'
+import { installJobQueue } from './core/jobs/job-queue.ts'
 import { createDb, type Db, isDatabaseUnavailable, type WorkKind } from './db/database.ts'
 import {
   type EmbeddedDatabase,
@@ -113,13 +114,16 @@ export interface ProcessStart {
   kind?: WorkKind
 }
 
-/** Config, logger, database (embedded or not), migrated: the start of every long-running process. */
+/** Config, logger, database (embedded or not), migrated (our tables and the job queue's): the start of every long-running process. */
 export async function startProcess({ kind = 'jobs' }: ProcessStart = {}) {
   const config = loadConfigOrExit()
   const logStream = await createLogStream(config)
   const log = pino(loggerOptions(config.logLevel), logStream.stream)
   const database = await openDatabase(config, log)
   await migrate(database.url)
+  // Requests add jobs (mail) in their own transactions, so the queue's tables must exist even
+  // when the job runner runs elsewhere (RUN_WORKER=false).
+  await installJobQueue(database.url)
   const db: Db = createDb({ connectionString: database.url, logger: log, kind })
   return { config, log, logStream, database, db }
 }

@@ -6,7 +6,13 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../src/lib/free-port.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
-import { processesMentioning, type ServerProcess, scratchFolder, startServer } from './process-helpers.ts'
+import {
+  processesMentioning,
+  runCli,
+  type ServerProcess,
+  scratchFolder,
+  startServer,
+} from './process-helpers.ts'
 
 const running: ServerProcess[] = []
 const folders: string[] = []
@@ -58,6 +64,26 @@ describe('npm start without DATABASE_URL', () => {
     await client.query(`insert into organisations (kind, name) values ('gemeinde', 'Gemeinde Merkzeichen')`)
     await client.end()
     const secret = readFileSync(path.join(dataDir, 'session-secret'), 'utf8')
+    expect(first.output(), 'the first-admin hint').toContain('Noch keine Administration angelegt')
+
+    // The README's first run: the CLI in a second terminal uses the running server's database.
+    const created = await runCli(
+      env,
+      ['create-admin', '--email', 'ada@stadt-koeln.de', '--name', 'Ada Admin', '--organisation', '05315'],
+      'ein-langes-Admin-Passwort\n',
+    )
+    expect(created, created.stderr).toMatchObject({ code: 0, stderr: '' })
+    expect(created.stdout).toContain('Administrator angelegt: ada@stadt-koeln.de')
+    expect(processesMentioning(databaseDir).length, 'the server keeps its database').toBeGreaterThan(0)
+    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200)
+    // A failing command says why in one line, without a stack trace.
+    const refused = await runCli(
+      env,
+      ['create-admin', '--email', 'ada@stadt-koeln.de', '--name', 'Ada Admin', '--organisation', '05315'],
+      'ein-langes-Admin-Passwort\n',
+    )
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.trim().split('\n')).toEqual(['Es gibt schon ein Konto für ada@stadt-koeln.de.'])
 
     // A second server on the same data while the first runs says why it cannot start.
     const intruder = launch(env)
@@ -72,10 +98,22 @@ describe('npm start without DATABASE_URL', () => {
     expect(processesMentioning(databaseDir)).toEqual([])
     expect(existsSync(path.join(databaseDir, 'postmaster.pid'))).toBe(false)
 
+    // Without a running server the CLI starts the embedded PostgreSQL itself, and stops it again.
+    const promoted = await runCli(env, ['set-role', 'ada@stadt-koeln.de', 'admin'])
+    expect(promoted, promoted.stderr).toMatchObject({ code: 0, stderr: '' })
+    expect(promoted.stdout).toContain('ist jetzt admin')
+    expect(processesMentioning(databaseDir)).toEqual([])
+    const unknown = await runCli(env, ['set-role', 'niemand@nirgendwo.de', 'admin'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1)
+    expect(unknown.stderr).not.toMatch(/\n\s+at /)
+    expect(processesMentioning(databaseDir)).toEqual([])
+
     // The second start reuses the cluster, the database and the session secret.
     const second = launch(env)
     const secondUrl = await second.listening
     await expectLandingPage(secondUrl)
+    expect(second.output(), 'an admin exists now').not.toContain('Noch keine Administration angelegt')
     const again = new pg.Client({
       connectionString: `postgres://postgres:vertrauensraum-local@127.0.0.1:${pgPort}/vertrauensraum`,
     })
@@ -87,7 +125,7 @@ describe('npm start without DATABASE_URL', () => {
 
     expect(await second.stop('SIGINT'), second.output()).toEqual({ code: 0, signal: null })
     expect(processesMentioning(databaseDir)).toEqual([])
-  }, 90_000)
+  }, 180_000)
 })
 
 describe('npm start with DATABASE_URL', () => {
