@@ -1,6 +1,6 @@
 // The audit log reads as sentences in the reader's language, and its filter never fails.
 import { describe, expect, it } from 'vitest'
-import { auditActions } from '../../src/features/moderation/audit-log.ts'
+import { auditActions, describeAuditEvent } from '../../src/features/moderation/audit-log.ts'
 import { translate } from '../../src/i18n/index.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { useTestApp } from '../helpers/app.ts'
@@ -34,6 +34,38 @@ describe('the audit log as sentences', () => {
         expect(translate(locale, `audit.${action}.text`)).toMatch(/\{(actor|subject)\}/)
       }
     }
+  })
+
+  it('describes old or odd entries without failing', () => {
+    const t = (key: string, params?: Record<string, string | number>) => translate('de', key, params)
+    const row = (action: string, details: unknown) => ({
+      id: '1',
+      at: new Date(),
+      action,
+      details,
+      actor_id: 7,
+      subject_id: null,
+      actor_name: 'Alt Eintrag',
+      subject_name: null,
+    })
+    const updated = describeAuditEvent(
+      row('organisation.updated', {
+        organisationId: 5,
+        changes: { kind: { from: 'stadtstaat', to: 'gemeinde' }, colour: { from: 1, to: 2 } },
+      }),
+      new Map([[5, 'Stadt Alt']]),
+      t,
+    )
+    expect(updated.details).toEqual(['Art: „stadtstaat“ → „Stadt/Gemeinde“', 'colour: „1“ → „2“'])
+    const role = describeAuditEvent(
+      row('member.role_changed', { from: 'superuser', to: 'admin', via: 'cli' }),
+      new Map(),
+      t,
+    )
+    expect(role.sentence).toContainEqual({ name: 'eine unbekannte Adresse' })
+    expect(role.details).toEqual(['von „superuser“ zu „Administration“', 'über die Kommandozeile'])
+    const legacy = describeAuditEvent(row('legacy.thing', null), new Map(), t)
+    expect(legacy.label).toBe('legacy.thing')
   })
 
   it('says who did what to whom, with the details in words', async () => {

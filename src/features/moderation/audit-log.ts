@@ -3,6 +3,7 @@
 // freigeschaltet – Nachweise: …"), instead of codes and JSON. The table below must name every
 // action of the closed list in core/audit (the type checker says so).
 import type { AuditAction } from '../../core/audit/audit.ts'
+import { isMessageKey } from '../../i18n/index.ts'
 
 type Details = Record<string, unknown>
 type Translate = (key: string, params?: Record<string, string | number>) => string
@@ -11,6 +12,9 @@ interface ActionText {
   /** What the details say, in words; organisation ids become names, the rest is left out. */
   details?: (details: Details, t: Translate) => string[]
 }
+
+/** A label from the catalogue when the stored value names one, else the value as stored. */
+const labelOr = (t: Translate, key: string, value: unknown) => (isMessageKey(key) ? t(key) : text(value))
 
 const text = (value: unknown) => (value === null || value === undefined || value === '' ? '–' : String(value))
 const list = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value.join(', ') : '–')
@@ -22,8 +26,8 @@ const reason: ActionText = {
 const roleChange: ActionText = {
   details: (d, t) => [
     t('audit.detail.role', {
-      from: d.from ? t(`role.${d.from}`) : '–',
-      to: d.to ? t(`role.${d.to}`) : '–',
+      from: d.from ? labelOr(t, `role.${d.from}`, d.from) : '–',
+      to: d.to ? labelOr(t, `role.${d.to}`, d.to) : '–',
     }),
     ...(d.via === 'cli' ? [t('audit.detail.viaCli')] : []),
   ],
@@ -46,7 +50,7 @@ function organisationChanges(d: Details, t: Translate): string[] {
     } else {
       lines.push(
         t('audit.detail.change', {
-          field: t(`audit.field.${field}`),
+          field: labelOr(t, `audit.field.${field}`, field),
           from: fieldValue(field, change.from, t),
           to: fieldValue(field, change.to, t),
         }),
@@ -58,14 +62,14 @@ function organisationChanges(d: Details, t: Translate): string[] {
 
 function fieldValue(field: string, value: unknown, t: Translate): string {
   if (value === null || value === undefined || value === '') return '–'
-  if (field === 'kind') return t(`organisation.kind.${value}`)
-  if (field === 'land') return t(`organisation.land.${value}`)
+  if (field === 'kind') return labelOr(t, `organisation.kind.${value}`, value)
+  if (field === 'land') return labelOr(t, `organisation.land.${value}`, value)
   return String(value)
 }
 
 function createdOrganisation(d: Details, t: Translate): string[] {
   return [
-    ...(d.kind ? [t('audit.detail.kind', { value: t(`organisation.kind.${d.kind}`) })] : []),
+    ...(d.kind ? [t('audit.detail.kind', { value: labelOr(t, `organisation.kind.${d.kind}`, d.kind) })] : []),
     ...(d.officialKey ? [t('audit.detail.officialKey', { value: text(d.officialKey) })] : []),
     t('audit.detail.domains', { list: list(d.domains) }),
     ...(d.autoApprove ? [t('audit.detail.autoApproveOn')] : []),
