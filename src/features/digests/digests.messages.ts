@@ -55,7 +55,7 @@ export const de = {
   'digestMail.followed': 'In Themen, denen Sie folgen',
   'digestMail.followedLine': '„{title}“: {count, plural, one {# neue Antwort} other {# neue Antworten}}',
   'digestMail.followedConfidential':
-    'Vertraulich: {replies, plural, one {# neue Antwort} other {# neue Antworten}} in {threads, plural, one {# Thema} other {# Themen}}, denen Sie folgen',
+    'Vertraulich: {replies, plural, one {# neue Antwort} other {# neue Antworten}} in {threads, plural, one {# Thema, dem} other {# Themen, denen}} Sie folgen',
   'digestMail.open': 'Zum Thema',
   'digestMail.openCategory': 'Zum Themenraum',
   'digestMail.openForum': 'Zum Forum',
