@@ -18,6 +18,7 @@ import { mailRoutes } from './features/mail/mail.routes.ts'
 import { moderationRoutes } from './features/moderation/moderation.routes.ts'
 import { organisationsRoutes } from './features/organisations/organisations.routes.ts'
 import { pagesRoutes } from './features/pages/pages.routes.ts'
+import { searchRoutes } from './features/search/search.routes.ts'
 import { formKeywords } from './lib/form-schema.ts'
 import { loggerOptions } from './logger.ts'
 import { accessPlugin } from './plugins/access.ts'
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(discussionsRoutes, features)
     await site.register(mailRoutes, features)
     await site.register(digestsRoutes, features)
+    await site.register(searchRoutes, features)
     if (deps.extraRoutes) await site.register(deps.extraRoutes, features)
   })
 

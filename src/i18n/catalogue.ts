@@ -6,6 +6,7 @@ import * as discussions from '../features/discussions/discussions.messages.ts'
 import * as mail from '../features/mail/mail.messages.ts'
 import * as moderation from '../features/moderation/moderation.messages.ts'
 import * as organisations from '../features/organisations/organisations.messages.ts'
+import * as search from '../features/search/search.messages.ts'
 import { de as commonDe } from './common.de.ts'
 import { en as commonEn } from './common.en.ts'
 
@@ -17,6 +18,7 @@ export const de = {
   ...discussions.de,
   ...mail.de,
   ...digests.de,
+  ...search.de,
 } as const
 
 export type MessageKey = keyof typeof de
@@ -29,4 +31,5 @@ export const en: Record<MessageKey, string> = {
   ...discussions.en,
   ...mail.en,
   ...digests.en,
+  ...search.en,
 }
