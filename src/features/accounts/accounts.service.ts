@@ -19,8 +19,8 @@ import { hashPassword, passwordProblems } from './passwords.ts'
 import { checkCurrentPassword } from './sign-in.ts'
 import { consumeToken, issueToken } from './tokens.ts'
 
-// Moderation reads it from here.
-export { verificationMonths } from './reconfirmation.ts'
+// For other features (e.g. a profile form that lets members rename themselves).
+export { staffNameProblem } from './look-alikes.ts'
 
 /** The account page: profile, organisation and open sessions; never the password hash. */
 export async function loadAccountPage(db: Db, memberId: number, currentSessionId: string) {

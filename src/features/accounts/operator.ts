@@ -1,13 +1,13 @@
 // What the operator CLI does: the first admin, role changes, and demo data for newcomers.
 import { sql } from 'kysely'
 import { recordAudit } from '../../core/audit/audit.ts'
+import { verificationMonths } from '../../core/members/membership.ts'
 import type { Db } from '../../db/database.ts'
 import type { MemberStatus, OrganisationKind, Role } from '../../db/schema.ts'
 import { isEmail } from '../../lib/form-schema.ts'
 import { seedDemoDiscussions } from '../discussions/discussions.service.ts'
 import { findMemberByEmail } from './accounts.repository.ts'
 import { hashPassword, passwordProblems } from './passwords.ts'
-import { verificationMonths } from './reconfirmation.ts'
 
 async function findOrganisation(db: Db, keyOrId: string) {
   const byKey = await db

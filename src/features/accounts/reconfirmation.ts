@@ -6,14 +6,12 @@
 import { sql } from 'kysely'
 import { recordAudit } from '../../core/audit/audit.ts'
 import { enqueueMail, mailMember } from '../../core/mail/mail.queue.ts'
-import { transition } from '../../core/members/membership.ts'
+import { transition, verificationMonths } from '../../core/members/membership.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 import { isOfficialDomain } from './official-addresses.ts'
 import { consumeToken, issueToken } from './tokens.ts'
 
-/** How long a verification holds before the member must re-confirm their official address. */
-export const verificationMonths = 12
 export const graceDays = 30
 export const reminderEveryDays = 7
 

@@ -3,7 +3,7 @@
 import { sql } from 'kysely'
 import { recordAudit } from '../../core/audit/audit.ts'
 import { enqueueMail, mailMember } from '../../core/mail/mail.queue.ts'
-import { transition } from '../../core/members/membership.ts'
+import { transition, verificationRecord } from '../../core/members/membership.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
@@ -12,7 +12,6 @@ import { acceptInvitation, findOpenInvitation } from './invitations.ts'
 import { staffNameProblem } from './look-alikes.ts'
 import { emailDomain, findOrganisationById, isOfficialDomain } from './official-addresses.ts'
 import { hashPassword, passwordProblems } from './passwords.ts'
-import { verificationMonths } from './reconfirmation.ts'
 import { consumeToken, issueToken } from './tokens.ts'
 
 export interface Application {
@@ -112,13 +111,7 @@ export async function confirmEmail(db: Db, token: string): Promise<ConfirmOutcom
       await recordAudit(trx, { action: 'member.email_confirmed', subjectId: member.id, actorId: member.id })
       const approved = await transition(trx, member.id, 'autoApprove', {
         actorId: null,
-        changes: {
-          email_confirmed_at: sql`now()`,
-          verified_at: sql`now()`,
-          verified_by: null,
-          verification_evidence: `auto-approve: ${domain}`,
-          verified_until: sql`now() + make_interval(months => ${verificationMonths})`,
-        },
+        changes: { email_confirmed_at: sql`now()`, ...verificationRecord(null, `auto-approve: ${domain}`) },
         details: { domain, organisationId: member.organisation_id },
       })
       if (!approved) return 'invalid'
