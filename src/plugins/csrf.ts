@@ -104,11 +104,11 @@ export const csrfPlugin = fp(
     app.addHook('preHandler', async (request) => {
       if (safeMethods.has(request.method) || request.routeOptions.config.csrf === false) return
       if (!comesFromOrigin(request, origin)) {
-        request.log.info(
-          { origin: request.headers.origin, site: request.headers['sec-fetch-site'] },
-          'state-changing request from another origin refused (is BASE_URL the address in the browser?)',
+        const from = request.headers.origin ?? `Sec-Fetch-Site ${request.headers['sec-fetch-site']}`
+        throw new CsrfError(
+          'FST_CSRF_FOREIGN_ORIGIN',
+          `state-changing request from ${String(from).slice(0, 100)} refused; BASE_URL is ${origin}`,
         )
-        throw new CsrfError('FST_CSRF_FOREIGN_ORIGIN', 'request from another origin')
       }
       const secret = secretOf(request)
       const token = tokenOf(request)

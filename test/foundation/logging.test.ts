@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { redactUrl } from '../../src/logger.ts'
+import { createLogStream, redactUrl } from '../../src/logger.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
@@ -115,5 +115,15 @@ describe('redactUrl', () => {
     ['/threads/5', '/threads/5'],
   ])('%s → %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected)
+  })
+})
+
+describe('log format', () => {
+  it('is JSON in production and wherever no terminal reads it, pretty when asked for', async () => {
+    expect((await createLogStream({ env: 'production', logFormat: 'auto' })).pretty).toBe(false)
+    // vitest's output is no terminal, like a container's or a service's log
+    expect((await createLogStream({ env: 'development', logFormat: 'auto' })).pretty).toBe(false)
+    expect((await createLogStream({ env: 'production', logFormat: 'json' })).pretty).toBe(false)
+    expect((await createLogStream({ env: 'development', logFormat: 'pretty' })).pretty).toBe(true)
   })
 })

@@ -150,4 +150,32 @@ describe('npm start with DATABASE_URL', () => {
     expect(existsSync(path.join(dataDir, 'db'))).toBe(false)
     expect(await server.stop('SIGTERM'), server.output()).toEqual({ code: 0, signal: null })
   }, 60_000)
+
+  it('prints readable lines for a developer, with the address and the first-admin hint set apart', async () => {
+    const dataDir = scratchFolder('server-pretty')
+    folders.push(dataDir)
+    const server = launch({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      DATABASE_URL: database.url,
+      SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+      RUN_WORKER: 'false',
+      // What a terminal gets by default in development (the test's pipe is no terminal).
+      LOG_FORMAT: 'pretty',
+    })
+    const baseUrl = await server.listening
+    await fetch(`${baseUrl}/about`)
+    expect(await server.stop('SIGTERM'), server.output()).toEqual({ code: 0, signal: null })
+    const lines = server.output().split('\n')
+    expect(lines.filter((line) => line.startsWith('{'))).toEqual([])
+    const address = lines.indexOf(`  Vertrauensraum läuft auf ${baseUrl}`)
+    expect(address, server.output()).toBeGreaterThan(0)
+    expect(lines[address - 1]).toBe('')
+    expect(lines[address + 1]).toBe('')
+    const hint = lines.indexOf('  Noch keine Administration angelegt. In einem zweiten Terminal:')
+    expect(hint).toBeGreaterThan(address)
+    expect(lines[hint + 1]).toContain('npm run cli -- create-admin')
+    expect(lines.some((line) => /INFO.*→ GET \/about/.test(line))).toBe(true)
+    expect(lines.some((line) => /INFO.*← 200 in \d+ ms/.test(line))).toBe(true)
+  }, 60_000)
 })
