@@ -49,7 +49,8 @@ export function parseQuery(raw: string): ParsedQuery {
     let item: Item | undefined
     if (phrase !== undefined) {
       const words = phrase.trim()
-      if (words) item = { term: { kind: 'phrase', text: words, prefix: false }, negated: minus === '-' }
+      if (/[\p{L}\p{N}]/u.test(words))
+        item = { term: { kind: 'phrase', text: words, prefix: false }, negated: minus === '-' }
     } else if (word !== undefined) {
       if (orWords.has(word.toLowerCase())) item = { or: true }
       else if (word.startsWith('-') && word.length > 1)
