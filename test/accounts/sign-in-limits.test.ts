@@ -107,7 +107,7 @@ describe('sign-in limits', () => {
     expect((await createAgent(setup.app).submit('/login', link, {})).statusCode).toBe(410)
   })
 
-  it('sends at most one unlock mail per window, however often the lock is hit', async () => {
+  it('sends at most one unlock mail per window and writes nothing more, however often the lock is hit', async () => {
     const member = await createMember(setup.database.db)
     await fail(member.email, '203.0.113.77', signInLimits.perAccountAndSource)
     for (let i = 0; i < 3; i++) {
@@ -115,6 +115,15 @@ describe('sign-in limits', () => {
     }
     const mails = (await sendQueuedMail(setup.database)).filter((m) => m.to === member.email)
     expect(mails.length).toBe(1)
+    // Locked attempts write nothing more: one audit entry for the lock, no further failures.
+    const locks = await setup.database.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('action', '=', 'login.locked')
+      .where('subject_id', '=', member.id)
+      .execute()
+    expect(locks).toHaveLength(1)
+    expect(await failureRows(member.email)).toHaveLength(signInLimits.perAccountAndSource)
   })
 
   it('limits failures per client across addresses, with a much higher threshold', async () => {

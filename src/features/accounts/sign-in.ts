@@ -88,8 +88,11 @@ function isLocked(counts: FailureCounts, trusted: boolean): boolean {
   )
 }
 
-/** At most one unlock mail per member and window, however often the lock is hit. */
-async function mailUnlockLink(
+/**
+ * At most one unlock mail (and one audit entry) per member and window, however often the lock
+ * is hit: a flood of locked attempts costs no password check and writes nothing more.
+ */
+async function noteLock(
   db: Db,
   member: { id: number; email: string; name: string; locale: 'de' | 'en' | null },
 ) {
@@ -103,6 +106,7 @@ async function mailUnlockLink(
   if (recent) return
   const token = await issueToken(db, member.id, 'unlock_sign_in')
   await mailMember(db, member, 'account.unlock_sign_in', { token })
+  await recordAudit(db, { action: 'login.locked', subjectId: member.id })
 }
 
 function findAccount(db: Db, email: string) {
@@ -130,10 +134,7 @@ export async function logIn(
   const device = member && input.source.device?.memberId === member.id ? input.source.device.id : null
   const counts = await countFailures(db, email, input.source, device)
   if (isLocked(counts, device !== null)) {
-    await db.transaction().execute(async (trx) => {
-      await recordAudit(trx, { action: 'login.locked', subjectId: member?.id ?? null })
-      if (member) await mailUnlockLink(trx, member)
-    })
+    if (member) await db.transaction().execute((trx) => noteLock(trx, member))
     throw new TooManyAttemptsError({ email: { key: 'login.locked' } })
   }
   const passwordOk = await verifyPassword(
