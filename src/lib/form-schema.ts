@@ -10,8 +10,21 @@ import type { FieldErrors } from './errors.ts'
 /** How the edge cleans a field: one line of text, free text with line breaks, or a secret. */
 export type InputKind = 'line' | 'text' | 'secret'
 
-/** Schema keywords of ours; registered with Ajv as annotations (app.ts). */
-export const formKeywords = ['x-form', 'x-input', 'x-label', 'x-message'] as const
+/**
+ * Ajv coerces "1e400" to Infinity and then skips `minimum` and `maximum`, which only look at
+ * finite numbers: a huge number would pass every range (and reach PostgreSQL as "Infinity").
+ * The input plugin adds this keyword to every number schema of every route.
+ */
+export const finiteKeyword = {
+  keyword: 'x-finite',
+  type: 'number',
+  schemaType: 'boolean',
+  errors: false,
+  validate: (_schema: boolean, data: number) => Number.isFinite(data),
+} as const
+
+/** Schema keywords of ours, registered with Ajv (app.ts): annotations, and the finite check. */
+export const formKeywords = ['x-form', 'x-input', 'x-label', 'x-message', finiteKeyword] as const
 
 interface FieldOptions {
   /** Catalogue key of the field's label: the error summary names the field with it. */
@@ -87,7 +100,8 @@ export const field = {
 
 /** Route parameters and query values (not forms): malformed means "not found" or "bad request". */
 export const param = {
-  id: () => Type.Integer({ minimum: 1, maximum: maxId }),
+  // Ajv coerces "1e400" to Infinity and then skips minimum/maximum: `not` refuses it.
+  id: () => Type.Integer({ minimum: 1, maximum: maxId, not: { enum: [Infinity, -Infinity] } }),
   token: () => Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.~-]+$' }),
 }
 
@@ -136,7 +150,7 @@ function fieldErrorFor(
     case 'required':
       return { key: 'validation.required' }
     case 'minLength':
-      return limit === 1
+      return limit === 1 || value === ''
         ? { key: 'validation.required' }
         : { key: 'validation.tooShort', params: { min: limit } }
     case 'maxLength':

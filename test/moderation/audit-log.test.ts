@@ -162,6 +162,7 @@ describe('the audit filter', () => {
       ['from=kaputt', 'from', 'Von: Kein gültiges Datum.'],
       ['member=2147483648', 'member', 'Mitglieds-Nr.: Bitte eine Mitglieds-Nr. aus Ziffern angeben'],
       ['member=xyz', 'member', 'Mitglieds-Nr.: Bitte eine Mitglieds-Nr. aus Ziffern angeben'],
+      ['member=1e400', 'member', 'Mitglieds-Nr.: Bitte eine Mitglieds-Nr. aus Ziffern angeben'],
       ['action=member.unknown', 'action', 'Ereignis: Bitte wählen Sie ein Ereignis aus der Liste.'],
     ]
     for (const [query, field, message] of cases) {
@@ -174,7 +175,7 @@ describe('the audit filter', () => {
     // The value as typed stays in the field.
     expect((await agent.get('/moderation/audit?from=2026-02-30')).body).toContain('value="2026-02-30"')
     // A bad cursor of the "older entries" link starts at the newest entry.
-    for (const before of ['2147483648', '-3', 'x']) {
+    for (const before of ['2147483648', '-3', 'x', '1e400']) {
       const page = await agent.get(`/moderation/audit?before=${before}`)
       expect(page.statusCode).toBe(200)
       expect(page.body).not.toContain('error-summary')

@@ -75,7 +75,7 @@ describe('moving a member and changing roles', () => {
   it('answers malformed or out-of-range member ids with the not-found page', async () => {
     const agent = await moderator()
     const token = await agent.csrf('/moderation')
-    for (const id of ['2147483648', '0', '1.5']) {
+    for (const id of ['2147483648', '0', '1.5', '1e400', '-1e400']) {
       expect((await agent.get(`/moderation/members/${id}`)).statusCode, id).toBe(404)
       for (const action of ['suspend', 'unsuspend', 'organisation']) {
         const response = await agent.post(`/moderation/members/${id}/${action}`, {

@@ -392,7 +392,18 @@ describe('editing an organisation', () => {
 
   it('answers 404 for unknown and malformed ids, never 500', async () => {
     const token = await mod.csrf('/admin/organisations/new')
-    for (const id of ['999999', 'abc', '0', '-1', '1e3', '99999999999999999999', '1.5', '%00', '1;drop']) {
+    for (const id of [
+      '999999',
+      'abc',
+      '0',
+      '-1',
+      '1e3',
+      '1e400',
+      '99999999999999999999',
+      '1.5',
+      '%00',
+      '1;drop',
+    ]) {
       const page = await mod.get(`/admin/organisations/${id}/edit`)
       expect(page.statusCode, id).toBe(404)
       expect(page.body).toContain('Seite nicht gefunden')

@@ -112,6 +112,19 @@ export function readFilter<T extends TObject>(
       errors[name] = { key: (fieldSchema?.['x-message'] as string) ?? 'validation.invalid', label }
     }
   }
-  for (const [name, value] of Object.entries(filter)) if (value === '') delete filter[name]
+  for (const [name, value] of Object.entries(filter)) {
+    if (value === '') delete filter[name]
+    // Ajv coerces "1e400" to Infinity and then skips the range check: not a number we can use.
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      delete filter[name]
+      const label = (schema.properties[name] as Record<string, unknown> | undefined)?.['x-label'] as
+        | string
+        | undefined
+      const message = (schema.properties[name] as Record<string, unknown> | undefined)?.['x-message'] as
+        | string
+        | undefined
+      if (label && !errors[name]) errors[name] = { key: message ?? 'validation.invalid', label }
+    }
+  }
   return { filter: filter as Partial<Static<T>>, errors }
 }
