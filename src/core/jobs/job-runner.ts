@@ -80,10 +80,19 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     logger: quietLogger(logger),
     events,
   })
+  // While the database is away every heartbeat fails: said once, and once when it is back.
+  let failing = false
   const heartbeat = setInterval(() => {
     recordHeartbeat(db, runnerId)
       .then(release)
-      .catch((error) => logger.warn({ err: error }, 'job runner heartbeat failed'))
+      .then(() => {
+        if (failing) logger.info('job runner heartbeat recorded again')
+        failing = false
+      })
+      .catch((error) => {
+        if (!failing) logger.warn({ err: error }, 'job runner heartbeat failed')
+        failing = true
+      })
   }, liveness.heartbeatMs)
   heartbeat.unref()
 
