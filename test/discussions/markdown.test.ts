@@ -1,5 +1,7 @@
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { mentionedHandles, renderMarkdown } from '../../src/features/discussions/markdown.ts'
+import { useTestApp } from '../helpers/app.ts'
 
 describe('rendering posts', () => {
   it('renders CommonMark and keeps raw HTML as text', () => {
@@ -63,5 +65,27 @@ describe('rendering posts', () => {
       'erika_muster',
       'bob',
     ])
+  })
+})
+
+describe('posts stored before headings were mapped', () => {
+  const setup = useTestApp()
+
+  it('are re-levelled by the migration the way new posts are rendered', async () => {
+    const relevel = async (html: string) =>
+      (
+        await sql<{ html: string }>`select discussions_relevel_headings(${html}) as html`.execute(
+          setup.database.db,
+        )
+      ).rows[0]!.html
+    // "##" was stored as h4 right below the page's h2.
+    expect(await relevel('<h4>Zwei</h4>\n<p>a &lt;h4&gt; b</p>')).toBe('<h3>Zwei</h3>\n<p>a &lt;h4&gt; b</p>')
+    expect(await relevel('<h3>Eins</h3><h5>Drei</h5><h4>Zwei</h4><h6>Sechs</h6>')).toBe(
+      '<h3>Eins</h3><h4>Drei</h4><h4>Zwei</h4><h5>Sechs</h5>',
+    )
+    expect(await relevel('<p>ohne</p>')).toBe('<p>ohne</p>')
+    // What the renderer makes now is left as it is.
+    const rendered = renderMarkdown('# A\n\n## B\n\n#### C\n\n# D')
+    expect(await relevel(rendered)).toBe(rendered)
   })
 })
