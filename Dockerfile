@@ -1,12 +1,13 @@
 # The app on Node 24. Node runs the TypeScript sources directly (type stripping): no build step,
-# only the runtime dependencies are installed.
+# only the runtime dependencies are installed. The image always has DATABASE_URL, so the optional
+# embedded PostgreSQL (and the optional extras of pg and handlebars) are left out.
 FROM node:24-bookworm-slim
 
 ENV NODE_ENV=production
 WORKDIR /app
 
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional && npm cache clean --force
 
 COPY src ./src
 COPY views ./views

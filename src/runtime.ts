@@ -164,7 +164,7 @@ export function stopOnSignals(log: pino.Logger, stop: () => Promise<void>): () =
  */
 export function announce(log: pino.Logger, logStream: LogStream, lines: string[]): void {
   if (!logStream.pretty) {
-    log.info(lines.join(' '))
+    log.info(lines.map((line) => line.trim()).join(' '))
     return
   }
   const text = lines.map((line) => `  ${line}`).join('\n')

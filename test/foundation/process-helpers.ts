@@ -43,8 +43,8 @@ export interface ServerProcess {
 }
 
 /** Runs `node src/server.ts` (npm start's entry) with Node 24 and only the given environment. */
-export function startServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['src/server.ts'], {
+export function startServer(env: Record<string, string>, nodeArgs: string[] = []): ServerProcess {
+  const child = spawn(process.execPath, [...nodeArgs, 'src/server.ts'], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

