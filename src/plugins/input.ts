@@ -4,7 +4,7 @@
 // whose body is a form keep their schema errors for the handler to show (attachValidation).
 import type { RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import { formMarker, type InputKind } from '../lib/form-schema.ts'
+import { finiteKeyword, formMarker, type InputKind } from '../lib/form-schema.ts'
 
 /**
  * Query strings and form bodies decoded the way the URL standard says (and browsers do): `+` is
@@ -82,6 +82,16 @@ function foldRepeated(query: Record<string, unknown>, schema: ObjectSchema) {
   }
 }
 
+/** Marks every number schema inside `schema` with the finite check (see finiteKeyword). */
+function requireFinite(schema: unknown) {
+  if (!schema || typeof schema !== 'object') return
+  if (Array.isArray(schema)) return schema.forEach(requireFinite)
+  const node = schema as Record<string, unknown>
+  const types = [node.type].flat()
+  if (types.includes('number') || types.includes('integer')) node[finiteKeyword.keyword] = true
+  for (const [key, inner] of Object.entries(node)) if (key !== 'enum' && key !== 'const') requireFinite(inner)
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every route as registered, with its schema and config (route-wide tests and checks walk it). */
@@ -95,6 +105,7 @@ export const inputPlugin = fp(
     app.decorate('registeredRoutes', { getter: () => routes })
     app.addHook('onRoute', (route) => {
       routes.push(route)
+      for (const part of ['params', 'querystring', 'body'] as const) requireFinite(route.schema?.[part])
       const body = route.schema?.body as ObjectSchema | undefined
       if (body?.[formMarker]) route.attachValidation = true
     })

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { field, formSchema, keepTyped, parseForm } from '../../src/lib/form-schema.ts'
+import { field, formSchema, keepTyped, param, parseForm } from '../../src/lib/form-schema.ts'
 import { createAgent, encodeForm } from '../helpers/agent.ts'
 import { useTestApp } from '../helpers/app.ts'
 import { createMember, defaultPassword } from '../helpers/factories.ts'
@@ -15,6 +15,7 @@ const probeForm = formSchema({
   secret: field.secret({ max: 100 }),
   required: field.line({ required: true, max: 20, label: 'register.name' }),
   short: field.line({ min: 3, max: 20 }),
+  title: field.line({ required: true, min: 5, max: 50 }),
   email: field.email(),
   id: field.id(),
   choice: field.choice(['a', 'b'] as const, { message: 'validation.invalid' }),
@@ -33,9 +34,12 @@ async function probeRoutes(app: FastifyInstance) {
   })
   const query = Type.Object({
     q: Type.Optional(Type.String({ maxLength: 50 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     tags: Type.Optional(Type.Array(Type.String())),
   })
   app.get('/probe/query', { ...open, schema: { querystring: query } }, async (request) => request.query)
+  const params = Type.Object({ id: param.id() })
+  app.get('/probe/item/:id', { ...open, schema: { params } }, async (request) => request.params)
   app.get('/probe/raw-query', open, async (request) => request.query)
 }
 
@@ -66,7 +70,7 @@ async function probe(encoded: string | Buffer): Promise<Probe> {
   return { status: response.statusCode, ...response.json() }
 }
 
-const valid = { required: 'da', number: '3', choice: 'a' }
+const valid = { required: 'da', title: 'Ein Titel', number: '3', choice: 'a' }
 const fields = (values: Record<string, string | string[]>) => encodeForm({ ...valid, ...values })
 
 function errorSummary(html: string): string[] {
@@ -221,9 +225,14 @@ describe('schema errors become the catalogue messages of their fields', () => {
     expect(result.kept).toMatchObject({ short: 'ab', email: 'kein@', choice: 'c' })
   })
 
-  it('says "missing" rather than "malformed" for an empty required value, and "too long" before "malformed"', async () => {
-    const missing = await probe(fields({ number: '' }))
+  it('says "missing" rather than "malformed" or "too short" for an empty required value, and "too long" before "malformed"', async () => {
+    const missing = await probe(fields({ number: '', title: '' }))
     expect(missing.errors.number).toEqual({ key: 'validation.required' })
+    expect(missing.errors.title).toEqual({ key: 'validation.required' })
+    expect((await probe(fields({ title: 'Kurz' }))).errors.title).toEqual({
+      key: 'validation.tooShort',
+      params: { min: 5 },
+    })
     const long = await probe(fields({ email: `${'a'.repeat(300)}@x` }))
     expect(long.errors.email).toEqual({ key: 'validation.tooLong', params: { max: 254 } })
     const choice = formSchema({ pick: field.choice(['a'] as const) })
@@ -242,6 +251,8 @@ describe('schema errors become the catalogue messages of their fields', () => {
       ['0', false],
       ['6', false],
       ['2.5', false],
+      ['1e400', false],
+      ['-1e400', false],
       ['5', true],
     ] as const) {
       const result = await probe(fields({ number: value }))
@@ -269,6 +280,26 @@ describe('schema errors become the catalogue messages of their fields', () => {
 
   it('refuses a pattern with flags (JSON Schema patterns have none)', () => {
     expect(() => field.line({ max: 10, pattern: /^a$/i })).toThrow(/no flags/)
+  })
+})
+
+describe('numbers too large to be numbers', () => {
+  // Ajv turns "1e400" into Infinity and then skips minimum and maximum.
+  it('are not found as ids in the path', async () => {
+    const agent = createAgent(setup.app)
+    expect((await agent.get('/probe/item/12')).json()).toEqual({ id: 12 })
+    for (const id of ['1e400', 'Infinity', '2147483648', '1e3x']) {
+      const response = await agent.get(`/probe/item/${id}`)
+      expect(response.statusCode, id).toBe(404)
+      expect(response.body, id).toContain('<title>')
+    }
+  })
+
+  it('are a bad request in a query', async () => {
+    const agent = createAgent(setup.app)
+    expect((await agent.get('/probe/query?page=1e400')).statusCode).toBe(400)
+    expect((await agent.get('/probe/query?page=-1e400')).statusCode).toBe(400)
+    expect((await agent.get('/probe/query?page=7')).json()).toEqual({ page: 7 })
   })
 })
 
