@@ -290,7 +290,7 @@ async function fuzzRoute(route: Route, visitor: Visitor) {
   const base = baseValues(route)
   // Where the trust gate sends the visitor away, a few values show that it does so with any input.
   const thorough = visitor.who === 'admin' || route.access === 'public'
-  const values = (post ? fieldValues : queryValues).filter((value, index) => thorough || index % 4 === 0)
+  const values = (post ? fieldValues : queryValues).filter((_value, index) => thorough || index % 4 === 0)
   for (const value of values) {
     // Every field at once, then (for the fields the route really reads) one at a time.
     const groups = [all, ...(thorough ? own.map((field) => [field]) : [])]
