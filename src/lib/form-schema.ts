@@ -1,6 +1,6 @@
-// Forms are declared once, as a TypeBox schema on the route (`schema: { body: form.schema }`).
+// Forms are declared once, as a TypeBox schema on the route (`schema: { body: myForm }`).
 // The input plugin cleans every form field at the edge (first value of a repeated field,
-// control characters removed, trimmed unless secret, missing = ''), Fastify validates, and
+// control characters removed, trimmed, missing = ''; secrets untouched), Fastify validates, and
 // parseForm() turns the schema errors into the catalogue's per-field messages, so a form can
 // re-render with 422, everything typed (but secrets) and every problem in one round.
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox'
@@ -84,7 +84,7 @@ export const field = {
   line: (options: TextOptions) => textField('line', options),
   /** Free text (posts, statements): line breaks kept and normalised to \n. */
   text: (options: TextOptions) => textField('text', options),
-  /** Passwords: never trimmed, never shown again. */
+  /** Passwords: never changed at the edge (not even trimmed), never shown again. */
   secret: (options: TextOptions) => textField('secret', options),
   email: (options: FieldOptions & { required?: boolean } = {}) =>
     textField('line', { max: 254, pattern: emailPattern, message: 'validation.email', ...options }),
