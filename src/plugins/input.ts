@@ -31,14 +31,17 @@ const lineBreaks = /[\t\n\u2028\u2029]+/g
 const invisible =
   '\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u2800\\u3164\\uFEFF\\uFFA0'
 const edgeSpace = new RegExp(`^[${invisible}]+|[${invisible}]+$`, 'gu')
+// Free text keeps the indentation of its first line (in Markdown, four spaces start code).
+const blankLinesAndEnd = new RegExp(`^(?:[^\\S\\n]*\\n)+|[${invisible}]+$`, 'gu')
 const nothingVisible = new RegExp(`^[${invisible}\\p{Default_Ignorable_Code_Point}\\p{Cf}]*$`, 'u')
 
 /** A form field as the schema sees it. Secrets (passwords) are never changed. */
 export function cleanText(value: string, kind: InputKind): string {
   if (kind === 'secret') return value
   const text = value.replace(/\r\n?/g, '\n').replace(controlCharacters, '').normalize('NFC')
-  const trimmed = (kind === 'line' ? text.replace(lineBreaks, ' ') : text).replace(edgeSpace, '')
-  return nothingVisible.test(trimmed) ? '' : trimmed
+  if (nothingVisible.test(text)) return ''
+  if (kind === 'text') return text.replace(blankLinesAndEnd, '')
+  return text.replace(lineBreaks, ' ').replace(edgeSpace, '')
 }
 
 function firstString(value: unknown): string {

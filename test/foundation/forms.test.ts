@@ -146,6 +146,11 @@ describe('the edge cleans every field by its kind', () => {
     expect(result.values.text).toBe('eins\nzwei\ndrei')
   })
 
+  it('keeps the indentation of free text (Markdown code) but drops blank lines around it', async () => {
+    const result = await probe(fields({ text: '\n  \n    const a = 1\n  weiter\n\n \u200B' }))
+    expect(result.values.text).toBe('    const a = 1\n  weiter')
+  })
+
   it('never changes a secret', async () => {
     const secret = '  pass\u0000wort \r\n mit\tAbstand  '
     const result = await probe(fields({ secret }))
