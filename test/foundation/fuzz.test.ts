@@ -40,18 +40,20 @@ interface FuzzValue {
   name: string
   /** Already percent-encoded, as it goes into the query string or the body. */
   encoded: string
+  /** Decoding is the same for every field: tried on all fields at once, not one by one. */
+  everyFieldOnly?: boolean
 }
 
 const enc = encodeURIComponent
 /** Field values (percent-encoded as sent). */
 const fieldValues: FuzzValue[] = [
   { name: 'NUL byte', encoded: `a${enc('\u0000')}b` },
-  { name: 'only a NUL byte', encoded: '%00' },
+  { name: 'only a NUL byte', encoded: '%00', everyFieldOnly: true },
   { name: 'CRLF and control characters', encoded: enc('Zeile\r\nBcc: x@example.org\u0007\u001b[31m\u0085') },
   { name: 'invalid UTF-8 %C3%28', encoded: 'a%C3%28b' },
-  { name: 'invalid UTF-8 %FF', encoded: '%FF%FE' },
-  { name: 'encoded lone surrogate', encoded: '%ED%A0%80' },
-  { name: 'broken percent escape', encoded: '%E4%' },
+  { name: 'invalid UTF-8 %FF', encoded: '%FF%FE', everyFieldOnly: true },
+  { name: 'encoded lone surrogate', encoded: '%ED%A0%80', everyFieldOnly: true },
+  { name: 'broken percent escape', encoded: '%E4%', everyFieldOnly: true },
   { name: 'only invisible characters', encoded: enc('\u200B\u2060\uFEFF \u202E') },
   { name: 'impossible date 2026-02-30', encoded: '2026-02-30' },
   { name: 'impossible date 9999-99-99', encoded: '9999-99-99' },
@@ -293,7 +295,7 @@ async function fuzzRoute(route: Route, visitor: Visitor) {
   const values = (post ? fieldValues : queryValues).filter((_value, index) => thorough || index % 4 === 0)
   for (const value of values) {
     // Every field at once, then (for the fields the route really reads) one at a time.
-    const groups = [all, ...(thorough ? own.map((field) => [field]) : [])]
+    const groups = [all, ...(thorough && !value.everyFieldOnly ? own.map((field) => [field]) : [])]
     for (const fields of groups) {
       const encoded = encodeWith(base, fields, value)
       const input = `${fields.length === 1 ? fields[0] : 'every field'} = ${value.name}`
