@@ -49,7 +49,10 @@ describe('who may search', () => {
     }
     for (const { who, agent } of visitors) {
       for (const url of urls) {
-        for (const headers of [{}, { 'hx-request': 'true', 'hx-target': 'search-results' }]) {
+        for (const headers of [{}, { 'hx-request': 'true', 'hx-target': 'search-results' }] as Record<
+          string,
+          string
+        >[]) {
           const response = await agent.get(url, headers)
           expect(response.statusCode, `${who} ${url}`).toBeLessThan(500)
           expect([200, 204, 303]).toContain(response.statusCode)

@@ -169,7 +169,7 @@ describe('results', () => {
       body: 'Nebenbei: unser Rathaus hat jetzt einen Kiosk.',
     })
     const order = await hits('Rathaus')
-    expect(order.indexOf(ids.chatbot)).toBeLessThan(order.indexOf(inText.threadId))
+    expect(order.indexOf(ids.chatbot!)).toBeLessThan(order.indexOf(inText.threadId))
   })
 })
 

@@ -62,6 +62,11 @@ create table search_posts (
   document tsvector not null
 );
 
+-- Every word of titles and tags (folded, without accents), for "did you mean": a typed word
+-- with a typo is compared by trigrams with this short list, not with every title. Words stay
+-- when their threads change (a stale word finds nothing, which is harmless).
+create table search_words (word text primary key);
+
 /** Writes the search row of each given thread from its title, tags and readable opening post. */
 create or replace function search_refresh_threads(ids integer[]) returns void
 language sql volatile as $$
@@ -78,7 +83,11 @@ language sql volatile as $$
   ) g
   where t.id = any (ids)
   on conflict (thread_id) do update set
-    document = excluded.document, title_document = excluded.title_document, title_text = excluded.title_text
+    document = excluded.document, title_document = excluded.title_document, title_text = excluded.title_text;
+  insert into search_words (word)
+  select distinct w from search_threads s, unnest(regexp_split_to_array(s.title_text, '[^a-z0-9]+')) as w
+  where s.thread_id = any (ids) and length(w) between 3 and 40
+  on conflict do nothing
 $$;
 
 create or replace function search_threads_changed() returns trigger
@@ -140,26 +149,31 @@ create trigger search_post_updated after update of body_source, deleted_at, thre
 -- Queries. The app splits what a member typed into words, "phrases", -exclusions and or/oder
 -- and combines the pieces with the tsquery operators; each piece goes through the same folding
 -- and configuration as the index. Any input is accepted (at worst the query is empty).
+-- They are declared immutable (they are, as long as vr_german stays as it is; a change to it
+-- comes with a new version of this file and search_rebuild()), so that the planner computes
+-- the query once while planning and sees it: with the statistics of the index it then knows
+-- whether a word is common (walk the newest threads until enough match) or rare (use GIN).
 
 /** One word (or hyphenated compound) as typed. */
 create or replace function search_word_query(word text) returns tsquery
-language sql stable parallel safe strict as $$
+language sql immutable parallel safe strict as $$
   select plainto_tsquery('vr_german', search_fold(word))
 $$;
 
 /** A phrase: its words next to each other, in order. */
 create or replace function search_phrase_query(phrase text) returns tsquery
-language sql stable parallel safe strict as $$
+language sql immutable parallel safe strict as $$
   select phraseto_tsquery('vr_german', search_fold(phrase))
 $$;
 
 /**
  * The last word, perhaps still being typed: the word itself, or a word beginning with it, or
  * one whose stem the typed letters already run past ("Verwaltun" finds "Verwaltung", whose stem
- * is "verwalt"). Words shorter than four letters, stop words and compounds match as typed.
+ * is "verwalt"; up to three letters past a stem of at least five). Words shorter than four
+ * letters, stop words and compounds match as typed.
  */
 create or replace function search_prefix_query(word text) returns tsquery
-language plpgsql stable parallel safe strict as $$
+language plpgsql immutable parallel safe strict as $$
 declare
   whole tsquery := plainto_tsquery('vr_german', search_fold(word));
   bare text := unaccent(search_fold(word));
@@ -169,32 +183,36 @@ begin
     return whole;
   end if;
   result := whole || (bare || ':*')::tsquery;
-  for n in greatest(4, length(bare) - 4) .. length(bare) - 1 loop
+  for n in greatest(5, length(bare) - 3) .. length(bare) - 1 loop
     result := result || (left(bare, n))::tsquery;
   end loop;
   return result;
 end $$;
 
-/** Any of the words of a text (for "similar threads"): its lexemes joined by "or". */
-create or replace function search_any_word_query(body text) returns tsquery
+/**
+ * Any of the words of a text that are not common in titles and tags (more than `max_share` of
+ * all threads, from the planner's statistics of search_threads): what picks candidates for
+ * "similar threads" without ranking every thread that shares a common word.
+ */
+create or replace function search_distinctive_query(body text, max_share real) returns tsquery
 language sql stable parallel safe strict as $$
-  select coalesce(string_agg(lexeme, ' | ')::tsquery, ''::tsquery)
+  select string_agg(lexeme, ' | ')::tsquery
+  from unnest(tsvector_to_array(to_tsvector('vr_german', search_fold(body)))) as lexeme
+  where lexeme ~ '^[a-z0-9]{2,}$'
+    and not exists (
+      select 1 from pg_stats st, unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) as m(word, share)
+      where st.tablename = 'search_threads' and st.attname = 'title_document' and st.schemaname = current_schema()
+        and m.word = lexeme and m.share > max_share)
+$$;
+
+/** Any of the words of a text (for "similar threads"): its lexemes joined by "or" (null when none). */
+create or replace function search_any_word_query(body text) returns tsquery
+language sql immutable parallel safe strict as $$
+  select string_agg(lexeme, ' | ')::tsquery
   from unnest(tsvector_to_array(to_tsvector('vr_german', search_fold(body)))) as lexeme
   where lexeme ~ '^[a-z0-9]{2,}$'
 $$;
 
-/**
- * A post as plain text for snippets: Markdown marks, link targets and the two characters that
- * mark matches in snippets removed.
- */
-create or replace function search_plain(body text) returns text
-language sql immutable strict parallel safe as $$
-  select regexp_replace(regexp_replace(regexp_replace(
-    replace(replace(body, U&'\E001', ''), U&'\E002', ''),
-    '\]\([^)\s]*\)', ']', 'g'),
-    '[*_`#>~|\[\]]+', '', 'g'),
-    '\s+', ' ', 'g')
-$$;
 
 -- Fills the index from scratch and builds its GIN indexes afresh (much faster than adding
 -- rows one by one): for the migration, for bulk imports with the triggers switched off, and
@@ -203,19 +221,20 @@ create or replace function search_rebuild() returns void
 language plpgsql volatile as $$
 begin
   drop index if exists search_threads_document, search_threads_title_document,
-    search_threads_title_trigrams, search_posts_document, search_posts_by_thread;
-  truncate search_threads, search_posts;
+    search_threads_title_trigrams, search_posts_document, search_posts_by_thread, search_words_trigrams;
+  truncate search_threads, search_posts, search_words;
   insert into search_posts (post_id, thread_id, document)
   select p.id, p.thread_id, search_vector(p.body_source, 'D') from posts p
   where p.parent_id is not null and p.deleted_at is null;
   perform search_refresh_threads(array(select id from threads));
   create index search_threads_document on search_threads using gin (document);
   create index search_threads_title_document on search_threads using gin (title_document);
-  create index search_threads_title_trigrams on search_threads using gin (title_text gin_trgm_ops);
   create index search_posts_document on search_posts using gin (document);
   create index search_posts_by_thread on search_posts (thread_id);
+  create index search_words_trigrams on search_words using gin (word gin_trgm_ops);
   analyze search_threads;
   analyze search_posts;
+  analyze search_words;
 end $$;
 
 -- What is already there when the index arrives.

@@ -110,15 +110,16 @@ function termQuery(term: SearchTerm): RawBuilder<unknown> {
 /** The positive part as a tsquery expression: groups and-ed, terms within a group or-ed. */
 export function positiveTsquery(query: ParsedQuery): RawBuilder<unknown> {
   const groups = query.groups.map((group) => sql`(${sql.join(group.map(termQuery), sql` || `)})`)
-  return groups.length === 0 ? sql`''::tsquery` : sql.join(groups, sql` && `)
+  // Parenthesised: it is written into conditions such as `document @@ <query>`.
+  return groups.length === 0 ? sql`''::tsquery` : sql`(${sql.join(groups, sql` && `)})`
 }
 
 /** The whole query: the positive part without any of the excluded terms. */
 export function fullTsquery(query: ParsedQuery): RawBuilder<unknown> {
   const positive = positiveTsquery(query)
   if (query.excluded.length === 0) return positive
-  return sql`(${positive}) && ${sql.join(
+  return sql`(${positive} && ${sql.join(
     query.excluded.map((term) => sql`!!(${termQuery(term)})`),
     sql` && `,
-  )}`
+  )})`
 }

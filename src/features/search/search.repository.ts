@@ -75,6 +75,7 @@ const and = (conditions: RawBuilder<unknown>[]) =>
 /** The thread's own row (title, tags, opening post) matches for this viewer: s = search_threads, t = threads. */
 function threadDocumentMatches(
   viewer: ViewerId,
+  q: RawBuilder<unknown>,
   filters: SearchFilters,
   opening: boolean,
 ): RawBuilder<unknown> {
@@ -83,7 +84,7 @@ function threadDocumentMatches(
     ? sql`exists (select 1 from posts op where op.id = t.opening_post_id and ${postReadableBy(viewer, 'op')})`
     : sql`true`
   return sql`(${and([
-    opening ? sql`s.document @@ query.q` : sql`s.title_document @@ query.q`,
+    opening ? sql`s.document @@ ${q}` : sql`s.title_document @@ ${q}`,
     readable,
     ...writtenConditions(filters, sql`t.author_id`, sql`t.created_at`),
   ])})`
@@ -96,8 +97,60 @@ export interface SearchPage {
 }
 
 /**
+ * How many of the newest matches of a tier are ranked. A common word matches thousands of
+ * threads; ranking all of them costs more than any page is worth, so the best are chosen among
+ * the newest matches (recency counts in a forum). A rare word has fewer matches than this: all
+ * of them are ranked.
+ */
+export const rankedPool = 150
+
+type Source = 'title' | 'thread' | 'reply'
+
+/**
+ * Whether a word is rare in one part of the index: fewer than `pool` raw matches. Asked
+ * because the planner's guess is unreliable for words outside its statistics (a rare word
+ * with prefixes looked common and made it walk a million posts): rare words are then fetched
+ * through GIN and ranked in full, common ones by walking the newest texts until the pool is full.
+ */
+async function isRare(db: Db, q: RawBuilder<unknown>, source: Source, pool: number): Promise<boolean> {
+  const matches =
+    source === 'reply'
+      ? sql`select 1 from search_posts sp where sp.document @@ ${q}`
+      : source === 'title'
+        ? sql`select 1 from search_threads s where s.title_document @@ ${q}`
+        : sql`select 1 from search_threads s where s.document @@ ${q}`
+  // The count stops at the pool's size, however many match. Threads (50,000 rows here) may be
+  // scanned in order until enough match; posts only through GIN (a scan of a million posts for
+  // a word the planner wrongly thinks common would take seconds).
+  const { rows } =
+    source === 'reply'
+      ? await sql<{ n: number }>`
+          with m as materialized (${matches}) select count(*)::int as n from (select 1 from m limit ${pool}) x
+        `.execute(db)
+      : await sql<{ n: number }>`select count(*)::int as n from (${matches} limit ${pool}) x`.execute(db)
+  return (rows[0]?.n ?? 0) < pool
+}
+
+/**
+ * The matches of a source as a CTE body: for a rare word fetched through GIN and materialised
+ * (then ranked in full); for a common one left to the planner, which knows from the
+ * statistics that it is common and walks the newest texts until the LIMIT is reached.
+ */
+function matchesOf(source: Source, q: RawBuilder<unknown>, rare: boolean): RawBuilder<unknown> {
+  const body =
+    source === 'reply'
+      ? sql`select sp.thread_id, sp.post_id, sp.document, sp.post_id as recency
+          from search_posts sp where sp.document @@ ${q}`
+      : sql`select s.thread_id, s.document, s.title_document, t.last_activity_at as recency
+          from search_threads s join threads t on t.id = s.thread_id
+          where ${source === 'title' ? sql`s.title_document @@ ${q}` : sql`s.document @@ ${q}`}`
+  return rare ? sql`materialized (${body})` : sql`not materialized (${body})`
+}
+
+/**
  * One page of hits, `limit` of them from `offset` on (one more is fetched to know whether
- * there is a next page).
+ * there is a next page). `tsquery` is an SQL expression of immutable functions of the typed
+ * terms (query.ts), written out where it is used so that the planner can see it.
  */
 export async function searchHits(
   db: Db,
@@ -108,12 +161,12 @@ export async function searchHits(
   offset: number,
   limit: number,
 ): Promise<SearchPage> {
+  const needed = offset + limit + 1
   if (sort === 'newest') {
-    const rows = await newestHits(db, viewer, tsquery, filters, offset, limit + 1)
-    return { hits: rows.slice(0, limit), more: rows.length > limit }
+    const rows = await newestHits(db, viewer, tsquery, filters, needed)
+    return { hits: rows.slice(offset, offset + limit), more: rows.length > offset + limit }
   }
   // Tiers one after another, each only while the earlier ones hold fewer hits than needed.
-  const needed = offset + limit + 1
   const ranked: Hit[] = []
   for (const tier of ['title', 'opening', 'reply'] as const) {
     ranked.push(...(await tierHits(db, viewer, tsquery, filters, tier, needed - ranked.length)))
@@ -126,71 +179,100 @@ export async function searchHits(
 async function tierHits(
   db: Db,
   viewer: ViewerId,
-  tsquery: RawBuilder<unknown>,
+  q: RawBuilder<unknown>,
   filters: SearchFilters,
   tier: 'title' | 'opening' | 'reply',
   limit: number,
 ): Promise<Hit[]> {
-  const query =
-    tier === 'reply'
-      ? sql<Hit>`
-        with query as materialized (select ${tsquery} as q)
-        select x.thread_id as "threadId", x.post_id as "postId"
+  const pool = Math.max(rankedPool, limit)
+  if (tier === 'reply') {
+    const rare = await isRare(db, q, 'reply', pool * 3)
+    const { rows } = await sql<Hit>`
+      with m as ${matchesOf('reply', q, rare)}
+      select x.thread_id as "threadId", x.post_id as "postId"
+      from (
+        select distinct on (c.thread_id) c.thread_id, c.post_id, ts_rank(${weights}, c.document, ${q}, 1) as rank
         from (
-          select distinct on (sp.thread_id) sp.thread_id, sp.post_id, ts_rank(${weights}, sp.document, query.q, 1) as rank
-          from query, search_posts sp
-          join posts p on p.id = sp.post_id
-          join threads t on t.id = sp.thread_id
+          select m.thread_id, m.post_id, m.document
+          from m
+          join posts p on p.id = m.post_id
+          join threads t on t.id = m.thread_id
           left join search_threads s on s.thread_id = t.id
-          where sp.document @@ query.q
-            and ${postReadableBy(viewer, 'p')}
+          where ${postReadableBy(viewer, 'p')}
             and ${and(threadConditions(viewer, filters))}
             and ${and(writtenConditions(filters, sql`p.author_id`, sql`p.created_at`))}
-            and not coalesce(${threadDocumentMatches(viewer, filters, true)}, false)
-          order by sp.thread_id, rank desc, sp.post_id
-        ) x
-        order by x.rank desc, x.thread_id desc
-        limit ${limit}`
-      : sql<Hit>`
-        with query as materialized (select ${tsquery} as q)
-        select s.thread_id as "threadId", null::int as "postId"
-        from query, search_threads s
-        join threads t on t.id = s.thread_id
-        where ${threadDocumentMatches(viewer, filters, tier === 'opening')}
-          ${tier === 'opening' ? sql`and not coalesce(${threadDocumentMatches(viewer, filters, false)}, false)` : sql``}
-          and ${and(threadConditions(viewer, filters))}
-        order by ts_rank(${weights}, s.document, query.q, 1) desc, s.thread_id desc
-        limit ${limit}`
-  return (await query.execute(db)).rows
+            and not coalesce(${threadDocumentMatches(viewer, q, filters, true)}, false)
+          order by m.recency desc
+          limit ${pool * 3}
+        ) c
+        order by c.thread_id, rank desc, c.post_id
+      ) x
+      order by x.rank desc, x.thread_id desc
+      limit ${limit}
+    `.execute(db)
+    return rows
+  }
+  const source = tier === 'title' ? 'title' : 'thread'
+  const rare = await isRare(db, q, source, pool)
+  const { rows } = await sql<Hit>`
+    with m as ${matchesOf(source, q, rare)}
+    select c.thread_id as "threadId", null::int as "postId"
+    from (
+      select s.thread_id, s.document
+      from m s
+      join threads t on t.id = s.thread_id
+      where ${threadDocumentMatches(viewer, q, filters, tier === 'opening')}
+        ${tier === 'opening' ? sql`and not coalesce(${threadDocumentMatches(viewer, q, filters, false)}, false)` : sql``}
+        and ${and(threadConditions(viewer, filters))}
+      order by s.recency desc, s.thread_id desc
+      limit ${pool}
+    ) c
+    order by ts_rank(${weights}, c.document, ${q}, 1) desc, c.thread_id desc
+    limit ${limit}
+  `.execute(db)
+  return rows
 }
 
+/**
+ * Newest first: threads by their newest matching text (the opening post's date for the title,
+ * tags and opening post; a reply's own date). Both streams walk newest first and stop early
+ * (a rare word's matches come through GIN instead).
+ */
 async function newestHits(
   db: Db,
   viewer: ViewerId,
-  tsquery: RawBuilder<unknown>,
+  q: RawBuilder<unknown>,
   filters: SearchFilters,
-  offset: number,
   limit: number,
 ): Promise<Hit[]> {
+  const [rareThreads, rareReplies] = [
+    await isRare(db, q, 'thread', limit),
+    await isRare(db, q, 'reply', limit * 3),
+  ]
   const { rows } = await sql<Hit>`
-    with query as materialized (select ${tsquery} as q)
-    select t.id as "threadId", (
-        select sp.post_id from search_posts sp join posts p on p.id = sp.post_id
-        where sp.thread_id = t.id and sp.document @@ query.q and ${postReadableBy(viewer, 'p')}
+    with thread_matches as ${matchesOf('thread', q, rareThreads)},
+    reply_matches as ${matchesOf('reply', q, rareReplies)}
+    select x.thread_id as "threadId", (array_agg(x.post_id order by x.at desc))[1] as "postId"
+    from (
+      (select s.thread_id, null::int as post_id, s.recency as at
+        from thread_matches s join threads t on t.id = s.thread_id
+        where ${threadDocumentMatches(viewer, q, filters, true)} and ${and(threadConditions(viewer, filters))}
+        order by s.recency desc
+        limit ${limit})
+      union all
+      (select m.thread_id, m.post_id, p.created_at as at
+        from reply_matches m
+        join posts p on p.id = m.post_id
+        join threads t on t.id = m.thread_id
+        where ${postReadableBy(viewer, 'p')}
+          and ${and(threadConditions(viewer, filters))}
           and ${and(writtenConditions(filters, sql`p.author_id`, sql`p.created_at`))}
-          and not exists (select 1 from search_threads s where s.thread_id = t.id and ${threadDocumentMatches(viewer, filters, true)})
-        order by p.created_at desc limit 1
-      ) as "postId"
-    from query, threads t
-    where ${and(threadConditions(viewer, filters))}
-      and (
-        exists (select 1 from search_threads s where s.thread_id = t.id and ${threadDocumentMatches(viewer, filters, true)})
-        or exists (select 1 from search_posts sp join posts p on p.id = sp.post_id
-          where sp.thread_id = t.id and sp.document @@ query.q and ${postReadableBy(viewer, 'p')}
-            and ${and(writtenConditions(filters, sql`p.author_id`, sql`p.created_at`))})
-      )
-    order by t.last_activity_at desc, t.id desc
-    offset ${offset} limit ${limit}
+        order by m.recency desc
+        limit ${limit * 3})
+    ) x
+    group by x.thread_id
+    order by max(x.at) desc, x.thread_id desc
+    limit ${limit}
   `.execute(db)
   return rows
 }
@@ -218,7 +300,8 @@ export interface HitRow {
   headline: string | null
 }
 
-const headlineOptions = `StartSel=${markStart}, StopSel=${markEnd}, MaxWords=32, MinWords=14, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
+// One passage (several fragments cost about half as much again).
+const headlineOptions = `StartSel=${markStart}, StopSel=${markEnd}, MaxWords=32, MinWords=14, ShortWord=2`
 
 /** The details of the hits, in their order, each with its passage (visibility checked again). */
 export async function loadHits(
@@ -235,7 +318,8 @@ export async function loadHits(
       a.id as "authorId", a.name as "authorName", o.id as "organisationId", o.name as "organisationName",
       to_char(coalesce(p.created_at, t.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at,
       case when p.id is not null and ${postReadableBy(viewer, 'p')}
-        then ts_headline('vr_german', search_plain(p.body_source), query.q, ${headlineOptions}) end as headline
+        then ts_headline('vr_german', replace(replace(p.body_source, ${markStart}, ''), ${markEnd}, ''),
+          query.q, ${headlineOptions}) end as headline
     from query, unnest(${hits.map((h) => h.threadId)}::int[], ${hits.map((h) => h.postId)}::int[])
       with ordinality as h(thread_id, post_id, n)
     join threads t on t.id = h.thread_id
@@ -262,9 +346,11 @@ export interface SimilarRow {
 }
 
 /**
- * Up to `limit` threads like a title and text: candidates share a word with the title or tags
- * (full text) or look like the title (trigrams); they are ranked by the words of title and
- * text in the whole thread row plus the title's likeness.
+ * Up to `limit` threads like a title and text. Candidates share a distinctive word (one in at
+ * most 5 % of titles and tags) with the title or text, or, when there is none, are the newest
+ * threads sharing any word with the title. They are ranked by the words of title and text in
+ * the whole thread row (title 1.0, tags 0.4, opening post 0.2) plus the trigram likeness of
+ * the titles.
  */
 export async function similarThreads(
   db: Db,
@@ -275,16 +361,18 @@ export async function similarThreads(
   const { rows } = await sql<SimilarRow>`
     with input as materialized (
       select search_any_word_query(${input.title} || ' ' || ${input.text}) as words,
+        search_distinctive_query(${input.title} || ' ' || ${input.text}, 0.05) as distinctive,
+        search_any_word_query(${input.title}) as title_words,
         search_title_text(${input.title}, '{}') as title
     ),
     candidates as (
       (select s.thread_id from input, search_threads s
-        where s.title_document @@ input.words
+        where s.title_document @@ input.distinctive
         order by ts_rank(s.title_document, input.words) desc, s.thread_id desc limit 60)
       union
-      (select s.thread_id from input, search_threads s
-        where s.title_text % input.title
-        order by similarity(s.title_text, input.title) desc limit 20)
+      (select s.thread_id from input, search_threads s join threads t on t.id = s.thread_id
+        where input.distinctive is null and s.title_document @@ input.title_words
+        order by t.last_activity_at desc limit 60)
     )
     select t.id as "threadId", t.title, t.stage, cat.name as "categoryName", o.name as "organisationName",
       t.reply_count as "replyCount"
@@ -315,31 +403,40 @@ export async function threadForSimilar(
   return rows[0]
 }
 
-/** Titles and tags that look like what was typed, for a search that found (almost) nothing. */
+/**
+ * Threads for a search that found (almost) nothing, in case of a typo: each typed word is
+ * replaced by the most alike word of all titles and tags (trigrams over the short word list),
+ * and titles with all the replaced words are offered, newest first.
+ */
 export async function titlesLike(
   db: Db,
   viewer: ViewerId,
-  text: string,
+  words: string[],
   limit: number,
 ): Promise<SimilarRow[]> {
-  return db.transaction().execute(async (trx) => {
-    // pg_trgm's default (0.6) misses one swapped letter in a short word; this is for this query only.
-    await sql`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`.execute(trx)
-    const { rows } = await sql<SimilarRow>`
-    with input as materialized (select search_title_text(${text}, '{}') as text)
+  if (words.length === 0) return []
+  const { rows } = await sql<SimilarRow>`
+    with typed as (
+      select search_title_text(w, '{}') as w from unnest(${words}::text[]) as w
+    ),
+    corrected as materialized (
+      select string_agg(coalesce(c.word, typed.w), ' ') as text
+      from typed left join lateral (
+        select word from search_words where word % typed.w order by similarity(word, typed.w) desc, word limit 1
+      ) c on true
+    )
     select t.id as "threadId", t.title, t.stage, cat.name as "categoryName", o.name as "organisationName",
       t.reply_count as "replyCount"
-    from input, search_threads s
+    from corrected, search_threads s
     join threads t on t.id = s.thread_id
     join categories cat on cat.id = t.category_id
     join members a on a.id = t.author_id
     join organisations o on o.id = a.organisation_id
-    where input.text <% s.title_text and ${threadVisibleTo(viewer, 't')}
-    order by word_similarity(input.text, s.title_text) desc, t.id desc
+    where s.title_document @@ plainto_tsquery('vr_german', search_fold(corrected.text)) and ${threadVisibleTo(viewer, 't')}
+    order by t.last_activity_at desc, t.id desc
     limit ${limit}
-  `.execute(trx)
-    return rows
-  })
+  `.execute(db)
+  return rows
 }
 
 /** Whether the positive part of a query has any searchable word (not only stop words). */

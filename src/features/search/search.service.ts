@@ -171,8 +171,7 @@ const typoThreshold = 3
 export async function search(db: Db, member: CurrentMember, request: SearchRequest): Promise<SearchResult> {
   const empty = { hits: [], more: false, typos: [], shortened: request.query.shortened }
   if (request.text === '') return { ...empty, state: 'empty' }
-  if (isEmptyQuery(request.query) || !(await repo.hasSearchableWords(db, positiveTsquery(request.query))))
-    return { ...empty, state: 'onlyStopWords' }
+  if (isEmptyQuery(request.query)) return { ...empty, state: 'onlyStopWords' }
   const tsquery = fullTsquery(request.query)
   const found = await repo.searchHits(
     db,
@@ -183,6 +182,9 @@ export async function search(db: Db, member: CurrentMember, request: SearchReque
     (request.page - 1) * pageSize,
     pageSize,
   )
+  // Nothing found: perhaps there was nothing to look for (only stop words); asked only then.
+  if (found.hits.length === 0 && !(await repo.hasSearchableWords(db, positiveTsquery(request.query))))
+    return { ...empty, state: 'onlyStopWords' }
   const rows = await repo.loadHits(db, member.id, tsquery, found.hits)
   const hits = rows.map((row) => ({
     threadId: row.threadId,
@@ -201,13 +203,14 @@ export async function search(db: Db, member: CurrentMember, request: SearchReque
     at: row.at,
     snippet: snippetParts(row.headline),
   }))
-  const typoText = request.query.groups
+  const typoWords = request.query.groups
     .flat()
-    .map((term) => term.text)
-    .join(' ')
+    .flatMap((term) => term.text.split(/\s+/))
+    .filter((word) => /[\p{L}\p{N}]{3,}/u.test(word))
+    .slice(0, 6)
   const typos =
     request.page === 1 && hits.length < typoThreshold
-      ? (await repo.titlesLike(db, member.id, typoText, 5)).filter(
+      ? (await repo.titlesLike(db, member.id, typoWords, 5)).filter(
           (row) => !hits.some((hit) => hit.threadId === row.threadId),
         )
       : []

@@ -11,8 +11,18 @@ export interface SnippetPart {
   mark: boolean
 }
 
+/** Markdown's marks and link targets are left out of a passage; the words stay. */
+function plain(text: string): string {
+  return text
+    .replace(/\]\([^)\s]*\)/g, ']')
+    .replace(/[*_`#>~|[\]]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
 export function snippetParts(headline: string | null | undefined): SnippetPart[] {
   if (!headline) return []
+  headline = plain(headline)
   const parts: SnippetPart[] = []
   let marked = false
   let current = ''
