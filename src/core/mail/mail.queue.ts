@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 
 export interface QueuedMail {
-  /** Name of a template in mail.templates.ts. */
+  /** Name of a template in the app's template registry (src/jobs.ts lists them). */
   template: string
   to: string
   locale: Locale

@@ -5,7 +5,7 @@ import { type RawBuilder, sql } from 'kysely'
 import { postReadableBy, postShownTo, threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, MemberStatus } from '../../db/schema.ts'
-import type { Stage } from '../discussions/discussions.tables.ts'
+import type { Stage } from '../discussions/discussions.service.ts'
 import type {
   DeliveryKind,
   DeliveryStatus,
