@@ -201,6 +201,7 @@ describe('bad input when replying', () => {
     const cases: [string, string][] = [
       ['99999999', 'Den Beitrag, auf den Sie antworten wollten, gibt es nicht.'],
       ['abc', 'Den Beitrag, auf den Sie antworten wollten, gibt es nicht.'],
+      ['2147483648', 'Den Beitrag, auf den Sie antworten wollten, gibt es nicht.'],
       [String(other.openingPostId), 'gehört zu einem anderen Thema'],
       [String(deleted), 'wurde gelöscht'],
     ]

@@ -66,6 +66,7 @@ describe('bad input when starting a thread', () => {
       [{ category: '' }, 'Bitte wählen Sie einen Themenraum.'],
       [{ category: '99999' }, 'Diesen Themenraum gibt es nicht'],
       [{ category: 'ki' }, 'Diesen Themenraum gibt es nicht'],
+      [{ category: '2147483648' }, 'Diesen Themenraum gibt es nicht'],
       [{ stage: 'fertig' }, 'Bitte wählen Sie einen der angebotenen Reifegrade.'],
       [{ tags: 'a, b, c, d, e, f' }, 'Bitte höchstens 5 Schlagwörter angeben.'],
       [{ tags: 'x'.repeat(31) }, 'höchstens 30 Zeichen'],

@@ -14,7 +14,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../lib/errors.ts'
-import type { FormValues } from '../../lib/form-schema.ts'
+import { type FormValues, maxId } from '../../lib/form-schema.ts'
 import { findCategoryById, listCategories } from './categories.repository.ts'
 import { homeOverview } from './categories.service.ts'
 import * as repo from './discussions.repository.ts'
@@ -75,6 +75,12 @@ export class EditConflictError extends ConflictError {
 
 function throwIfErrors(errors: FieldErrors): void {
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+}
+
+/** An id typed into a form field, if it can name a row ('' and ids beyond integer cannot). */
+function idFrom(value: string): number | undefined {
+  const id = /^[1-9]\d{0,9}$/.test(value) ? Number(value) : undefined
+  return id !== undefined && id <= maxId ? id : undefined
 }
 
 export function isStage(value: unknown): value is Stage {
@@ -165,7 +171,7 @@ export async function startThread(
   if (input.title === '' && errors.title)
     errors.title = { ...errors.title, key: 'validation.required', params: {} }
   const title = input.title.replace(/\s+/g, ' ')
-  const categoryId = /^\d{1,10}$/.test(input.category) ? Number(input.category) : undefined
+  const categoryId = idFrom(input.category)
   const category = categoryId ? await findCategoryById(db, categoryId) : undefined
   if (input.category === '') errors.category = { key: 'discussions.category.choose' }
   else if (!category || category.archived) errors.category ??= { key: 'discussions.category.unknown' }
@@ -381,7 +387,9 @@ export async function replyToPost(
   edgeErrors: FieldErrors = {},
 ): Promise<ReplyResult> {
   const errors: FieldErrors = { ...edgeErrors }
-  const parentId = input.parent !== '' && !errors.parent ? Number(input.parent) : undefined
+  const parentId = errors.parent ? undefined : idFrom(input.parent)
+  if (input.parent !== '' && parentId === undefined)
+    errors.parent ??= { key: 'discussions.reply.parentUnknown' }
   const formKey = input.formKey || null
   return withThreadLock(db, async (tx) => {
     const thread = await repo.findThreadForUpdate(tx, member.id, threadId)

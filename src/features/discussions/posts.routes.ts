@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { ConflictError, type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
-import { parseForm } from '../../lib/form-schema.ts'
+import { maxId, parseForm } from '../../lib/form-schema.ts'
 import { wantsFragment } from '../../plugins/views.ts'
 import { editForm, idParams, limits, previewForm, replyForm } from './discussions.schemas.ts'
 import * as service from './discussions.service.ts'
@@ -104,7 +104,9 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
     const kept = { body: values.body }
     // The same key again: nothing was written, so sending the form again is still one post.
     const formKey = values.formKey || newFormKey()
-    const parentId = /^\d{1,10}$/.test(values.parent) ? values.parent : ''
+    // A parent that cannot be a post (malformed, beyond integer) is shown as no parent.
+    const parentId =
+      /^[1-9]\d{0,9}$/.test(values.parent) && Number(values.parent) <= maxId ? values.parent : ''
     if (htmx && parentId === '') {
       return fragment(reply, 'discussions/_thread-reply', {
         thread,
