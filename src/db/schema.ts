@@ -8,16 +8,27 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 
-export const organisationKinds = [
+/** The register's levels (Destatis Gemeindeverzeichnis), then the rest of the "Konzern Kommune". */
+export const registerKinds = [
   'land',
+  'regierungsbezirk',
   'landkreis',
   'kreisfreie_stadt',
+  'gemeindeverband',
   'gemeinde',
-  'kommunales_unternehmen',
+] as const
+export const organisationKinds = [
+  ...registerKinds,
   'it_dienstleister',
+  'kommunales_unternehmen',
+  'zweckverband',
+  'spitzenverband',
+  'landesverband',
+  /** Kept for entries made before the kinds above existed. */
   'kommunaler_verband',
 ] as const
 export type OrganisationKind = (typeof organisationKinds)[number]
+export type RegisterKind = (typeof registerKinds)[number]
 
 export const memberStatuses = [
   'pending_email',
@@ -43,11 +54,39 @@ export interface OrganisationTable {
   auto_approve: Generated<boolean>
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  /** As Destatis writes it ("Köln, Stadt"); `name` is the natural form ("Stadt Köln"). */
+  official_name: string | null
+  /** As Destatis names it: Stadt, Große Kreisstadt, Markt, Gemeinde, Amt, Landkreis … */
+  official_kind: string | null
+  /** Gemeindeschlüssel of the level: Land 2, Regierungsbezirk 3, Kreis 5, Gemeinde 8 digits. */
+  ags: string | null
+  /** Regionalschlüssel: Land 2, Regierungsbezirk 3, Kreis 5, Gemeindeverband 9, Gemeinde 12 digits. */
+  ars: string | null
+  /** Gemeinde → Gemeindeverband or Kreis → Regierungsbezirk or Land; null for a Land. */
+  parent_id: number | null
+  population: number | null
+  postcode: string | null
+  latitude: number | null
+  longitude: number | null
+  /** The register extract that last listed it ('2020-12-31'); null when kept by moderators. */
+  register_extract: string | null
+  /** Merged or dissolved: kept for its members and history, no longer offered. */
+  historical_at: NullableTimestamp
+  merged_into_id: number | null
+  /** Folded name and kind words for the search (kept by a trigger). */
+  search_name: Generated<string>
 }
 
 export interface OrganisationDomainTable {
   domain: string
   organisation_id: number
+}
+
+/** The municipalities (or Kreise) a Konzern-Kommune organisation belongs to or serves. */
+export interface OrganisationMunicipalityTable {
+  organisation_id: number
+  municipality_id: number
+  created_at: CreatedAt
 }
 
 export interface MemberTable {
@@ -136,6 +175,7 @@ export interface RateLimitTable {
 export interface Database extends DiscussionsTables, MailTables, DigestsTables {
   organisations: OrganisationTable
   organisation_domains: OrganisationDomainTable
+  organisation_municipalities: OrganisationMunicipalityTable
   members: MemberTable
   member_tokens: MemberTokenTable
   invitations: InvitationTable

@@ -4,9 +4,14 @@ export const de = {
   'organisation.kind.land': 'Land',
   'organisation.kind.landkreis': 'Landkreis',
   'organisation.kind.kreisfreie_stadt': 'kreisfreie Stadt',
+  'organisation.kind.regierungsbezirk': 'Regierungsbezirk',
+  'organisation.kind.gemeindeverband': 'Gemeindeverband',
   'organisation.kind.gemeinde': 'Stadt/Gemeinde',
   'organisation.kind.kommunales_unternehmen': 'kommunales Unternehmen',
   'organisation.kind.it_dienstleister': 'kommunaler IT-Dienstleister',
+  'organisation.kind.zweckverband': 'Zweckverband',
+  'organisation.kind.spitzenverband': 'kommunaler Spitzenverband',
+  'organisation.kind.landesverband': 'Landesverband',
   'organisation.kind.kommunaler_verband': 'kommunaler Verband',
   'organisation.land.01': 'Schleswig-Holstein',
   'organisation.land.02': 'Hamburg',
@@ -48,6 +53,10 @@ export const de = {
   'organisation.error.keyRequired': 'Für diese Art ist der amtliche Schlüssel Pflicht.',
   'organisation.error.keyDigits': 'Der Schlüssel besteht nur aus Ziffern, z. B. 09162.',
   'organisation.error.keyLengthLand': 'Ein Land hat einen Schlüssel mit 2 Ziffern, z. B. 09 für Bayern.',
+  'organisation.error.keyLengthRegierungsbezirk':
+    'Ein Regierungsbezirk hat einen Schlüssel mit 3 Ziffern (Land und Bezirk), z. B. 091 für Oberbayern.',
+  'organisation.error.keyLengthVerband':
+    'Ein Gemeindeverband hat den Regionalschlüssel mit 9 Ziffern (Kreis und Verband), z. B. 015545401.',
   'organisation.error.keyLengthKreis':
     'Landkreise und kreisfreie Städte haben einen Schlüssel mit 5 Ziffern, z. B. 09162 für München.',
   'organisation.error.keyLengthGemeinde':
@@ -116,9 +125,14 @@ export const en: Record<keyof typeof de, string> = {
   'organisation.kind.land': 'Federal state',
   'organisation.kind.landkreis': 'District',
   'organisation.kind.kreisfreie_stadt': 'District-free city',
+  'organisation.kind.regierungsbezirk': 'Administrative region',
+  'organisation.kind.gemeindeverband': 'Association of municipalities',
   'organisation.kind.gemeinde': 'Town/municipality',
   'organisation.kind.kommunales_unternehmen': 'Municipal company',
   'organisation.kind.it_dienstleister': 'Municipal IT provider',
+  'organisation.kind.zweckverband': 'Special-purpose association',
+  'organisation.kind.spitzenverband': 'National association of local authorities',
+  'organisation.kind.landesverband': 'State association of local authorities',
   'organisation.kind.kommunaler_verband': 'Municipal association',
   'organisation.land.01': 'Schleswig-Holstein',
   'organisation.land.02': 'Hamburg',
@@ -158,6 +172,10 @@ export const en: Record<keyof typeof de, string> = {
   'organisation.error.keyRequired': 'This kind of organisation needs its official key.',
   'organisation.error.keyDigits': 'The key consists of digits only, e.g. 09162.',
   'organisation.error.keyLengthLand': 'A federal state has a key of 2 digits, e.g. 09 for Bavaria.',
+  'organisation.error.keyLengthRegierungsbezirk':
+    'An administrative region has a key of 3 digits (state and region), e.g. 091 for Upper Bavaria.',
+  'organisation.error.keyLengthVerband':
+    'An association of municipalities has the 9-digit regional key (district and association), e.g. 015545401.',
   'organisation.error.keyLengthKreis':
     'Districts and district-free cities have a key of 5 digits, e.g. 09162 for Munich.',
   'organisation.error.keyLengthGemeinde':

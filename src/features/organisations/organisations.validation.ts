@@ -17,11 +17,16 @@ export const maxDomains = 50
  */
 export const officialKeyLengths: Record<OrganisationKind, readonly number[]> = {
   land: [2],
+  regierungsbezirk: [3],
   landkreis: [5],
   kreisfreie_stadt: [5],
+  gemeindeverband: [9],
   gemeinde: [8, 12],
-  kommunales_unternehmen: [],
   it_dienstleister: [],
+  kommunales_unternehmen: [],
+  zweckverband: [],
+  spitzenverband: [],
+  landesverband: [],
   kommunaler_verband: [],
 }
 
@@ -49,6 +54,8 @@ export function checkOfficialKey(kind: OrganisationKind, key: string): FieldErro
   if (!lengths.includes(key.length)) {
     if (kind === 'land') return { key: 'organisation.error.keyLengthLand' }
     if (kind === 'gemeinde') return { key: 'organisation.error.keyLengthGemeinde' }
+    if (kind === 'regierungsbezirk') return { key: 'organisation.error.keyLengthRegierungsbezirk' }
+    if (kind === 'gemeindeverband') return { key: 'organisation.error.keyLengthVerband' }
     return { key: 'organisation.error.keyLengthKreis' }
   }
   const prefix = key.slice(0, 2)
