@@ -18,6 +18,7 @@ import {
   fillPath,
   idsOfEveryTable,
   matchPath,
+  openableUrls,
   ParamValues,
   type Route,
   routesOf,
@@ -43,26 +44,14 @@ let names: string[] = []
 const contentCount =
   /\b\d+\s+(?:neue[ns]?\s+|ungelesene\s+)?(?:Themen|Thema|Beiträge|Beitrag|Antworten|Antwort|Mitglieder|Mitglied|Benachrichtigungen|new\s+threads?|posts?|replies|members?)\b/i
 
-/**
- * URLs for a GET route: those the crawl found, else real values for its parameters that the admin
- * can open; failing that (a mail link's token, a row the admin may not open) one URL anyway.
- */
+/** URLs for a GET route; without one the admin can open (a mail link's token), one anyway. */
 async function urlsFor(route: Route, params: ParamValues): Promise<string[]> {
-  if (route.params.length === 0) return [route.url]
-  const known = crawled.filter((url) => matchPath(route.url, url))
-  if (known.length > 0) return known.slice(0, valuesPerParam)
-  const nth = (index: number) =>
-    fillPath(route.url, (name) =>
-      encodeURIComponent(params.candidates(route.url, name)[index] ?? 'unbekannt'),
-    )
-  const tries = Math.max(1, ...route.params.map((name) => params.candidates(route.url, name).length))
-  const found: string[] = []
-  for (let index = 0; index < tries && found.length < valuesPerParam; index++) {
-    if ((await admin.get(nth(index))).statusCode < 400) found.push(nth(index))
-  }
+  const found = await openableUrls(admin, route, params, crawled, valuesPerParam)
   if (found.length > 0) return found
   guessed.push(route.url)
-  return [nth(0)]
+  return [
+    fillPath(route.url, (name) => encodeURIComponent(params.candidates(route.url, name)[0] ?? 'unbekannt')),
+  ]
 }
 
 beforeAll(async () => {

@@ -261,3 +261,27 @@ export async function idsOfEveryTable(db: Db, perTable = 2): Promise<string[]> {
   }
   return [...ids]
 }
+
+/**
+ * Up to `max` URLs of a GET route that the agent can open (status below 400): those a crawl
+ * found, else the route filled with the known values of its parameters, tried in turn.
+ */
+export async function openableUrls(
+  agent: Agent,
+  route: Route,
+  params: ParamValues,
+  crawled: string[],
+  max = 3,
+): Promise<string[]> {
+  if (route.params.length === 0) return [route.url]
+  const known = crawled.filter((url) => matchPath(route.url, url))
+  if (known.length > 0) return known.slice(0, max)
+  const nth = (index: number) =>
+    fillPath(route.url, (name) => encodeURIComponent(params.candidates(route.url, name)[index] ?? ''))
+  const tries = Math.max(0, ...route.params.map((name) => params.candidates(route.url, name).length))
+  const found: string[] = []
+  for (let index = 0; index < tries && found.length < max; index++) {
+    if ((await agent.get(nth(index))).statusCode < 400) found.push(nth(index))
+  }
+  return found
+}
