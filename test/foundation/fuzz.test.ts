@@ -144,7 +144,9 @@ function problemWith(response: LightMyRequestResponse, route: Route): string | u
   if (response.statusCode >= 500) return 'server error'
   if (/"statusCode"\s*:\s*\d{3}/.test(response.body)) return "Fastify's raw JSON error"
   const type = String(response.headers['content-type'] ?? '')
-  if (response.statusCode >= 400 && !route.url.startsWith('/static/')) {
+  // Files (static ones, a QR code as .svg) may fail in their own kind; pages fail with a page.
+  const isFile = route.url.startsWith('/static/') || /\.\w+$/.test(route.url)
+  if (response.statusCode >= 400 && !isFile) {
     if (!type.startsWith('text/html')) return `error answered as ${type || 'no content type'}`
     if (!/<title>[^<]+<\/title>/.test(response.body)) return 'error page without a title'
   }
