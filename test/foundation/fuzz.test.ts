@@ -96,15 +96,8 @@ const forms: Form[] = []
 const params = new ParamValues()
 const crawlFailures: string[] = []
 
-interface Failure {
-  who: string
-  method: string
-  url: string
-  input: string
-  status: number
-  detail: string
-}
-const failures: Failure[] = []
+/** Failures by route, visitor and outcome: the inputs that led there, and one URL as an example. */
+const failures = new Map<string, { inputs: string[]; example: string }>()
 /** Answers per route and visitor, to see that bodies got past the CSRF check and the trust gate. */
 const answers = new Map<string, Map<number, number>>()
 
@@ -226,14 +219,10 @@ class Visitor {
       detail += `: ${(reference && serverErrors.get(reference)) || 'nothing logged'}`
     }
     if (detail) {
-      failures.push({
-        who: this.who,
-        method: route.method,
-        url: url.slice(0, 200),
-        input,
-        status: response.statusCode,
-        detail,
-      })
+      const key = `${this.who} ${route.method} ${route.url} → ${response.statusCode} ${detail}`
+      const failure = failures.get(key) ?? { inputs: [], example: url.slice(0, 160) }
+      failure.inputs.push(input)
+      failures.set(key, failure)
     }
   }
 }
@@ -401,7 +390,10 @@ describe('the fuzz of every route', () => {
     }
     const report = [
       ...crawlFailures.map((line) => `crawl GET ${line}`),
-      ...failures.map((f) => `${f.who} ${f.method} ${f.url} [${f.input}] → ${f.status} ${f.detail}`),
+      ...[...failures].map(
+        ([key, { inputs, example }]) =>
+          `${key} (${inputs.length}×: ${inputs.slice(0, 3).join('; ')}; e.g. ${example})`,
+      ),
     ]
     const unexpected = report.filter((line) => !knownFailures.some((known) => line.includes(known)))
     if (report.length > 0)
@@ -410,8 +402,7 @@ describe('the fuzz of every route', () => {
           .map(([key, counts]) => `${key}: ${[...counts].map(([status, n]) => `${status}×${n}`).join(' ')}`)
           .join('\n'),
       )
-    if (report.length > 0)
-      console.info(`fuzz failures (${report.length}):\n${[...new Set(report)].join('\n')}`)
+    if (report.length > 0) console.info(`fuzz failures (${report.length}):\n${report.join('\n')}`)
     expect(unexpected).toEqual([])
   }, 900_000)
 
