@@ -177,7 +177,7 @@ export const viewsPlugin = fp(
         member: request.member,
         path: request.url.split('?')[0],
       }
-      // Only pages that show a form ask for a token; anonymous readers of public pages get no session.
+      // Only pages that show a form ask for a token: readers of public pages get no CSRF cookie.
       Object.defineProperty(context, 'csrfToken', {
         enumerable: true,
         get: () => reply.generateCsrf(),
