@@ -11,6 +11,7 @@ import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
 import { type Clock, deriveKey, type FeatureDeps, systemClock } from './deps.ts'
 import { accountsRoutes } from './features/accounts/accounts.routes.ts'
+import { secondFactorGate } from './features/accounts/second-factor-gate.ts'
 import { digestsRoutes } from './features/digests/digests.routes.ts'
 import { discussionsRoutes } from './features/discussions/discussions.routes.ts'
 import { healthRoutes } from './features/health/health.routes.ts'
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       clock: deps.clock ?? systemClock,
       deriveKey: (purpose) => deriveKey(deps.sessionSecret, purpose),
     }
+    await site.register(secondFactorGate, features)
     await site.register(pagesRoutes, { config, db })
     await site.register(accountsRoutes, features)
     await site.register(organisationsRoutes, features)

@@ -1,5 +1,6 @@
 // Table types for Kysely. One interface per table; row aliases beside it.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { AccountsTables } from '../features/accounts/accounts.tables.ts'
 import type { DigestsTables } from '../features/digests/digests.tables.ts'
 import type { DiscussionsTables } from '../features/discussions/discussions.tables.ts'
 import type { MailTables } from '../features/mail/mail.tables.ts'
@@ -37,6 +38,7 @@ export const memberStatuses = [
   'rejected',
   'suspended',
   'expired',
+  'deleted',
 ] as const
 export type MemberStatus = (typeof memberStatuses)[number]
 
@@ -112,6 +114,7 @@ export interface MemberTable {
   invited_by: number | null
   created_at: CreatedAt
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  deleted_at: NullableTimestamp
 }
 
 export type TokenPurpose = 'confirm_email' | 'reset_password' | 'reconfirm' | 'change_email' | 'unlock_sign_in'
@@ -145,13 +148,15 @@ export interface AuditEventTable {
   details: ColumnType<Record<string, unknown>, string | undefined, never>
 }
 
+export type LoginFailureKind = 'sign_in' | 'current_password' | 'second_factor'
+
 export interface LoginFailureTable {
   id: Generated<string>
   email: string
   /** Keyed hash of the client address (IPv6 by /64); the device cookie's id when there was one. */
   client: string | null
   device: string | null
-  kind: ColumnType<'sign_in' | 'current_password', 'sign_in' | 'current_password' | undefined, never>
+  kind: ColumnType<LoginFailureKind, LoginFailureKind | undefined, never>
   at: CreatedAt
 }
 
@@ -172,7 +177,7 @@ export interface RateLimitTable {
   resets_at: Timestamp
 }
 
-export interface Database extends DiscussionsTables, MailTables, DigestsTables {
+export interface Database extends DiscussionsTables, MailTables, DigestsTables, AccountsTables {
   organisations: OrganisationTable
   organisation_domains: OrganisationDomainTable
   organisation_municipalities: OrganisationMunicipalityTable

@@ -35,6 +35,15 @@ export type AuditAction =
   | 'organisation.updated'
   | 'login.unlocked'
   | 'password.check_failed'
+  | 'second_factor.enrolled'
+  | 'second_factor.failed'
+  | 'second_factor.locked'
+  | 'second_factor.recovery_code_used'
+  | 'second_factor.recovery_codes_renewed'
+  | 'second_factor.disabled'
+  | 'second_factor.reset'
+  | 'data_export.requested'
+  | 'member.deleted'
 
 export interface AuditEntry {
   action: AuditAction

@@ -30,6 +30,13 @@ export const transitions = {
   reconfirmExpired: { from: ['expired'], to: 'pending_review', audit: 'member.reconfirmed' },
   /** A new address at another domain, or a move to another organisation: back to review. */
   backToReview: { from: ['verified'], to: 'pending_review', audit: 'member.sent_to_review' },
+  /** The member's own request (DSGVO Art. 17) or the retention periods: the row stays as a tombstone. */
+  deleteAccount: {
+    from: ['pending_email', 'pending_review', 'verified', 'rejected', 'suspended', 'expired'],
+    to: 'deleted',
+    audit: 'member.deleted',
+    endsSessions: true,
+  },
 } as const satisfies Record<string, TransitionRule>
 
 export type TransitionName = keyof typeof transitions

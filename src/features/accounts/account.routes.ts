@@ -9,6 +9,7 @@ import { emailChangeForm, languageForm, passwordChangeForm } from './accounts.sc
 import { changePassword, loadAccountPage, requestEmailChange, setLanguage } from './accounts.service.ts'
 import { attempt, type Refusal } from './refusals.ts'
 import { perMember } from './route-limits.ts'
+import { secondFactorSummary } from './second-factor.ts'
 
 async function renderAccount(
   db: Db,
@@ -17,10 +18,12 @@ async function renderAccount(
   problems?: Refusal & { values?: Record<string, string> },
 ) {
   const page = await loadAccountPage(db, request.member!.id, request.session.sessionId)
+  const secondFactor = await secondFactorSummary(db, request.member!.id)
   if (problems?.status === 503) reply.header('retry-after', '5')
   return reply.code(problems?.status ?? 200).page('accounts/account', {
     title: request.t('account.title'),
     ...page,
+    secondFactor,
     values: problems?.values ?? {},
     errors: problems?.errors,
     languages: (['de', 'en'] as const).map((code) => ({

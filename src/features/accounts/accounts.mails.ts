@@ -132,3 +132,22 @@ registerMailTemplate('account.email_in_use', (p, c) =>
     paragraphs: [c.t('mail.emailInUse.text')],
   }),
 )
+
+// The second factor: each change is told to the account holder, with what to do if it was not them.
+function secondFactorMail(template: string, messages: string, notYou = 'mail.secondFactor.notYou') {
+  registerMailTemplate(template, (p, c) =>
+    simpleMail(c, {
+      subject: c.t(`${messages}.subject`),
+      greeting: c.t('mail.greeting', { name: str(p.name) }),
+      paragraphs: [c.t(`${messages}.text`, { left: Number(p.left ?? 0) }), c.t(notYou)],
+      action: { label: c.t('mail.secondFactor.action'), url: `${c.baseUrl}/account` },
+    }),
+  )
+}
+
+secondFactorMail('account.second_factor_enrolled', 'mail.secondFactorEnrolled')
+secondFactorMail('account.recovery_code_used', 'mail.recoveryCodeUsed')
+secondFactorMail('account.recovery_codes_renewed', 'mail.recoveryCodesRenewed')
+secondFactorMail('account.second_factor_disabled', 'mail.secondFactorDisabled')
+secondFactorMail('account.second_factor_reset', 'mail.secondFactorReset')
+secondFactorMail('account.second_factor_locked', 'mail.secondFactorLocked', 'mail.secondFactorLocked.notYou')

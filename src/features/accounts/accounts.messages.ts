@@ -1,3 +1,5 @@
+import * as secondFactor from './second-factor.messages.ts'
+
 // Messages of the accounts feature (German first; English must have the same keys).
 export const de = {
   'login.title': 'Anmelden',
@@ -201,6 +203,7 @@ export const de = {
   'mail.reconfirmReview.action': 'Status ansehen',
   'mail.invitation.ignore':
     'Wenn Sie nicht mitmachen möchten, müssen Sie nichts tun: Ohne Ihren Antrag geschieht nichts, und die Einladung verfällt.',
+  ...secondFactor.de,
 } as const
 
 export const en: Record<keyof typeof de, string> = {
@@ -399,4 +402,5 @@ export const en: Record<keyof typeof de, string> = {
   'mail.reconfirmReview.action': 'View status',
   'mail.invitation.ignore':
     'If you do not want to join, you need not do anything: nothing happens without your application, and the invitation expires.',
+  ...secondFactor.en,
 }

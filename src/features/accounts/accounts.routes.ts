@@ -6,6 +6,7 @@ import { invitationsRoutes } from './invitations.routes.ts'
 import { mailLinksRoutes } from './mail-links.routes.ts'
 import { passwordRoutes } from './password.routes.ts'
 import { registrationRoutes } from './registration.routes.ts'
+import { secondFactorRoutes } from './second-factor.routes.ts'
 import { sessionsRoutes } from './sessions.routes.ts'
 import { signInRoutes } from './sign-in.routes.ts'
 import { statusRoutes } from './status.routes.ts'
@@ -19,4 +20,5 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
   await app.register(accountRoutes, deps)
   await app.register(sessionsRoutes, deps)
   await app.register(invitationsRoutes, deps)
+  await app.register(secondFactorRoutes, deps)
 }

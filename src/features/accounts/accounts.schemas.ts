@@ -75,3 +75,26 @@ export const inviteForm = formSchema({
   email: email('invite.email'),
   note: field.line({ max: 500, label: 'invite.note' }),
 })
+
+// The second factor: the 6 digits from the app, or a recovery code (separate fields, so that
+// the code field can ask for a numeric keyboard).
+const authenticatorCode = (required: boolean) => field.line({ required, max: 20, label: 'secondFactor.code' })
+
+export const secondFactorForm = formSchema({
+  code: authenticatorCode(false),
+  recoveryCode: field.line({ max: 40, label: 'secondFactor.recoveryCode' }),
+  next: field.line({ max: 500 }),
+})
+
+export const enrolForm = formSchema({ code: authenticatorCode(true), next: field.line({ max: 500 }) })
+
+/** `_stepUp`: the form's own address when the step-up page carries a form along. */
+export const stepUpForm = formSchema({
+  code: authenticatorCode(true),
+  next: field.line({ max: 500 }),
+  _stepUp: field.line({ max: 500 }),
+})
+
+export const nextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) })
+
+export const memberIdParams = Type.Object({ id: param.id() })

@@ -8,6 +8,7 @@ import { loginForm, loginQuery } from './accounts.schemas.ts'
 import { rememberDevice } from './device-cookie.ts'
 import { attempt } from './refusals.ts'
 import { publicRoute } from './route-limits.ts'
+import { secondFactorOwed } from './second-factor.ts'
 import { deviceCookieOptions, logIn, signInSource } from './sign-in.ts'
 
 const localBase = 'http://local.invalid'
@@ -48,6 +49,12 @@ export async function signInRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
 
   app.get('/login', { config: publicRoute, schema: { querystring: loginQuery } }, async (request, reply) => {
     if (request.member) return reply.redirect('/', 303)
+    if (request.awaitingSecondFactor) {
+      return reply.redirect(
+        `/login/second-factor?next=${encodeURIComponent(safeNext(request.query.next))}`,
+        303,
+      )
+    }
     return reply.page('accounts/login', {
       title: request.t('login.title'),
       values: { next: safeNext(request.query.next) },
@@ -70,14 +77,22 @@ export async function signInRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
       'password',
     )
     if (!outcome.ok) return renderLogin(request, reply, values, outcome.errors, outcome.status)
+    const { memberId } = outcome.value
+    const owes = await secondFactorOwed(deps.db, memberId)
     await request.session.regenerate()
-    request.session.memberId = outcome.value.memberId
+    request.session.memberId = memberId
     request.session.userAgent = request.headers['user-agent']
-    rememberDevice(request, reply, outcome.value.memberId, deviceCookieOptions(deps))
+    // With a factor, the session reaches nothing but the second-factor page until it is given.
+    if (owes.enrolled) request.session.secondFactorPending = true
+    rememberDevice(request, reply, memberId, deviceCookieOptions(deps))
+    if (owes.enrolled || owes.staff) {
+      return reply.redirect(`/login/second-factor?next=${encodeURIComponent(values.next)}`, 303)
+    }
     return reply.redirect(values.next, 303)
   })
 
-  app.post('/logout', { config: { access: 'signedIn' } }, async (request, reply) => {
+  // Public: a session that still owes its second factor must be able to leave too.
+  app.post('/logout', { config: publicRoute }, async (request, reply) => {
     await request.session.destroy()
     reply.header('clear-site-data', '"cache", "cookies", "storage"')
     return reply.redirect('/login?signedOut=1', 303)

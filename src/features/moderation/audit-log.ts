@@ -129,6 +129,15 @@ export const auditTexts = {
   },
   'organisation.created': { details: createdOrganisation },
   'organisation.updated': { details: organisationChanges },
+  'second_factor.enrolled': {},
+  'second_factor.failed': {},
+  'second_factor.locked': {},
+  'second_factor.recovery_code_used': {},
+  'second_factor.recovery_codes_renewed': {},
+  'second_factor.disabled': {},
+  'second_factor.reset': {},
+  'data_export.requested': {},
+  'member.deleted': {},
 } satisfies Record<AuditAction, ActionText>
 
 export const auditActions = Object.keys(auditTexts) as AuditAction[]

@@ -95,7 +95,10 @@ export async function memberRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
 
   app.post(
     '/moderation/members/:id/suspend',
-    { config: moderatorOnly, schema: { params: memberParams, body: suspendForm } },
+    {
+      config: { ...moderatorOnly, secondFactor: 'recent' },
+      schema: { params: memberParams, body: suspendForm },
+    },
     async (request, reply) => {
       const form = parseForm(request, suspendForm)
       const id = request.params.id
@@ -167,7 +170,7 @@ export async function memberRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
 
   app.post(
     '/moderation/members/:id/role',
-    { config: adminOnly, schema: { params: memberParams, body: roleForm } },
+    { config: { ...adminOnly, secondFactor: 'recent' }, schema: { params: memberParams, body: roleForm } },
     async (request, reply) => {
       const form = parseForm(request, roleForm)
       const id = request.params.id

@@ -69,7 +69,7 @@ export async function organisationAdminRoutes(fastify: FastifyInstance, deps: Fe
 
   app.post(
     '/admin/organisations',
-    { config: moderator, schema: { body: organisationForm } },
+    { config: { ...moderator, secondFactor: 'recent' }, schema: { body: organisationForm } },
     async (request, reply) => {
       const form = parseForm(request, organisationForm)
       const input = inputFrom(form.values)
@@ -118,7 +118,10 @@ export async function organisationAdminRoutes(fastify: FastifyInstance, deps: Fe
 
   app.post(
     '/admin/organisations/:id',
-    { config: moderator, schema: { params: organisationParams, body: organisationForm } },
+    {
+      config: { ...moderator, secondFactor: 'recent' },
+      schema: { params: organisationParams, body: organisationForm },
+    },
     async (request, reply) => {
       const form = parseForm(request, organisationForm)
       const id = request.params.id
