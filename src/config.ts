@@ -130,7 +130,8 @@ function devMailbox(env: Env, nodeEnv: Environment, host: string): boolean {
   ].filter(Boolean)
   const explicit = env.DEV_MAILBOX !== undefined && env.DEV_MAILBOX !== ''
   const wanted = flag(env, 'DEV_MAILBOX', nodeEnv === 'development')
-  if (wanted && explicit && blockers.length > 0) fail('DEV_MAILBOX', `false with ${blockers.join(', ')}`, env.DEV_MAILBOX)
+  if (wanted && explicit && blockers.length > 0)
+    fail('DEV_MAILBOX', `false with ${blockers.join(', ')}`, env.DEV_MAILBOX)
   return wanted && blockers.length === 0
 }
 

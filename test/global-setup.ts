@@ -6,10 +6,10 @@ import path from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
+import { installJobQueue } from '../src/core/jobs/job-queue.ts'
 import { databaseUrlFor } from '../src/db/database.ts'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
-import { installJobQueue } from '../src/core/jobs/job-queue.ts'
 import { freePort } from '../src/lib/free-port.ts'
 
 declare module 'vitest' {
