@@ -17,8 +17,10 @@ import { discussionsRoutes } from './features/discussions/discussions.routes.ts'
 import { healthRoutes } from './features/health/health.routes.ts'
 import { mailRoutes } from './features/mail/mail.routes.ts'
 import { moderationRoutes } from './features/moderation/moderation.routes.ts'
+import { networkRoutes } from './features/network/network.routes.ts'
 import { organisationsRoutes } from './features/organisations/organisations.routes.ts'
 import { pagesRoutes } from './features/pages/pages.routes.ts'
+import { profilesRoutes } from './features/profiles/profiles.routes.ts'
 import { searchRoutes } from './features/search/search.routes.ts'
 import { formKeywords } from './lib/form-schema.ts'
 import { loggerOptions } from './logger.ts'
@@ -138,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(mailRoutes, features)
     await site.register(digestsRoutes, features)
     await site.register(searchRoutes, features)
+    await site.register(profilesRoutes, features)
+    await site.register(networkRoutes, features)
     if (deps.extraRoutes) await site.register(deps.extraRoutes, features)
   })
 

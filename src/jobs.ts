@@ -15,6 +15,7 @@ import { accountMailTemplates } from './features/accounts/accounts.mails.ts'
 import { digestJobs } from './features/digests/digests.jobs.ts'
 import { digestMailTemplates } from './features/digests/digests.mails.ts'
 import { mailJobs } from './features/mail/mail.jobs.ts'
+import { profileJobs } from './features/profiles/profiles.jobs.ts'
 
 export type { JobRunner }
 
@@ -23,7 +24,7 @@ export const mailTemplates: MailTemplates = { ...accountMailTemplates, ...digest
 
 /** Every feature's tasks and cron items. */
 export function appJobs(deps: JobDeps): JobRegistry {
-  return jobRegistry([mailJobs(deps), accountJobs(deps), digestJobs(deps)])
+  return jobRegistry([mailJobs(deps), accountJobs(deps), digestJobs(deps), profileJobs(deps)])
 }
 
 export interface JobRunnerOptions {

@@ -4,6 +4,7 @@ import type { AccountsTables } from '../features/accounts/accounts.tables.ts'
 import type { DigestsTables } from '../features/digests/digests.tables.ts'
 import type { DiscussionsTables } from '../features/discussions/discussions.tables.ts'
 import type { MailTables } from '../features/mail/mail.tables.ts'
+import type { ProfilesTables } from '../features/profiles/profiles.tables.ts'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -39,6 +40,7 @@ export const memberStatuses = [
   'suspended',
   'expired',
   'deleted',
+  'left',
 ] as const
 export type MemberStatus = (typeof memberStatuses)[number]
 
@@ -177,7 +179,12 @@ export interface RateLimitTable {
   resets_at: Timestamp
 }
 
-export interface Database extends DiscussionsTables, MailTables, DigestsTables, AccountsTables {
+export interface Database
+  extends DiscussionsTables,
+    MailTables,
+    DigestsTables,
+    AccountsTables,
+    ProfilesTables {
   organisations: OrganisationTable
   organisation_domains: OrganisationDomainTable
   organisation_municipalities: OrganisationMunicipalityTable

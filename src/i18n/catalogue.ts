@@ -5,7 +5,9 @@ import * as digests from '../features/digests/digests.messages.ts'
 import * as discussions from '../features/discussions/discussions.messages.ts'
 import * as mail from '../features/mail/mail.messages.ts'
 import * as moderation from '../features/moderation/moderation.messages.ts'
+import * as network from '../features/network/network.messages.ts'
 import * as organisations from '../features/organisations/organisations.messages.ts'
+import * as profiles from '../features/profiles/profiles.messages.ts'
 import * as search from '../features/search/search.messages.ts'
 import { de as commonDe } from './common.de.ts'
 import { en as commonEn } from './common.en.ts'
@@ -19,6 +21,8 @@ export const de = {
   ...mail.de,
   ...digests.de,
   ...search.de,
+  ...profiles.de,
+  ...network.de,
 } as const
 
 export type MessageKey = keyof typeof de
@@ -32,4 +36,6 @@ export const en: Record<MessageKey, string> = {
   ...mail.en,
   ...digests.en,
   ...search.en,
+  ...profiles.en,
+  ...network.en,
 }

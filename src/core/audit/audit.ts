@@ -44,6 +44,11 @@ export type AuditAction =
   | 'second_factor.reset'
   | 'data_export.requested'
   | 'member.deleted'
+  | 'member.left'
+  | 'profile.updated'
+  | 'succession.named'
+  | 'succession.cancelled'
+  | 'succession.completed'
 
 export interface AuditEntry {
   action: AuditAction

@@ -37,6 +37,13 @@ export const transitions = {
     audit: 'member.deleted',
     endsSessions: true,
   },
+  /** A member who hands their role over to a successor (profiles' succession): posts stay attributed. */
+  leave: {
+    from: ['verified', 'suspended', 'expired'],
+    to: 'left',
+    audit: 'member.left',
+    endsSessions: true,
+  },
 } as const satisfies Record<string, TransitionRule>
 
 export type TransitionName = keyof typeof transitions

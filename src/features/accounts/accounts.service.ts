@@ -19,6 +19,8 @@ import { hashPassword, passwordProblems } from './passwords.ts'
 import { checkCurrentPassword } from './sign-in.ts'
 import { consumeToken, issueToken } from './tokens.ts'
 
+/** For profiles' succession: an invitation in the caller's transaction. */
+export { sendInvitation } from './invitations.ts'
 // For other features (e.g. a profile form that lets members rename themselves).
 export { staffNameProblem } from './look-alikes.ts'
 

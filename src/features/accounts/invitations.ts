@@ -53,34 +53,47 @@ export async function inviteColleague(
   email: string,
   personalNote: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const domain = email.split('@')[1]
-    if (await findMemberByEmail(trx, email)) {
-      await recordAudit(trx, {
-        action: 'invitation.sent',
-        actorId: inviter.id,
-        details: { domain, alreadyMember: true },
-      })
-      return
-    }
-    const token = newToken()
-    await trx
-      .insertInto('invitations')
-      .values({
-        inviter_id: inviter.id,
-        email,
-        token_hash: hashToken(token),
-        expires_at: sql`now() + make_interval(days => ${invitationDays})`,
-      })
-      .execute()
-    await enqueueMail(trx, {
-      template: 'account.invitation',
-      to: email,
-      locale: 'de',
-      memberId: inviter.id,
-      requires: 'exists',
-      params: { inviter: inviter.name, note: personalNote, token, days: invitationDays },
+  await db.transaction().execute((trx) => sendInvitation(trx, inviter, email, personalNote))
+}
+
+/**
+ * The invitation in the caller's transaction (also for a successor, profiles' succession):
+ * its id, or undefined when the address already has an account (then nothing is mailed).
+ */
+export async function sendInvitation(
+  trx: Db,
+  inviter: { id: number; name: string },
+  email: string,
+  personalNote: string,
+): Promise<number | undefined> {
+  const domain = email.split('@')[1]
+  if (await findMemberByEmail(trx, email)) {
+    await recordAudit(trx, {
+      action: 'invitation.sent',
+      actorId: inviter.id,
+      details: { domain, alreadyMember: true },
     })
-    await recordAudit(trx, { action: 'invitation.sent', actorId: inviter.id, details: { domain } })
+    return undefined
+  }
+  const token = newToken()
+  const invitation = await trx
+    .insertInto('invitations')
+    .values({
+      inviter_id: inviter.id,
+      email,
+      token_hash: hashToken(token),
+      expires_at: sql`now() + make_interval(days => ${invitationDays})`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await enqueueMail(trx, {
+    template: 'account.invitation',
+    to: email,
+    locale: 'de',
+    memberId: inviter.id,
+    requires: 'exists',
+    params: { inviter: inviter.name, note: personalNote, token, days: invitationDays },
   })
+  await recordAudit(trx, { action: 'invitation.sent', actorId: inviter.id, details: { domain } })
+  return invitation.id
 }

@@ -129,6 +129,18 @@ export const auditTexts = {
   },
   'organisation.created': { details: createdOrganisation },
   'organisation.updated': { details: organisationChanges },
+  'member.left': {},
+  'profile.updated': { details: organisationChanges },
+  'succession.named': {
+    details: (d, t) => (d.domain ? [t('audit.detail.domain', { value: text(d.domain) })] : []),
+  },
+  'succession.cancelled': {},
+  'succession.completed': {
+    details: (d, t) => [
+      ...(typeof d.leaverId === 'number' ? [t('audit.detail.successionOf', { id: d.leaverId })] : []),
+      ...(typeof d.follows === 'number' ? [t('audit.detail.followsInherited', { count: d.follows })] : []),
+    ],
+  },
   'second_factor.enrolled': {},
   'second_factor.failed': {},
   'second_factor.locked': {},
