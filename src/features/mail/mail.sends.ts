@@ -42,12 +42,3 @@ export async function moveSend(
   const result = await query.executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
-
-/** Records of mails finished long ago (their jobs are gone too). */
-export async function pruneSends(db: Db, before: Date): Promise<void> {
-  await db
-    .deleteFrom('mail_sends')
-    .where('created_at', '<', before)
-    .where('status', 'in', ['sent', 'uncertain', 'dropped'])
-    .execute()
-}
