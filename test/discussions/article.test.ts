@@ -13,10 +13,9 @@ import { createThread, htmx, reply, signedInMember } from './helpers.ts'
 const setup = useTestApp()
 const render = createViewEngine()
 
-function record(id: number, parentId: number | null, depth: number, authorId: number): PostRecord {
+function record(id: number, depth: number, authorId: number): PostRecord {
   return {
     id,
-    parentId,
     depth,
     authorId,
     bodyHtml: `<p>Beitrag ${id}</p>`,
@@ -40,7 +39,7 @@ const viewer: CurrentMember = {
 
 describe('the post template', () => {
   it('prints a plain post the same on its fast path and its full path', () => {
-    const tree = buildTree([record(10, null, 0, 2), record(11, 10, 1, 2)], {
+    const tree = buildTree([record(10, 0, 2), record(11, 1, 2)], {
       viewer,
       locked: false,
       lastReadPostId: null,

@@ -3,10 +3,9 @@ import type { CurrentMember } from '../../src/core/members/current-member.ts'
 import type { PostRecord } from '../../src/features/discussions/discussions.repository.ts'
 import { buildTree, maxIndent, type TreeOptions } from '../../src/features/discussions/thread-page.ts'
 
-function record(id: number, parentId: number | null, depth: number, authorId = 1): PostRecord {
+function record(id: number, depth: number, authorId = 1): PostRecord {
   return {
     id,
-    parentId,
     depth,
     authorId,
     bodyHtml: `<p>${id}</p>`,
@@ -37,10 +36,7 @@ const options = (extra: Partial<TreeOptions> = {}): TreeOptions => ({
 })
 
 // A chain 1 ← 2 ← 3 … ← 10 (depth 0 … 9) and a second top-level reply 11.
-const chain = [
-  ...Array.from({ length: 10 }, (_, i) => record(i + 1, i === 0 ? null : i, i, (i % 2) + 1)),
-  record(11, 1, 1, 2),
-]
+const chain = [...Array.from({ length: 10 }, (_, i) => record(i + 1, i, (i % 2) + 1)), record(11, 1, 2)]
 
 describe('the reply tree', () => {
   it('nests replies up to six levels and continues deeper ones unindented with "in reply to"', () => {

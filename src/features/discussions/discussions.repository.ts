@@ -63,10 +63,9 @@ export async function findThreadHeader(
   return result.rows[0]?.head ?? undefined
 }
 
-/** A post as the thread page function returns it (named fields; see thread-page.v2.sql). */
+/** A post of the thread page (see thread-page.v3.sql, which sends them as PostColumns). */
 export interface PostRecord {
   id: number
-  parentId: number | null
   depth: number
   authorId: number
   bodyHtml: string
@@ -86,16 +85,23 @@ export interface AuthorRecord {
   handle: string
 }
 
+/** The posts as the function returns them: one array per named field, in display order. */
+export type PostColumns = { [Field in keyof PostRecord]: PostRecord[Field][] }
+
 export interface ThreadPageRecord {
   head: ThreadHeader
-  posts: PostRecord[]
+  posts: PostColumns
   /** Each author of the posts once, by member id. */
   authors: Record<string, AuthorRecord> | null
   /** The posts the viewer found helpful. */
   helped: number[]
   unread: number
   unreadHere: number
+  /** The moderation's marks (hidden, note) of the posts that have one, by post id. */
+  marks?: PostMarks
 }
+
+export type PostMarks = Record<string, { hidden: boolean; hiddenReason: string | null; note: string | null }>
 
 /**
  * Everything the thread page shows, in one round trip: the head, every post in display order,
@@ -103,7 +109,7 @@ export interface ThreadPageRecord {
  * counts; or, for one post, the same narrowed to that post's ancestors and subtree. Round trips
  * and per-request work in the database are what a thread page costs most, so this is one query,
  * and its body is a PL/pgSQL function whose plans Postgres keeps (planning it anew each time
- * cost more CPU than running it): see migrations/sql/discussions/thread-page.v2.sql. Whether the
+ * cost more CPU than running it): see migrations/sql/discussions/thread-page.v3.sql. Whether the
  * viewer may see the thread is decided here, by the one visibility rule.
  */
 export async function selectThreadPage(
@@ -115,15 +121,16 @@ export async function selectThreadPage(
   const format = labelFormats[locale]
   const query =
     'threadId' in target
-      ? sql<{ page: ThreadPageRecord | null }>`
-          select discussions_thread_page(t.id, ${viewerId}, ${format}) as page
+      ? sql<{ page: ThreadPageRecord | null; marks: PostMarks }>`
+          select discussions_thread_page(t.id, ${viewerId}, ${format}) as page, moderation_post_marks(t.id) as marks
           from threads t where t.id = ${target.threadId} and ${threadVisibleTo(viewerId, 't')}`
-      : sql<{ page: ThreadPageRecord | null }>`
-          select discussions_thread_page(t.id, ${viewerId}, ${format}, p.id) as page
+      : sql<{ page: ThreadPageRecord | null; marks: PostMarks }>`
+          select discussions_thread_page(t.id, ${viewerId}, ${format}, p.id) as page, moderation_post_marks(t.id) as marks
           from posts p join threads t on t.id = p.thread_id
           where p.id = ${target.postId} and ${threadVisibleTo(viewerId, 't')}`
   const result = await query.execute(db)
-  return result.rows[0]?.page ?? undefined
+  const row = result.rows[0]
+  return row?.page ? { ...row.page, marks: row.marks } : undefined
 }
 
 export interface ThreadForWrite {

@@ -583,3 +583,23 @@ export async function homePage(db: Db, member: CurrentMember, locale: Locale) {
 
 /** Demo threads, for the operator CLI's demo-data (accounts/operator.ts). */
 export { seedDemoDiscussions } from './discussions.demo.ts'
+
+/** The moderation tells reporters in the forum that it acted on their report (moderation's way in). */
+export async function notifyReportOutcome(
+  db: Db,
+  values: { memberIds: readonly number[]; threadId: number; postId: number; actorId: number },
+): Promise<void> {
+  if (values.memberIds.length === 0) return
+  await db
+    .insertInto('notifications')
+    .values(
+      values.memberIds.map((memberId) => ({
+        member_id: memberId,
+        kind: 'report_outcome' as const,
+        thread_id: values.threadId,
+        post_id: values.postId,
+        actor_id: values.actorId,
+      })),
+    )
+    .execute()
+}

@@ -9,7 +9,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 export const stages = ['idea', 'concept', 'pilot', 'in_use', 'dropped'] as const
 export type Stage = (typeof stages)[number]
 
-export const notificationKinds = ['reply', 'followed_thread', 'mention'] as const
+export const notificationKinds = ['reply', 'followed_thread', 'mention', 'report_outcome'] as const
 export type NotificationKind = (typeof notificationKinds)[number]
 
 export interface CategoryTable {

@@ -27,6 +27,10 @@ const labelKeys = {
   permalink: 'discussions.post.permalink',
   moderator: 'discussions.post.staff.moderator',
   admin: 'discussions.post.staff.admin',
+  report: 'discussions.post.report',
+  hidden: 'discussions.post.hidden',
+  hiddenForOthers: 'discussions.post.hiddenForOthers',
+  moderatorNote: 'discussions.post.moderatorNote',
 } as const
 
 type Labels = Record<keyof typeof labelKeys, string>

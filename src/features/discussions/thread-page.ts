@@ -1,16 +1,20 @@
 // The one producer of what a thread page and its htmx fragments show: the thread's head and
 // every post as a view model (author, body, dates, marks, and what the viewer may do with it),
 // nested into the tree the page prints. The database returns named fields (see
-// migrations/sql/discussions/thread-page.v2.sql); they are mapped here, once, and nowhere else.
+// migrations/sql/discussions/thread-page.v3.sql: the posts as one array per field); they are
+// mapped here, once, and nowhere else.
 //
 // Replies nest up to `maxIndent` levels; deeper replies continue in the list of their
 // level-(maxIndent-1) ancestor, unindented, with "in reply to …".
 import type { CurrentMember } from '../../core/members/current-member.ts'
+import { canReadHiddenPost } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, Role } from '../../db/schema.ts'
 import { NotFoundError } from '../../lib/errors.ts'
 import {
   type AuthorRecord,
+  type PostColumns,
+  type PostMarks,
   type PostRecord,
   selectThreadPage,
   type ThreadHeader,
@@ -30,7 +34,6 @@ export const maxIndent = 6
 
 export interface PostView {
   id: number
-  parentId: number | null
   depth: number
   authorId: number
   authorName: string
@@ -41,6 +44,12 @@ export interface PostView {
   staff: Exclude<Role, 'member'> | undefined
   bodyHtml: string
   deleted: boolean
+  /** Hidden by the moderation: the reason is shown; the text only to moderators and the author. */
+  hidden: boolean
+  hiddenReason: string | null
+  /** The moderator's note of an edit, shown under the post. */
+  moderatorNote: string | null
+  canReport: boolean
   edited: boolean
   version: number
   helpfulCount: number
@@ -103,11 +112,14 @@ function isPlain(post: PostView): boolean {
     !post.focus &&
     !post.isNew &&
     !post.deleted &&
+    !post.hidden &&
+    !post.moderatorNote &&
     !post.edited &&
     post.staff === undefined &&
     post.replyTo === undefined &&
     post.canReact &&
     post.canReply &&
+    post.canReport &&
     !post.canEdit &&
     !post.canDelete
   )
@@ -116,14 +128,13 @@ function isPlain(post: PostView): boolean {
 const noAuthor: AuthorRecord = { name: '', jobTitle: '', organisation: '', role: 'member', handle: '' }
 
 /** A post as every template shows it. The only place a post's view model is made. */
-export function toPostView(record: PostRecord, options: TreeOptions): PostView {
+export function toPostView(record: MarkedPost, options: TreeOptions): PostView {
   const viewer = options.viewer
   const author = options.authors?.[record.authorId] ?? noAuthor
   const own = record.authorId === viewer.id
   const thread = { locked: options.locked }
   return {
     id: record.id,
-    parentId: record.parentId,
     depth: record.depth,
     authorId: record.authorId,
     authorName: author.name,
@@ -133,6 +144,10 @@ export function toPostView(record: PostRecord, options: TreeOptions): PostView {
     staff: author.role === 'member' ? undefined : author.role,
     bodyHtml: record.bodyHtml,
     deleted: record.deleted,
+    hidden: record.mark?.hidden ?? false,
+    hiddenReason: record.mark?.hiddenReason ?? null,
+    moderatorNote: record.mark?.note ?? null,
+    canReport: !own && !record.deleted,
     edited: record.edited,
     version: record.version,
     helpfulCount: record.helpfulCount,
@@ -155,8 +170,11 @@ export function toPostView(record: PostRecord, options: TreeOptions): PostView {
   }
 }
 
+/** A post with the moderation's mark, if it has one. */
+type MarkedPost = PostRecord & { mark?: { hidden: boolean; hiddenReason: string | null; note: string | null } }
+
 /** Nests posts given in path order. Posts whose ancestors are missing start the top-level list. */
-export function buildTree(records: readonly PostRecord[], options: TreeOptions): ThreadTree {
+export function buildTree(records: readonly MarkedPost[], options: TreeOptions): ThreadTree {
   const byId = new Map<number, PostView>()
   const chain: (PostView | undefined)[] = []
   const replies: PostView[] = []
@@ -204,12 +222,44 @@ export interface LoadedThreadPage {
   unreadNotificationsHere: number
 }
 
+/** The posts of the page function's columns, one record per post, in display order. */
+export function postRecords(columns: PostColumns): PostRecord[] {
+  return columns.id.map((id, i) => ({
+    id,
+    depth: columns.depth[i]!,
+    authorId: columns.authorId[i]!,
+    bodyHtml: columns.bodyHtml[i]!,
+    deleted: columns.deleted[i]!,
+    edited: columns.edited[i]!,
+    version: columns.version[i]!,
+    helpfulCount: columns.helpfulCount[i]!,
+    createdIso: columns.createdIso[i]!,
+    createdLabel: columns.createdLabel[i]!,
+  }))
+}
+
+/** The moderation's marks on the posts; a hidden post's text only for those core/visibility allows. */
+function withMarks(viewer: CurrentMember, posts: PostRecord[], marks: PostMarks | undefined): MarkedPost[] {
+  if (!marks || Object.keys(marks).length === 0) return posts
+  return posts.map((post) => {
+    const mark = marks[post.id]
+    if (!mark) return post
+    const readable = !mark.hidden || canReadHiddenPost(viewer, post.authorId)
+    return {
+      ...post,
+      bodyHtml: readable ? post.bodyHtml : '',
+      mark: { hidden: mark.hidden, hiddenReason: mark.hiddenReason, note: mark.note },
+    }
+  })
+}
+
 function produce(
   viewer: CurrentMember,
   record: ThreadPageRecord,
   options: { lastReadPostId: number | null; focusId?: number },
 ): LoadedThreadPage {
-  const tree = buildTree(record.posts, {
+  const posts = withMarks(viewer, postRecords(record.posts), record.marks)
+  const tree = buildTree(posts, {
     viewer,
     locked: record.head.locked,
     lastReadPostId: options.lastReadPostId,
@@ -220,7 +270,7 @@ function produce(
   return {
     thread: toThreadView(viewer, record.head),
     tree,
-    postCount: record.posts.length,
+    postCount: posts.length,
     unreadNotifications: record.unread,
     unreadNotificationsHere: record.unreadHere,
   }
@@ -274,6 +324,7 @@ export function withoutActions(post: PostView): PostView {
     canDelete: false,
     canReact: false,
     canSeeRevisions: false,
+    canReport: false,
     plain: false,
   }
 }
