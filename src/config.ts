@@ -37,6 +37,10 @@ export interface Config {
   readonly contactEmail: string
   /** The operator's additions to the list of public mail providers (never official domains). */
   readonly publicMailDomains: readonly string[]
+  /** Retention (days): unconfirmed registrations, rejected applications, records of sent mail. */
+  readonly retentionUnconfirmedDays: number
+  readonly retentionRejectedDays: number
+  readonly retentionMailDays: number
 }
 
 export class ConfigError extends Error {}
@@ -171,6 +175,10 @@ export function loadConfig(env: Env = process.env): Config {
     digestWeekday: integer(env, 'DIGEST_WEEKDAY', 1, 0, 6),
     contactEmail: email(env, 'CONTACT_EMAIL', 'barrierefreiheit@localhost'),
     publicMailDomains: Object.freeze(domainList(env, 'PUBLIC_MAIL_DOMAINS')),
+    retentionUnconfirmedDays: integer(env, 'RETENTION_UNCONFIRMED_DAYS', 30, 2, 3650),
+    retentionRejectedDays: integer(env, 'RETENTION_REJECTED_DAYS', 180, 1, 3650),
+    // At least 8 days: a weekly digest's record is needed until the next one is composed.
+    retentionMailDays: integer(env, 'RETENTION_MAIL_DAYS', 30, 8, 3650),
   }
   return Object.freeze(config)
 }

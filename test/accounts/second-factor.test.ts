@@ -289,7 +289,8 @@ describe('step-up for sensitive staff actions', () => {
     expect(asked.body).toContain('<input type="hidden" name="role" value="moderator">')
     expect(asked.body).toContain(`<input type="hidden" name="_stepUp" value="${action}">`)
     const roleOf = async () =>
-      (await db().selectFrom('members').select('role').where('id', '=', target.id).executeTakeFirstOrThrow()).role
+      (await db().selectFrom('members').select('role').where('id', '=', target.id).executeTakeFirstOrThrow())
+        .role
     expect(await roleOf()).toBe('member')
 
     // What the browser sends: the page's fields plus the code; a 307 sends the same body on.

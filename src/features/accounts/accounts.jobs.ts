@@ -2,14 +2,35 @@
 
 import type { CronItem, TaskList } from 'graphile-worker'
 import { sql } from 'kysely'
+import type { Config } from '../../config.ts'
 import type { FeatureJobs, JobDeps } from '../../core/jobs/job-registry.ts'
 import { deleteExpiredSessions } from '../../core/sessions/session-store.ts'
 import type { Db } from '../../db/database.ts'
+import { composeDataExport, exportTask } from './data-export.ts'
 import { type PasswordResetJob, passwordResetTask, sendPasswordResetLink } from './password-reset.ts'
 import { runReconfirmation } from './reconfirmation.ts'
+import { applyRetention } from './retention.ts'
 
-export function accountTasks(db: Db): TaskList {
+export function accountTasks(db: Db, config: Config): TaskList {
   return {
+    [exportTask]: async (payload) => {
+      const exportId = (payload as { exportId?: unknown } | null)?.exportId
+      if (typeof exportId === 'number') await composeDataExport(db, exportId)
+    },
+    apply_retention: async (_payload, helpers) => {
+      const result = await applyRetention(
+        db,
+        {
+          unconfirmedDays: config.retentionUnconfirmedDays,
+          rejectedDays: config.retentionRejectedDays,
+          mailDays: config.retentionMailDays,
+        },
+        new Date(),
+      )
+      helpers.logger.info(
+        `retention: ${result.unconfirmed} unconfirmed registrations, ${result.rejected} rejected applications, ${result.mailRecords} mail records, ${result.failedMail} undeliverable mails, ${result.exports} exports removed`,
+      )
+    },
     reconfirm_memberships: async (_payload, helpers) => {
       const result = await runReconfirmation(db)
       helpers.logger.info(
@@ -29,13 +50,19 @@ export function accountTasks(db: Db): TaskList {
   }
 }
 
-/** Re-confirmation daily (05:00 UTC), clean-up hourly; missed runs are caught up after a restart. */
+/** Re-confirmation and retention daily (05:00 and 04:23 UTC), clean-up hourly; missed runs are caught up after a restart. */
 export function accountCronItems(): CronItem[] {
   return [
     {
       task: 'reconfirm_memberships',
       match: '0 5 * * *',
       identifier: 'reconfirm_memberships',
+      options: { backfillPeriod: 24 * 3600_000, maxAttempts: 3 },
+    },
+    {
+      task: 'apply_retention',
+      match: '23 4 * * *',
+      identifier: 'apply_retention',
       options: { backfillPeriod: 24 * 3600_000, maxAttempts: 3 },
     },
     {
@@ -48,6 +75,6 @@ export function accountCronItems(): CronItem[] {
 }
 
 /** The accounts feature's part of the job registry. */
-export function accountJobs(deps: Pick<JobDeps, 'db'>): FeatureJobs {
-  return { tasks: accountTasks(deps.db), cronItems: accountCronItems() }
+export function accountJobs(deps: Pick<JobDeps, 'db' | 'config'>): FeatureJobs {
+  return { tasks: accountTasks(deps.db, deps.config), cronItems: accountCronItems() }
 }

@@ -151,3 +151,20 @@ secondFactorMail('account.recovery_codes_renewed', 'mail.recoveryCodesRenewed')
 secondFactorMail('account.second_factor_disabled', 'mail.secondFactorDisabled')
 secondFactorMail('account.second_factor_reset', 'mail.secondFactorReset')
 secondFactorMail('account.second_factor_locked', 'mail.secondFactorLocked', 'mail.secondFactorLocked.notYou')
+
+registerMailTemplate('account.data_export_ready', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.dataExport.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.dataExport.text', { days: Number(p.days ?? 7) })],
+    action: { label: c.t('mail.dataExport.action'), url: `${c.baseUrl}/account/data` },
+  }),
+)
+
+registerMailTemplate('account.deleted', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.accountDeleted.subject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [c.t('mail.accountDeleted.text')],
+  }),
+)

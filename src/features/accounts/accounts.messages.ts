@@ -1,3 +1,4 @@
+import * as dataRights from './data-rights.messages.ts'
 import * as secondFactor from './second-factor.messages.ts'
 
 // Messages of the accounts feature (German first; English must have the same keys).
@@ -204,6 +205,7 @@ export const de = {
   'mail.invitation.ignore':
     'Wenn Sie nicht mitmachen möchten, müssen Sie nichts tun: Ohne Ihren Antrag geschieht nichts, und die Einladung verfällt.',
   ...secondFactor.de,
+  ...dataRights.de,
 } as const
 
 export const en: Record<keyof typeof de, string> = {
@@ -403,4 +405,5 @@ export const en: Record<keyof typeof de, string> = {
   'mail.invitation.ignore':
     'If you do not want to join, you need not do anything: nothing happens without your application, and the invitation expires.',
   ...secondFactor.en,
+  ...dataRights.en,
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { accountRoutes } from './account.routes.ts'
+import { dataRightsRoutes } from './data-rights.routes.ts'
 import { invitationsRoutes } from './invitations.routes.ts'
 import { mailLinksRoutes } from './mail-links.routes.ts'
 import { passwordRoutes } from './password.routes.ts'
@@ -21,4 +22,5 @@ export async function accountsRoutes(app: FastifyInstance, deps: FeatureDeps) {
   await app.register(sessionsRoutes, deps)
   await app.register(invitationsRoutes, deps)
   await app.register(secondFactorRoutes, deps)
+  await app.register(dataRightsRoutes, deps)
 }

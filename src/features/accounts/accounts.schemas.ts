@@ -98,3 +98,11 @@ export const stepUpForm = formSchema({
 export const nextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) })
 
 export const memberIdParams = Type.Object({ id: param.id() })
+
+export const exportParams = Type.Object({ id: param.id() })
+
+export const deleteAccountForm = formSchema({
+  password: password('dataRights.delete.password'),
+  posts: field.choice(['keep', 'remove'] as const, { label: 'dataRights.delete.posts' }),
+  confirm: field.checkbox({ label: 'dataRights.delete.confirm' }),
+})

@@ -19,9 +19,7 @@ import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { FeatureDeps } from '../../deps.ts'
 import { labelErrors } from '../../lib/form-schema.ts'
 import { stepUpForm } from './accounts.schemas.ts'
-import { attempt } from './refusals.ts'
-import { isStaff, markSecondFactorPassed, passedRecently, verifySecondFactor } from './second-factor.ts'
-import { secondFactorKeys } from './second-factor-crypto.ts'
+import { isStaff, passedRecently } from './second-factor.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -264,7 +264,11 @@ export async function secondFactorRoutes(fastify: FastifyInstance, deps: Feature
     const carriedTo = form.values._stepUp ? safeNext(form.values._stepUp) : undefined
     if (outcome.ok) markSecondFactorPassed(request.session, clock)
     if (carriedTo && carriedTo !== '/') {
-      if (!outcome.ok) request.session.stepUpRefusal = { key: outcome.errors.code?.key ?? 'secondFactor.wrongCode', status: outcome.status }
+      if (!outcome.ok)
+        request.session.stepUpRefusal = {
+          key: outcome.errors.code?.key ?? 'secondFactor.wrongCode',
+          status: outcome.status,
+        }
       return reply.redirect(carriedTo, 307)
     }
     const next = safeNext(form.values.next)
