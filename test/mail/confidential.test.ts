@@ -88,6 +88,7 @@ const scenarios: Record<string, () => Promise<void>> = {
     question: 'Für welche Stelle arbeiten Sie?',
     contact: 'moderation@vertrauensraum.test',
   }),
+  'moderation.warning': accountMail('moderation.warning', { reason: 'Bitte keine Adressen' }),
   'account.suspended': accountMail('account.suspended', {
     reason: 'Verstoß gegen die Regeln',
     until: '1. Januar',
@@ -104,6 +105,42 @@ const scenarios: Record<string, () => Promise<void>> = {
   'account.reconfirm_review': accountMail('account.reconfirm_review', {}),
   'account.unlock_sign_in': accountMail('account.unlock_sign_in', { token: 'unlock-token-0123456789abcdef' }),
   'account.email_in_use': accountMail('account.email_in_use', {}),
+  'account.second_factor_enrolled': accountMail('account.second_factor_enrolled', {}),
+  'account.recovery_code_used': accountMail('account.recovery_code_used', { left: 9 }),
+  'account.recovery_codes_renewed': accountMail('account.recovery_codes_renewed', {}),
+  'account.second_factor_disabled': accountMail('account.second_factor_disabled', {}),
+  'account.second_factor_reset': accountMail('account.second_factor_reset', {}),
+  'account.second_factor_locked': accountMail('account.second_factor_locked', {}),
+  // The export holds the member's posts, confidential ones too: the mail only links to it.
+  'account.data_export_ready': accountMail('account.data_export_ready', { days: 7 }),
+  'account.deleted': accountMail('account.deleted', {}),
+  // A warning about a reported post in the confidential thread (moderation's reports service
+  // passes the author's name and the moderator's reason, nothing of the post).
+  'moderation.warning': async () => {
+    const warned = await memberNamed('Wanda Warnung')
+    const post = await createReply(database.db, {
+      threadId: world.thread.id,
+      authorId: warned.id,
+      parentId: world.thread.openingPostId,
+      body: `Gemeldeter Beitrag zu ${secret.reply}`,
+      createdAt: minutesAgo(40),
+    })
+    world.replyIds.push(post)
+    await enqueueMail(database.db, {
+      template: 'moderation.warning',
+      to: to('moderation.warning', 'wanda@stadt-warnung.de'),
+      locale: 'de',
+      params: { name: 'Wanda Warnung', reason: 'Bitte bleiben Sie sachlich.' },
+    })
+  },
+  'account.second_factor_enrolled': accountMail('account.second_factor_enrolled', {}),
+  'account.recovery_code_used': accountMail('account.recovery_code_used', { left: 9 }),
+  'account.recovery_codes_renewed': accountMail('account.recovery_codes_renewed', {}),
+  'account.second_factor_disabled': accountMail('account.second_factor_disabled', {}),
+  'account.second_factor_reset': accountMail('account.second_factor_reset', {}),
+  'account.second_factor_locked': accountMail('account.second_factor_locked', {}),
+  'account.data_export_ready': accountMail('account.data_export_ready', { days: 7 }),
+  'account.deleted': accountMail('account.deleted', {}),
 
   'digests.digest': async () => {
     // A reader whose digest has the confidential thread as new, and who follows it.

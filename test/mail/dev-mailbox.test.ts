@@ -69,7 +69,7 @@ describe('DEV_MAILBOX', () => {
       await direct.close()
       await database.drop()
     }
-  })
+  }, 120_000)
 })
 
 describe('docker compose', () => {
