@@ -140,7 +140,7 @@ describe('the trust gate', () => {
     expect(leaks).toEqual([])
   })
 
-  const statuses: MemberStatus[] = ['pending_email', 'pending_review', 'rejected', 'suspended', 'expired']
+  const statuses: MemberStatus[] = ['pending_email', 'pending_review', 'rejected', 'suspended', 'expired', 'left']
   for (const status of statuses) {
     it(`a ${status} member gets nothing from any URL`, async () => {
       const person = await createMember(database.db, { status, name: `Unverified ${status} ${marker}` })

@@ -52,6 +52,9 @@ const found = {
   organisationEdit: '',
   categoryEdit: '',
   memberRecord: '',
+  profile: '',
+  organisation: '',
+  land: '',
 }
 
 const pageTypes: PageType[] = [
@@ -125,6 +128,32 @@ const pageTypes: PageType[] = [
   { name: 'invite a colleague', as: 'member', open: '/invite' },
   { name: '403 (member at the moderation)', as: 'member', open: '/moderation', status: 403 },
   { name: '404 (member, unknown thread)', as: 'member', open: '/t/987654321', status: 404 },
+  // The network: members directory, profiles, succession, organisation and tag pages
+  { name: 'members directory', as: 'member', open: '/members' },
+  { name: 'members directory, filtered', as: 'member', open: '/members?land=05&kind=kreisfreie_stadt' },
+  { name: 'members directory, unknown filter', as: 'member', open: '/members?size=riesig', status: 422 },
+  { name: 'profile, own', as: 'member', open: later(() => found.profile) },
+  { name: 'profile, edit', as: 'member', open: '/account/profile' },
+  {
+    name: 'profile, edit with errors',
+    as: 'member',
+    status: 422,
+    open: async (page) => {
+      await page.goto('/account/profile')
+      await page.getByLabel('Name', { exact: false }).first().fill('')
+      await page.getByLabel('Fachgebiete').fill('eins, zwei, drei, vier, fünf, sechs')
+      return navigation(page, () => page.getByRole('button', { name: 'Speichern' }).click())
+    },
+  },
+  { name: 'succession', as: 'member', open: later(() => `${found.profile}/succession`) },
+  { name: 'organisation page', as: 'member', open: later(() => found.organisation) },
+  { name: 'organisation page, Land', as: 'member', open: later(() => found.land) },
+  { name: 'tag page', as: 'member', open: '/tags/formulare' },
+  {
+    name: 'who does this (page without JavaScript)',
+    as: 'member',
+    open: later(() => found.ownThread.replace('/t/', '/network/thread/')),
+  },
   // Moderation and administration
   { name: 'moderation queue', as: 'admin', open: '/moderation' },
   { name: 'members', as: 'admin', open: '/moderation/members' },
@@ -195,6 +224,12 @@ beforeAll(async () => {
     .getAttribute('href'))!.replace(/\/unread$/, '')
   await home.goto(found.threadWithReplies)
   found.replyPost = (await home.locator('#replies > li').first().getAttribute('id'))!.replace('post-', '')
+
+  await home.goto('/members?q=Anna%20Becker')
+  found.profile = (await home.locator('#member-results a[href^="/m/"]').first().getAttribute('href'))!
+  await home.goto(found.profile)
+  found.organisation = (await home.locator('dl.facts a[href^="/o/"]').first().getAttribute('href'))!
+  found.land = (await home.locator('dl.facts a[href^="/o/"]').last().getAttribute('href'))!
 
   const admin = pages.get('admin')!
   await admin.goto('/admin/organisations')
