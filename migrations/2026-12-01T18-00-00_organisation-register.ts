@@ -54,7 +54,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('postcode', 'text', (col) => col.check(sql`postcode ~ '^[0-9]{5}$'`))
     .addColumn('latitude', 'double precision', (col) => col.check(sql`latitude between -90 and 90`))
     .addColumn('longitude', 'double precision', (col) => col.check(sql`longitude between -180 and 180`))
-    // The register extract that last listed the organisation ('2020-12-31'); null: kept by moderators.
+    // The register extract the row was last written from ('2020-12-31'); null: kept by moderators.
     .addColumn('register_extract', 'text')
     // Merged or dissolved: no longer offered to applicants, kept for its members and history.
     .addColumn('historical_at', 'timestamptz')

@@ -72,13 +72,15 @@ export interface OrganisationTable {
   postcode: string | null
   latitude: number | null
   longitude: number | null
-  /** The register extract that last listed it ('2020-12-31'); null when kept by moderators. */
+  /** The register extract it was last written from ('2020-12-31'); null when kept by moderators. */
   register_extract: string | null
   /** Merged or dissolved: kept for its members and history, no longer offered. */
   historical_at: NullableTimestamp
   merged_into_id: number | null
   /** Folded name and kind words for the search (kept by a trigger). */
   search_name: Generated<string>
+  /** Folded names of the chain above, for "neustadt holstein" (written by the import). */
+  search_context: Generated<string>
 }
 
 export interface OrganisationDomainTable {
