@@ -88,7 +88,6 @@ const scenarios: Record<string, () => Promise<void>> = {
     question: 'Für welche Stelle arbeiten Sie?',
     contact: 'moderation@vertrauensraum.test',
   }),
-  'moderation.warning': accountMail('moderation.warning', { reason: 'Bitte keine Adressen' }),
   'account.suspended': accountMail('account.suspended', {
     reason: 'Verstoß gegen die Regeln',
     until: '1. Januar',
@@ -133,14 +132,6 @@ const scenarios: Record<string, () => Promise<void>> = {
       params: { name: 'Wanda Warnung', reason: 'Bitte bleiben Sie sachlich.' },
     })
   },
-  'account.second_factor_enrolled': accountMail('account.second_factor_enrolled', {}),
-  'account.recovery_code_used': accountMail('account.recovery_code_used', { left: 9 }),
-  'account.recovery_codes_renewed': accountMail('account.recovery_codes_renewed', {}),
-  'account.second_factor_disabled': accountMail('account.second_factor_disabled', {}),
-  'account.second_factor_reset': accountMail('account.second_factor_reset', {}),
-  'account.second_factor_locked': accountMail('account.second_factor_locked', {}),
-  'account.data_export_ready': accountMail('account.data_export_ready', { days: 7 }),
-  'account.deleted': accountMail('account.deleted', {}),
 
   'digests.digest': async () => {
     // A reader whose digest has the confidential thread as new, and who follows it.
