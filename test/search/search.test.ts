@@ -251,7 +251,8 @@ describe('filters and paging', () => {
     expect(await hits('Fragen', `&organisation=${author.organisationId}`)).toEqual([ids.chatbot])
     expect(await hits('Fragen', '&land=09')).toEqual([ids.chatbot])
     expect(await hits('Bürgerbüro', '&land=09')).toEqual([ids.replyOnly])
-    const today = new Date().toISOString().slice(0, 10)
+    // Dates are Berlin dates (after 23:00 UTC that is already tomorrow).
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date())
     expect((await hits('Fragen', `&from=${today}&to=${today}`)).length).toBeGreaterThan(0)
     expect(await hits('Fragen', '&to=2001-01-01')).toEqual([])
     expect(await hits('Fragen', '&from=01.01.2001')).toContain(ids.chatbot)

@@ -102,7 +102,7 @@ export interface SearchPage {
  * the newest matches (recency counts in a forum). A rare word has fewer matches than this: all
  * of them are ranked.
  */
-export const rankedPool = 150
+export const rankedPool = 100
 
 type Source = 'title' | 'thread' | 'reply'
 
@@ -218,7 +218,7 @@ async function tierHits(
     with m as ${matchesOf(source, q, rare)}
     select c.thread_id as "threadId", null::int as "postId"
     from (
-      select s.thread_id, s.document
+      select s.thread_id, s.document, s.title_document
       from m s
       join threads t on t.id = s.thread_id
       where ${threadDocumentMatches(viewer, q, filters, tier === 'opening')}
@@ -227,7 +227,8 @@ async function tierHits(
       order by s.recency desc, s.thread_id desc
       limit ${pool}
     ) c
-    order by ts_rank(${weights}, c.document, ${q}, 1) desc, c.thread_id desc
+    order by ts_rank(${weights}, ${tier === 'title' ? sql`c.title_document` : sql`c.document`}, ${q}, 1) desc,
+      c.thread_id desc
     limit ${limit}
   `.execute(db)
   return rows
@@ -439,11 +440,25 @@ export async function titlesLike(
   return rows
 }
 
-/** Whether the positive part of a query has any searchable word (not only stop words). */
-export async function hasSearchableWords(db: Db, positive: RawBuilder<unknown>): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`select numnode(${positive})::int as n`.execute(db)
-  return (rows[0]?.n ?? 0) > 0
+/**
+ * The query as tsquery text, computed once (folding, stemming and prefixes run here, not in
+ * every place a statement uses it), and whether its positive part has a searchable word at
+ * all (not only stop words). Later statements pass the text as a parameter: the planner still
+ * sees the query's words.
+ */
+export async function compileQuery(
+  db: Db,
+  full: RawBuilder<unknown>,
+  positive: RawBuilder<unknown>,
+): Promise<{ text: string; searchable: boolean }> {
+  const { rows } = await sql<{ text: string; n: number }>`
+    select (${full})::text as text, numnode(${positive})::int as n
+  `.execute(db)
+  return { text: rows[0]?.text ?? '', searchable: (rows[0]?.n ?? 0) > 0 }
 }
+
+/** A compiled query (compileQuery) as an SQL expression. */
+export const tsqueryOf = (text: string): RawBuilder<unknown> => sql`(${text}::tsquery)`
 
 // ---------------------------------------------------------------------------------------
 // Filters

@@ -46,9 +46,11 @@ export async function searchRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
   app.get('/search', { schema: { querystring: searchQuery } }, async (request, reply) => {
     const categories = await listCategoriesForFilter(db)
     const searchRequest = service.readSearchInput(request.query, categories)
+    const named =
+      searchRequest.filters.authorId !== undefined || searchRequest.filters.organisationId !== undefined
     const [result, names] = await Promise.all([
       service.search(db, me(request), searchRequest),
-      filterNames(db, searchRequest.filters),
+      named ? filterNames(db, searchRequest.filters) : {},
     ])
     const view = searchPageView(request, {
       request: searchRequest,

@@ -172,7 +172,9 @@ export async function search(db: Db, member: CurrentMember, request: SearchReque
   const empty = { hits: [], more: false, typos: [], shortened: request.query.shortened }
   if (request.text === '') return { ...empty, state: 'empty' }
   if (isEmptyQuery(request.query)) return { ...empty, state: 'onlyStopWords' }
-  const tsquery = fullTsquery(request.query)
+  const compiled = await repo.compileQuery(db, fullTsquery(request.query), positiveTsquery(request.query))
+  if (!compiled.searchable) return { ...empty, state: 'onlyStopWords' }
+  const tsquery = repo.tsqueryOf(compiled.text)
   const found = await repo.searchHits(
     db,
     member.id,
@@ -182,9 +184,6 @@ export async function search(db: Db, member: CurrentMember, request: SearchReque
     (request.page - 1) * pageSize,
     pageSize,
   )
-  // Nothing found: perhaps there was nothing to look for (only stop words); asked only then.
-  if (found.hits.length === 0 && !(await repo.hasSearchableWords(db, positiveTsquery(request.query))))
-    return { ...empty, state: 'onlyStopWords' }
   const rows = await repo.loadHits(db, member.id, tsquery, found.hits)
   const hits = rows.map((row) => ({
     threadId: row.threadId,

@@ -1,0 +1,614 @@
+// `npm run bench:search`: how fast are search and similar threads on a forum of a million posts,
+// and what does the index cost a write?
+//
+// Seeds a scratch database (search-seed.ts: ≥ 1M posts in ≥ 50k threads of generated German
+// text; BENCH_SEARCH_THREADS etc. for a quicker, smaller run), starts the real server
+// (src/server.ts, production settings) against it, signs in as a member and measures at 10
+// connections: a common word, a rare word, two words, a phrase, a filtered query and the
+// similar-threads lookup of the new-thread form. For each: p50/p95 latency, requests per second,
+// and the CPU time per request of the server and of the database (sequential requests, from
+// /proc). Then the index size, and the cost of writing a reply with and without the index
+// (search triggers off), alternating in the same run. Results: stdout and
+// bench/results/search.{json,md}.
+//
+// BENCH_DATABASE_URL (a server; a scratch database is created and dropped) or else an embedded
+// PostgreSQL in a temp folder (shared_buffers 1 GB, as a server for this size would have).
+// BENCH_DURATION: seconds per load measurement (default 10).
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { type Db, databaseUrlFor } from '../src/db/database.ts'
+import type { Database } from '../src/db/schema.ts'
+import { freePort } from '../src/lib/free-port.ts'
+import { benchWords, vocabulary } from './search-corpus.ts'
+import { seedSearchCorpus, seedSizes, setSearchTriggers } from './search-seed.ts'
+import { sessionSecret, signIn } from './seed.ts'
+
+const root = path.resolve(import.meta.dirname, '..')
+const duration = Number(process.env.BENCH_DURATION ?? 10)
+const connections = 10
+
+// ---------------------------------------------------------------------------------------
+// Database
+
+interface Scratch {
+  serverUrl: string
+  url: string
+  name: string
+  dataDirectory: string | undefined
+  cleanup(): Promise<void>
+}
+
+async function scratchDatabase(): Promise<Scratch> {
+  let serverUrl = process.env.BENCH_DATABASE_URL
+  let stop: (() => Promise<void>) | undefined
+  let folder: string | undefined
+  let dataDirectory: string | undefined
+  if (!serverUrl) {
+    const { startEmbeddedPostgres } = await import('../src/db/embedded-postgres.ts')
+    const base = path.join(os.tmpdir(), 'vertrauensraum-bench')
+    mkdirSync(base, { recursive: true, mode: 0o755 })
+    folder = mkdtempSync(path.join(base, 'search-'))
+    rmSync(folder, { recursive: true })
+    dataDirectory = path.join(folder, 'data')
+    const port = await freePort()
+    let embedded = await startEmbeddedPostgres({ directory: dataDirectory, port, ephemeral: true })
+    // The embedded default (128 MB) suits a laptop's forum, not a million posts: restart with more.
+    const admin = new pg.Client({ connectionString: embedded.url })
+    await admin.connect()
+    await admin.query(`alter system set shared_buffers = '1GB'`)
+    await admin.query(`alter system set work_mem = '16MB'`)
+    await admin.end()
+    await embedded.stop()
+    embedded = await startEmbeddedPostgres({ directory: dataDirectory, port, ephemeral: true })
+    serverUrl = embedded.url
+    stop = embedded.stop
+  }
+  const name = `vr_bench_search_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  return {
+    serverUrl,
+    url: databaseUrlFor(serverUrl, name),
+    name,
+    dataDirectory,
+    cleanup: async () => {
+      const client = new pg.Client({ connectionString: serverUrl })
+      await client.connect()
+      await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+      if (stop) await stop()
+      if (folder) rmSync(folder, { recursive: true, force: true })
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Processes, CPU time, requests
+
+let server: ChildProcess | undefined
+
+async function startServer(url: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['src/server.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      BASE_URL: `http://127.0.0.1:${port}`,
+      SESSION_SECRET: sessionSecret,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      RUN_WORKER: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  // The log is read only to say why the server did not start.
+  let log = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (log.length < 20_000) log += chunk.toString('utf8')
+  })
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${log.slice(-2000)}`)
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child
+    } catch {
+      // not listening yet
+    }
+    await sleep(100)
+  }
+  throw new Error('server did not become ready')
+}
+
+function processCpuMillis(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+}
+
+/** CPU time of the embedded cluster: the postmaster, its exited children and its running backends. */
+function clusterCpuMillis(dataDirectory: string | undefined): number | null {
+  if (!dataDirectory || process.platform !== 'linux') return null
+  const postmaster = Number(readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0])
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const own = Number(fields[11]) + Number(fields[12])
+      if (Number(entry) === postmaster)
+        total += ((own + Number(fields[13]) + Number(fields[14])) * 1000) / 100
+      else if (Number(fields[1]) === postmaster) total += (own * 1000) / 100
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return total
+}
+
+interface Target {
+  name: string
+  method: 'GET' | 'POST'
+  path: string
+  body?: string
+  headers: Record<string, string>
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
+
+function request(base: URL, target: Target): Promise<{ status: number; body: string; cookies: string[] }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: target.method,
+        path: target.path,
+        headers: {
+          ...target.headers,
+          ...(target.body ? { 'content-length': Buffer.byteLength(target.body) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            // name=value of each cookie set (the CSRF secret comes as a cookie with the first form).
+            cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!),
+          }),
+        )
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    if (target.body) req.write(target.body)
+    req.end()
+  })
+}
+
+interface Load {
+  requestsPerSecond: number
+  p50: number
+  p95: number
+  p99: number
+  errors: number
+  requests: number
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+
+/**
+ * `connections` requests in flight for `seconds` (a closed loop, like autocannon, whose
+ * results have no 95th percentile; these are exact, from every request's latency).
+ */
+async function load(base: URL, target: Target, seconds: number): Promise<Load> {
+  const latencies: number[] = []
+  let errors = 0
+  const end = performance.now() + seconds * 1000
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now()
+        try {
+          const response = await request(base, target)
+          if (response.status !== 200) errors++
+        } catch {
+          errors++
+        }
+        latencies.push(performance.now() - t0)
+      }
+    }),
+  )
+  const elapsed = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  const round = (n: number) => Math.round(n * 10) / 10
+  return {
+    requestsPerSecond: round(latencies.length / elapsed),
+    p50: round(percentile(latencies, 50)),
+    p95: round(percentile(latencies, 95)),
+    p99: round(percentile(latencies, 99)),
+    errors,
+    requests: latencies.length,
+  }
+}
+
+async function cpuPerRequest(
+  base: URL,
+  target: Target,
+  pid: number,
+  dataDirectory: string | undefined,
+  n = 100,
+) {
+  const before = processCpuMillis(pid)
+  const databaseBefore = clusterCpuMillis(dataDirectory)
+  for (let i = 0; i < n; i++) await request(base, target)
+  const databaseAfter = clusterCpuMillis(dataDirectory)
+  const round = (value: number) => Math.round(value * 100) / 100
+  return {
+    server: round((processCpuMillis(pid) - before) / n),
+    database:
+      databaseBefore === null || databaseAfter === null ? null : round((databaseAfter - databaseBefore) / n),
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing replies with and without the index
+
+/** A cookie header with the cookies a response set replacing those of the same name. */
+export function mergeCookies(header: string, set: string[]): string {
+  const cookies = new Map(header.split('; ').map((c) => [c.split('=')[0]!, c] as const))
+  for (const c of set) cookies.set(c.split('=')[0]!, c)
+  return [...cookies.values()].join('; ')
+}
+
+interface ReplyForm {
+  action: string
+  fields: Record<string, string>
+  cookie: string
+}
+
+/** The reply form of a thread page as a member's browser sees it (hidden fields, CSRF token). */
+async function replyForm(base: URL, threadId: number, cookie: string): Promise<ReplyForm> {
+  const page = await request(base, {
+    name: 'thread',
+    method: 'GET',
+    path: `/t/${threadId}`,
+    headers: { cookie },
+  })
+  const form = [...page.body.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].find((m) =>
+    new RegExp(`action="/t/${threadId}/posts"`).test(m[1]!),
+  )
+  if (!form) throw new Error(`no reply form on /t/${threadId} (status ${page.status})`)
+  const fields: Record<string, string> = {}
+  for (const input of form[2]!.matchAll(/<input\b[^>]*>/g)) {
+    const name = /\sname="([^"]+)"/.exec(input[0])?.[1]
+    if (name)
+      fields[name] = (/\svalue="([^"]*)"/.exec(input[0])?.[1] ?? '')
+        .replace(/&#x3D;/g, '=')
+        .replace(/&amp;/g, '&')
+  }
+  return { action: `/t/${threadId}/posts`, fields, cookie: mergeCookies(cookie, page.cookies) }
+}
+
+async function writeReplies(
+  base: URL,
+  forms: ReplyForm[],
+  count: number,
+  pid: number,
+  dataDirectory: string | undefined,
+  words: string[],
+  offset: number,
+) {
+  const latencies: number[] = []
+  const before = processCpuMillis(pid)
+  const databaseBefore = clusterCpuMillis(dataDirectory)
+  for (let i = 0; i < count; i++) {
+    const form = forms[(offset + i) % forms.length]!
+    const text = Array.from(
+      { length: 60 },
+      (_, k) => words[(offset * 7919 + i * 131 + k * 37) % words.length],
+    ).join(' ')
+    const body = new URLSearchParams({ ...form.fields, body: `${text}.` }).toString()
+    const t0 = performance.now()
+    const response = await request(base, {
+      name: 'reply',
+      method: 'POST',
+      path: form.action,
+      body,
+      headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    })
+    latencies.push(performance.now() - t0)
+    if (response.status !== 303)
+      throw new Error(`reply answered ${response.status}: ${response.body.slice(0, 200)}`)
+  }
+  const databaseAfter = clusterCpuMillis(dataDirectory)
+  latencies.sort((a, b) => a - b)
+  return {
+    serverMs: (processCpuMillis(pid) - before) / count,
+    databaseMs:
+      databaseBefore === null || databaseAfter === null ? null : (databaseAfter - databaseBefore) / count,
+    p50: percentile(latencies, 50),
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const loadAtStart = os.loadavg().map((n) => Math.round(n * 10) / 10)
+  const sizes = seedSizes()
+  console.log(`Setting up a scratch database (load average ${loadAtStart.join(' ')}) …`)
+  const scratch = await scratchDatabase()
+  try {
+    const pool = new pg.Pool({ connectionString: scratch.url, max: 4 })
+    pool.on('error', () => {})
+    const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const { migrateToLatest } = await import('../src/db/migrator.ts')
+    await migrateToLatest(db)
+    console.log(`Seeding ${sizes.threads} threads …`)
+    const seedStart = Date.now()
+    const seeded = await seedSearchCorpus(db, sizes, (line) => console.log(line))
+    const seedSeconds = Math.round((Date.now() - seedStart) / 1000)
+    console.log(`Seeded ${seeded.threads} threads and ${seeded.posts} posts in ${seedSeconds} s.`)
+    const sizeRows = await sql<{ name: string; bytes: string }>`
+      select c.relname as name, pg_total_relation_size(c.oid)::text as bytes from pg_class c
+      where c.relname in ('search_threads', 'search_posts', 'search_words', 'posts', 'threads') and c.relkind = 'r'
+    `.execute(db)
+    const sizesByTable = Object.fromEntries(sizeRows.rows.map((r) => [r.name, Number(r.bytes)]))
+    const indexBytes =
+      (sizesByTable.search_threads ?? 0) + (sizesByTable.search_posts ?? 0) + (sizesByTable.search_words ?? 0)
+
+    // Members: the reader, and writers (the posting limit allows 60 posts per member and 15 minutes).
+    const cookie = await signIn(db, seeded.memberId)
+    const writers = (
+      await sql<{
+        id: number
+      }>`select id from members where status = 'verified' and id <> ${seeded.memberId} order by id limit 12`.execute(
+        db,
+      )
+    ).rows
+    const writerCookies = await Promise.all(writers.map((w) => signIn(db, w.id)))
+    const writeThread = (
+      await sql<{ id: number }>`select id from threads order by id desc limit 1`.execute(db)
+    ).rows[0]!.id
+
+    const port = await freePort()
+    server = await startServer(scratch.url, port)
+    const base = new URL(`http://127.0.0.1:${port}`)
+    const serverPid = server.pid!
+
+    const signedIn = await request(base, {
+      name: 'page',
+      method: 'GET',
+      path: '/search',
+      headers: { cookie },
+    })
+    if (!signedIn.body.includes('action="/logout"'))
+      throw new Error(`not signed in (status ${signedIn.status})`)
+    const similarThread =
+      (
+        await sql<{
+          id: number
+        }>`select id from threads where title like 'Chatbot %' order by id limit 1`.execute(db)
+      ).rows[0]?.id ?? writeThread
+    const words = vocabulary(sizes.vocabulary)
+    const rare = words[words.length - 1_000]!
+    const q = (text: string, extra = '') => `/search?q=${encodeURIComponent(text)}${extra}`
+    const get = (name: string, p: string): Target => ({ name, method: 'GET', path: p, headers: { cookie } })
+    const targets: Target[] = [
+      // A page of the forum that is not search, as a yardstick for this machine's load today.
+      get('reference: category thread list (/c/ki)', '/c/ki'),
+      get(`common word ("${benchWords.common}")`, q(benchWords.common)),
+      get(`rare word ("${rare}")`, q(rare)),
+      get(
+        `two words ("${benchWords.twoWords.join(' ').toLowerCase()}")`,
+        q(benchWords.twoWords.join(' ').toLowerCase()),
+      ),
+      get(`phrase ("\\"${benchWords.phrase}\\"")`, q(`"${benchWords.phrase}"`)),
+      get(
+        `filtered ("${benchWords.common}", Themenraum KI, Pilot)`,
+        q(benchWords.common, '&category=ki&stage=pilot'),
+      ),
+      // The same similarity query the new-thread form asks while one types (POST /search/similar,
+      // which needs the form's CSRF token); here for a thread's own title and opening lines.
+      get('similar threads (of a thread about chatbots)', `/search/similar/${similarThread}`),
+    ]
+    const results = []
+    for (const target of targets) {
+      const first = await request(base, target)
+      if (first.status !== 200) throw new Error(`${target.name}: ${first.status} ${first.body.slice(0, 300)}`)
+      const hits = (first.body.match(/<h3><a href="\/t\//g) ?? first.body.match(/<li><a href="\/t\//g) ?? [])
+        .length
+      await load(base, target, 2) // warm-up
+      const cpu = await cpuPerRequest(base, target, serverPid, scratch.dataDirectory)
+      const measured = await load(base, target, duration)
+      console.log(
+        `${target.name}: ${hits} hits, p50 ${measured.p50} ms, p95 ${measured.p95} ms, ${measured.requestsPerSecond} req/s, errors ${measured.errors}; CPU/request ${cpu.server} ms server, ${cpu.database} ms database`,
+      )
+      results.push({
+        name: target.name,
+        path: target.path,
+        hits,
+        bytes: Buffer.byteLength(first.body),
+        ...measured,
+        cpu,
+      })
+    }
+
+    // Writing replies: with and without the search triggers, alternating halves.
+    const forms = await Promise.all(writerCookies.map((c) => replyForm(base, writeThread, c)))
+    const perHalf = Math.min(60, Number(process.env.BENCH_WRITES ?? 60))
+    const halves: { index: boolean; serverMs: number; databaseMs: number | null; p50: number }[] = []
+    let offset = 0
+    await writeReplies(base, forms, 10, serverPid, scratch.dataDirectory, words, 999) // warm-up
+    for (const index of [true, false, true, false, true, false]) {
+      await setSearchTriggers(db, index)
+      const written = await writeReplies(
+        base,
+        forms,
+        perHalf,
+        serverPid,
+        scratch.dataDirectory,
+        words,
+        offset,
+      )
+      offset += perHalf
+      halves.push({ index, ...written })
+    }
+    await setSearchTriggers(db, true)
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
+    const side = (index: boolean) => {
+      const part = halves.filter((h) => h.index === index)
+      return {
+        serverMs: Math.round(mean(part.map((h) => h.serverMs)) * 100) / 100,
+        databaseMs:
+          part[0]!.databaseMs === null ? null : Math.round(mean(part.map((h) => h.databaseMs!)) * 100) / 100,
+        p50: Math.round(mean(part.map((h) => h.p50)) * 10) / 10,
+      }
+    }
+    const withIndex = side(true)
+    const withoutIndex = side(false)
+    const total = (s: { serverMs: number; databaseMs: number | null }) => s.serverMs + (s.databaseMs ?? 0)
+    const writeCost = Math.round((total(withIndex) / total(withoutIndex) - 1) * 1000) / 10
+    console.log(
+      `reply with index: ${withIndex.serverMs} + ${withIndex.databaseMs} ms CPU, p50 ${withIndex.p50} ms; without: ${withoutIndex.serverMs} + ${withoutIndex.databaseMs} ms CPU, p50 ${withoutIndex.p50} ms → ${writeCost} %`,
+    )
+
+    const search = results.filter((r) => !r.name.startsWith('similar') && !r.name.startsWith('reference'))
+    const similar = results.find((r) => r.name.startsWith('similar'))!
+    const checks = [
+      {
+        target: 'search p95 < 100 ms (10 connections)',
+        ok: search.every((r) => r.p95 < 100),
+        value: search.map((r) => r.p95).join(' / '),
+      },
+      {
+        target: 'search p50 < 30 ms (10 connections)',
+        ok: search.every((r) => r.p50 < 30),
+        value: search.map((r) => r.p50).join(' / '),
+      },
+      { target: 'similar threads p95 < 50 ms', ok: similar.p95 < 50, value: `${similar.p95} ms` },
+      {
+        target: 'writing a reply costs ≤ 20 % more CPU with the index',
+        ok: writeCost <= 20,
+        value: `${writeCost} %`,
+      },
+      {
+        target: 'no errors',
+        ok: results.every((r) => r.errors === 0),
+        value: String(results.reduce((n, r) => n + r.errors, 0)),
+      },
+    ]
+    const report = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        loadAverageAtStart: loadAtStart,
+        loadAverageAtEnd: os.loadavg().map((n) => Math.round(n * 10) / 10),
+        database: process.env.BENCH_DATABASE_URL
+          ? 'BENCH_DATABASE_URL'
+          : 'embedded PostgreSQL 18, shared_buffers 1 GB',
+      },
+      data: { threads: seeded.threads, posts: seeded.posts, seedSeconds, ...seeded.seconds },
+      indexBytes,
+      tableBytes: sizesByTable,
+      connections,
+      durationSeconds: duration,
+      results,
+      writes: { perHalf, halves, withIndex, withoutIndex, extraCpuPercent: writeCost },
+      checks,
+      seconds: Math.round((Date.now() - started) / 1000),
+    }
+    mkdirSync(path.join(root, 'bench', 'results'), { recursive: true })
+    writeFileSync(path.join(root, 'bench', 'results', 'search.json'), `${JSON.stringify(report, null, 2)}\n`)
+    writeFileSync(path.join(root, 'bench', 'results', 'search.md'), markdown(report))
+    console.log(`\n${markdown(report)}`)
+    if (checks.some((c) => !c.ok)) process.exitCode = 1
+  } catch (error) {
+    console.error('Benchmark failed:', error)
+    process.exitCode = 2
+  } finally {
+    agent.destroy()
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server!.once('exit', resolve))
+      server.kill('SIGTERM')
+      await exited
+    }
+    await scratch.cleanup()
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
+
+function markdown(report: {
+  date: string
+  machine: {
+    cpus: number
+    model: string
+    node: string
+    loadAverageAtStart: number[]
+    loadAverageAtEnd: number[]
+    database: string
+  }
+  data: { threads: number; posts: number; seedSeconds: number }
+  indexBytes: number
+  tableBytes: Record<string, number>
+  durationSeconds: number
+  results: {
+    name: string
+    hits: number
+    p50: number
+    p95: number
+    requestsPerSecond: number
+    errors: number
+    cpu: { server: number; database: number | null }
+  }[]
+  writes: {
+    withIndex: { serverMs: number; databaseMs: number | null; p50: number }
+    withoutIndex: { serverMs: number; databaseMs: number | null; p50: number }
+    extraCpuPercent: number
+    perHalf: number
+  }
+  checks: { target: string; ok: boolean; value: string }[]
+}): string {
+  const w = report.writes
+  return [
+    `Search benchmark, ${report.date.slice(0, 16).replace('T', ' ')} UTC: ${report.machine.cpus} × ${report.machine.model}, Node ${report.machine.node}, ${report.machine.database}; ${report.data.threads} threads, ${report.data.posts} posts (seeded in ${report.data.seedSeconds} s); ${connections} connections, ${report.durationSeconds} s per measurement, load generator on the same machine; load average (1/5/15 min) ${report.machine.loadAverageAtStart.join(' / ')} at the start, ${report.machine.loadAverageAtEnd.join(' / ')} at the end.`,
+    '',
+    '| query | hits on page 1 | p50 ms | p95 ms | req/s | errors | CPU ms/req: server / database |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.results.map(
+      (r) =>
+        `| ${r.name} | ${r.hits} | ${r.p50} | ${r.p95} | ${r.requestsPerSecond} | ${r.errors} | ${r.cpu.server} / ${r.cpu.database ?? '–'} |`,
+    ),
+    '',
+    `Index: ${mb(report.indexBytes)} (search_posts ${mb(report.tableBytes.search_posts ?? 0)}, search_threads ${mb(report.tableBytes.search_threads ?? 0)}, search_words ${mb(report.tableBytes.search_words ?? 0)}, tables with their indexes), beside posts ${mb(report.tableBytes.posts ?? 0)}.`,
+    '',
+    `Writing a reply (${w.perHalf} per half, three halves each, alternating): with the index ${w.withIndex.serverMs} ms server + ${w.withIndex.databaseMs ?? '–'} ms database CPU (p50 ${w.withIndex.p50} ms), without ${w.withoutIndex.serverMs} + ${w.withoutIndex.databaseMs ?? '–'} ms (p50 ${w.withoutIndex.p50} ms): ${w.extraCpuPercent} % more.`,
+    '',
+    '| target | result | |',
+    '| --- | --- | --- |',
+    ...report.checks.map((c) => `| ${c.target} | ${c.value} | ${c.ok ? 'met' : 'MISSED'} |`),
+    '',
+  ].join('\n')
+}
+
+await main()
