@@ -245,6 +245,7 @@ export interface ThreadListItem {
   confidential: boolean
   locked: boolean
   replyCount: number
+  authorId: number
   authorName: string
   authorOrg: string
   categoryName: string
@@ -285,7 +286,7 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
   const where = sql`where ${sql.join(conditions, sql` and `)}`
   const result = await sql<ThreadListItem>`
     select t.id, t.title, t.stage, t.confidential, t.locked, t.reply_count as "replyCount",
-      a.name as "authorName", o.name as "authorOrg", c.name as "categoryName", c.slug as "categorySlug",
+      a.id as "authorId", a.name as "authorName", o.name as "authorOrg", c.name as "categoryName", c.slug as "categorySlug",
       coalesce((select array_agg(g.tag order by g.tag) from thread_tags g where g.thread_id = t.id), '{}') as tags,
       ${isoText(sql`t.last_activity_at`)} as "lastActivityIso",
       ${dateLabel(sql`t.last_activity_at`, query.locale)} as "lastActivityLabel",
