@@ -77,7 +77,7 @@ beforeAll(async () => {
     `trust-gate crawl: ${crawled.length} pages crawled, ${urls.length} URLs for ${routes.length} GET routes`,
   )
   names = (await database.db.selectFrom('members').select('name').execute()).map((m) => m.name)
-}, 180_000)
+}, 600_000)
 
 afterAll(async () => {
   await app?.close()
@@ -138,7 +138,7 @@ describe('the trust gate', () => {
   it('anonymous visitors get nothing from any URL', async () => {
     const leaks = await leaksFor('anonymous', (url, headers) => app.inject({ url, headers }))
     expect(leaks).toEqual([])
-  })
+  }, 300_000)
 
   const statuses: MemberStatus[] = ['pending_email', 'pending_review', 'rejected', 'suspended', 'expired', 'left']
   for (const status of statuses) {
@@ -149,6 +149,6 @@ describe('the trust gate', () => {
       await signInAs(database.db, agent, person.id)
       const leaks = await leaksFor(status, (url, headers) => agent.get(url, headers))
       expect(leaks).toEqual([])
-    })
+    }, 300_000)
   }
 })
