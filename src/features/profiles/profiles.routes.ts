@@ -153,7 +153,7 @@ export async function profilesRoutes(fastify: FastifyInstance, deps: FeatureDeps
     if (Object.keys(directory.errors).length > 0) reply.code(422)
     // Live filtering: only the results region.
     if (wantsFragment(request) && request.headers['hx-target'] === 'member-results')
-      return reply.fragment('profiles/_member-results', view)
+      return reply.fragment('profiles/_member-results', { ...view, oob: true })
     return reply.page('profiles/members', view)
   })
 

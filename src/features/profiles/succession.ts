@@ -14,7 +14,7 @@ import { translate } from '../../i18n/index.ts'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.ts'
 import type { FormValues } from '../../lib/form-schema.ts'
 import { sendInvitation } from '../accounts/accounts.service.ts'
-import { emailDomain, findDomainOwners, isPublicMailDomain } from '../organisations/directory.ts'
+import { emailDomain, findDomainOwners, isPublicMailDomain } from '../organisations/organisations.service.ts'
 import * as repo from './profiles.repository.ts'
 import type { successionForm } from './profiles.schemas.ts'
 
