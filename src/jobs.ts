@@ -15,12 +15,17 @@ import { accountMailTemplates } from './features/accounts/accounts.mails.ts'
 import { digestJobs } from './features/digests/digests.jobs.ts'
 import { digestMailTemplates } from './features/digests/digests.mails.ts'
 import { mailJobs } from './features/mail/mail.jobs.ts'
+import { moderationMailTemplates } from './features/moderation/moderation.mails.ts'
 import { profileJobs } from './features/profiles/profiles.jobs.ts'
 
 export type { JobRunner }
 
 /** Every mail the app sends. */
-export const mailTemplates: MailTemplates = { ...accountMailTemplates, ...digestMailTemplates }
+export const mailTemplates: MailTemplates = {
+  ...accountMailTemplates,
+  ...digestMailTemplates,
+  ...moderationMailTemplates,
+}
 
 /** Every feature's tasks and cron items. */
 export function appJobs(deps: JobDeps): JobRegistry {

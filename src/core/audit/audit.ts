@@ -49,6 +49,11 @@ export type AuditAction =
   | 'succession.named'
   | 'succession.cancelled'
   | 'succession.completed'
+  | 'report.dismissed'
+  | 'post.hidden'
+  | 'post.moderator_edited'
+  | 'post.moderator_deleted'
+  | 'member.warned'
 
 export interface AuditEntry {
   action: AuditAction

@@ -3,7 +3,9 @@
 // organisation and tag pages, attachments) joins these predicates; no page writes its own.
 //
 // Today every verified member sees every thread, and a deleted post shows as a placeholder.
-// Closed groups, hidden posts and guests narrow these predicates here, and only here.
+// A post the moderation hid is readable only by moderators, admins and its author; everyone
+// else sees "von der Moderation ausgeblendet" with the reason. Closed groups and guests narrow
+// these predicates here, and only here.
 import { type RawBuilder, sql } from 'kysely'
 
 /** A viewer: the member id of a verified member (the trust gate has checked the status). */
@@ -18,8 +20,20 @@ export function threadVisibleTo(viewer: ViewerId, threadAlias = 't'): RawBuilder
 }
 
 /** SQL predicate: the viewer may read the text of the post aliased `postAlias` (not only a placeholder). */
-export function postReadableBy(_viewer: ViewerId, postAlias = 'p'): RawBuilder<boolean> {
-  return sql<boolean>`(${sql.ref(postAlias)}.deleted_at is null)`
+export function postReadableBy(viewer: ViewerId, postAlias = 'p'): RawBuilder<boolean> {
+  const post = sql.ref(postAlias)
+  // The staff check does not depend on the post: PostgreSQL runs it once per statement.
+  return sql<boolean>`(${post}.deleted_at is null and (${post}.hidden_at is null
+    or ${post}.author_id = ${viewer}
+    or exists (select 1 from members staff where staff.id = ${viewer} and staff.role in ('moderator', 'admin'))))`
+}
+
+/**
+ * The same rule for a post already loaded with its hidden flag (the thread page function
+ * returns every post; its one producer, discussions/thread-page.ts, asks this).
+ */
+export function canReadHiddenPost(viewer: { id: number; role: string }, authorId: number): boolean {
+  return viewer.id === authorId || viewer.role === 'moderator' || viewer.role === 'admin'
 }
 
 /**

@@ -601,5 +601,14 @@ export async function notifyReportOutcome(
         actor_id: values.actorId,
       })),
     )
+    // One notification per member and post: the outcome takes the place of an older one.
+    .onConflict((oc) =>
+      oc.columns(['member_id', 'post_id']).doUpdateSet({
+        kind: 'report_outcome',
+        actor_id: values.actorId,
+        created_at: new Date(),
+        read_at: null,
+      }),
+    )
     .execute()
 }

@@ -23,6 +23,18 @@ const reason: ActionText = {
   details: (d, t) => (d.reason ? [t('audit.detail.reason', { value: text(d.reason) })] : []),
 }
 
+/** An action on a reported post: which post, how many reports, why, and an edit's note. */
+const postAction: ActionText = {
+  details: (d, t) => [
+    ...(typeof d.postId === 'number' ? [t('audit.detail.post', { id: d.postId })] : []),
+    ...(typeof d.reports === 'number' && d.reports > 0
+      ? [t('audit.detail.reports', { count: d.reports })]
+      : []),
+    ...(d.reason ? [t('audit.detail.reason', { value: text(d.reason) })] : []),
+    ...(d.note ? [t('audit.detail.note', { value: text(d.note) })] : []),
+  ],
+}
+
 const roleChange: ActionText = {
   details: (d, t) => [
     t('audit.detail.role', {
@@ -110,6 +122,7 @@ export const auditTexts = {
   },
   'member.suspended': {
     details: (d, t) => [
+      ...(typeof d.postId === 'number' ? [t('audit.detail.post', { id: d.postId })] : []),
       ...(d.reason ? [t('audit.detail.reason', { value: text(d.reason) })] : []),
       d.until ? t('audit.detail.until', { date: text(d.until) }) : t('audit.detail.noEnd'),
     ],
@@ -150,6 +163,11 @@ export const auditTexts = {
   'second_factor.reset': {},
   'data_export.requested': {},
   'member.deleted': {},
+  'report.dismissed': postAction,
+  'post.hidden': postAction,
+  'post.moderator_edited': postAction,
+  'post.moderator_deleted': postAction,
+  'member.warned': postAction,
 } satisfies Record<AuditAction, ActionText>
 
 export const auditActions = Object.keys(auditTexts) as AuditAction[]

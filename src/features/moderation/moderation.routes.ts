@@ -5,9 +5,11 @@ import { adminIndexRoutes } from './admin.routes.ts'
 import { auditRoutes } from './audit.routes.ts'
 import { memberRoutes } from './members.routes.ts'
 import { queueRoutes } from './queue.routes.ts'
+import { reportRoutes } from './reports.routes.ts'
 
 export async function moderationRoutes(app: FastifyInstance, deps: FeatureDeps) {
   await app.register(queueRoutes, deps)
+  await app.register(reportRoutes, deps)
   await app.register(memberRoutes, deps)
   await app.register(auditRoutes, deps)
   await app.register(adminIndexRoutes)

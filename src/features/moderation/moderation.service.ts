@@ -22,7 +22,7 @@ import {
   findOrganisationById,
   isOfficialDomain,
   isPublicMailDomain,
-} from '../organisations/directory.ts'
+} from '../organisations/organisations.service.ts'
 import { listApplicantRows } from './moderation.repository.ts'
 
 const alreadyDecided = () => new ConflictError('moderation.alreadyDecided')
@@ -144,6 +144,8 @@ export async function suspendMember(
   memberId: number,
   input: { reason: string; until: string },
   now: Date = new Date(),
+  /** What the suspension is about (e.g. the reported post), for the audit entry. */
+  about: Record<string, unknown> = {},
 ) {
   const problems = suspensionEndProblems(input.until, now)
   if (Object.keys(problems).length > 0) throw new ValidationError(problems)
@@ -154,7 +156,7 @@ export async function suspendMember(
     const member = await transition(trx, memberId, 'suspend', {
       actorId: moderator.id,
       changes: { status_reason: input.reason, suspended_until: until ? sql<Date>`${until}::date` : null },
-      details: { reason: input.reason, until },
+      details: { ...about, reason: input.reason, until },
     })
     if (!member) throw alreadyDecided()
     await mailMember(trx, member, 'account.suspended', { reason: input.reason, until })
