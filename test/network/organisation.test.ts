@@ -12,14 +12,26 @@ const textOf = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, '
 describe('the organisation page', () => {
   it('shows kind, chain, population, the members there and their threads with stage counts', async () => {
     const { db } = context.database
-    const chain = await createRegisterChain(db, { suffix: '92', population: 4_321, gemeindeName: 'Gemeinde Testhausen' })
+    const chain = await createRegisterChain(db, {
+      suffix: '92',
+      population: 4_321,
+      gemeindeName: 'Gemeinde Testhausen',
+    })
     const anna = await createMember(db, {
       name: 'Anna Amtlich',
       jobTitle: 'Digitalisierungsbeauftragte',
       organisationId: chain.gemeinde.id,
     })
-    const ben = await createMember(db, { name: 'Ben Bauamt', jobTitle: 'IT-Leitung', organisationId: chain.gemeinde.id })
-    await createMember(db, { name: 'Paul Pending', status: 'pending_review', organisationId: chain.gemeinde.id })
+    const ben = await createMember(db, {
+      name: 'Ben Bauamt',
+      jobTitle: 'IT-Leitung',
+      organisationId: chain.gemeinde.id,
+    })
+    await createMember(db, {
+      name: 'Paul Pending',
+      status: 'pending_review',
+      organisationId: chain.gemeinde.id,
+    })
     await createThread(db, asCurrent(anna), { title: 'Chatbot im Bürgerbüro', stage: 'pilot' })
     await createThread(db, asCurrent(anna), { title: 'Terminbuchung online', stage: 'pilot' })
     await createThread(db, asCurrent(ben), { title: 'E-Rechnung läuft', stage: 'in_use' })

@@ -20,15 +20,39 @@ function section(html: string, headingId: string): string {
 describe('the tag page', () => {
   it('lists the municipalities with a thread at stage Pilot or im Einsatz, with the people to ask, above every thread with the tag', async () => {
     const { db } = context.database
-    const north = await createRegisterChain(db, { suffix: '91', gemeindeName: 'Gemeinde Nordheim', population: 3_500 })
+    const north = await createRegisterChain(db, {
+      suffix: '91',
+      gemeindeName: 'Gemeinde Nordheim',
+      population: 3_500,
+    })
     const south = await createRegisterChain(db, { suffix: '92', gemeindeName: 'Gemeinde Südheim' })
     const west = await createRegisterChain(db, { suffix: '93', gemeindeName: 'Gemeinde Westheim' })
-    const nora = await createMember(db, { name: 'Nora Nord', jobTitle: 'CDO', organisationId: north.gemeinde.id })
-    const sven = await createMember(db, { name: 'Sven Süd', jobTitle: 'IT-Leitung', organisationId: south.gemeinde.id })
+    const nora = await createMember(db, {
+      name: 'Nora Nord',
+      jobTitle: 'CDO',
+      organisationId: north.gemeinde.id,
+    })
+    const sven = await createMember(db, {
+      name: 'Sven Süd',
+      jobTitle: 'IT-Leitung',
+      organisationId: south.gemeinde.id,
+    })
     const wera = await createMember(db, { name: 'Wera West', organisationId: west.gemeinde.id })
-    await createThread(db, asCurrent(nora), { title: 'KI-Chatbot im Einsatz', stage: 'in_use', tags: 'chatbot, ki' })
-    await createThread(db, asCurrent(sven), { title: 'Chatbot-Pilot im Bürgerbüro', stage: 'pilot', tags: 'chatbot' })
-    await createThread(db, asCurrent(wera), { title: 'Nur eine Chatbot-Idee', stage: 'idea', tags: 'chatbot' })
+    await createThread(db, asCurrent(nora), {
+      title: 'KI-Chatbot im Einsatz',
+      stage: 'in_use',
+      tags: 'chatbot, ki',
+    })
+    await createThread(db, asCurrent(sven), {
+      title: 'Chatbot-Pilot im Bürgerbüro',
+      stage: 'pilot',
+      tags: 'chatbot',
+    })
+    await createThread(db, asCurrent(wera), {
+      title: 'Nur eine Chatbot-Idee',
+      stage: 'idea',
+      tags: 'chatbot',
+    })
     await createThread(db, asCurrent(wera), { title: 'Ganz anderes Thema', stage: 'pilot', tags: 'e-akte' })
     const { agent } = await signedIn(db, context.app)
 
@@ -57,8 +81,16 @@ describe('the tag page', () => {
     const { db } = context.database
     const chain = await createRegisterChain(db, { suffix: '94', gemeindeName: 'Gemeinde Wechselburg' })
     const leaver = await createMember(db, { name: 'Lea Leaving', organisationId: chain.gemeinde.id })
-    await createThread(db, asCurrent(leaver), { title: 'Open Data im Einsatz', stage: 'in_use', tags: 'open data' })
-    const heir = await createMember(db, { name: 'Hans Heir', jobTitle: 'CDO', organisationId: chain.gemeinde.id })
+    await createThread(db, asCurrent(leaver), {
+      title: 'Open Data im Einsatz',
+      stage: 'in_use',
+      tags: 'open data',
+    })
+    const heir = await createMember(db, {
+      name: 'Hans Heir',
+      jobTitle: 'CDO',
+      organisationId: chain.gemeinde.id,
+    })
     await db.updateTable('members').set({ status: 'left' }).where('id', '=', leaver.id).execute()
     await db
       .insertInto('successions')
@@ -81,10 +113,15 @@ describe('the tag page', () => {
     const { db } = context.database
     const author = asCurrent(await createMember(db))
     for (let index = 1; index <= 27; index++)
-      await createThread(db, author, { title: `Thema Nummer ${index} zu Paging`, stage: 'pilot', tags: 'paging' })
+      await createThread(db, author, {
+        title: `Thema Nummer ${index} zu Paging`,
+        stage: 'pilot',
+        tags: 'paging',
+      })
     const { agent } = await signedIn(db, context.app)
     const first = await agent.get('/tags/paging')
-    const titles = (html: string) => [...html.matchAll(/Thema Nummer (\d+) zu Paging<\/bdi><\/a><\/h3>/g)].map((m) => m[1])
+    const titles = (html: string) =>
+      [...html.matchAll(/Thema Nummer (\d+) zu Paging<\/bdi><\/a><\/h3>/g)].map((m) => m[1])
     expect(titles(first.body)).toHaveLength(25)
     expect(titles(first.body)[0]).toBe('27')
     const next = linksIn(first.body).find((link) => link.startsWith('/tags/paging?after='))
@@ -129,11 +166,15 @@ describe('the tag page', () => {
 })
 
 describe('the thread box', () => {
-  it('shows for the thread\'s tags who does it elsewhere, as a fragment for htmx and as a page without', async () => {
+  it("shows for the thread's tags who does it elsewhere, as a fragment for htmx and as a page without", async () => {
     const { db } = context.database
     const chain = await createRegisterChain(db, { suffix: '95', gemeindeName: 'Gemeinde Vorreiter' })
     const pioneer = await createMember(db, { name: 'Pia Pionier', organisationId: chain.gemeinde.id })
-    await createThread(db, asCurrent(pioneer), { title: 'Laufender Pilot', stage: 'pilot', tags: 'bürgerkonto' })
+    await createThread(db, asCurrent(pioneer), {
+      title: 'Laufender Pilot',
+      stage: 'pilot',
+      tags: 'bürgerkonto',
+    })
     const asker = await signedIn(db, context.app)
     const { threadId } = await createThread(db, asker.current, {
       title: 'Wer hat Erfahrung?',
