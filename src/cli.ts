@@ -3,6 +3,7 @@
 //       The password is read from standard input (piped) or asked for at a hidden prompt, never from argv.
 //   set-role <email> <member|moderator|admin>
 //   demo-data [--marker <text>]
+//   import-gemeindeverzeichnis <file.csv> [--stand YYYY-MM-DD]
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
@@ -11,6 +12,7 @@ import { installJobQueue } from './core/jobs/job-queue.ts'
 import { createDb, type Db } from './db/database.ts'
 import { type Role, roles } from './db/schema.ts'
 import { createAdmin, loadDemoData, setRole } from './features/accounts/operator.ts'
+import { importGemeindeverzeichnis } from './features/organisations/organisations.service.ts'
 import { type DatabaseHandle, errorLine, migrate, openDatabase } from './runtime.ts'
 
 const usage = `Vertrauensraum – Befehle für den Betrieb
@@ -22,6 +24,9 @@ const usage = `Vertrauensraum – Befehle für den Betrieb
   npm run cli -- set-role <email> <member|moderator|admin>
   npm run cli -- demo-data [--marker <text>]
       Lädt Beispieldaten: Organisationen, Mitglieder in jedem Status, Themen mit Antworten.
+  npm run cli -- import-gemeindeverzeichnis <auszug.csv> [--stand JJJJ-MM-TT]
+      Liest einen neueren Auszug des Destatis-Gemeindeverzeichnisses (gleiches Format) ein: neue
+      Gemeinden, Umbenennungen; aufgelöste oder fusionierte werden historisch. Wiederholbar.
 `
 
 async function readPassword(): Promise<string> {
@@ -86,6 +91,16 @@ async function run(db: Db, argv: string[]): Promise<void> {
     const { values } = parseArgs({ args: rest, options: { marker: { type: 'string' } } })
     const summary = await loadDemoData(db, { marker: values.marker })
     console.log(summary)
+    return
+  }
+  if (command === 'import-gemeindeverzeichnis') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { stand: { type: 'string' } },
+      allowPositionals: true,
+    })
+    if (positionals.length !== 1) throw new Error(usage)
+    console.log(await importGemeindeverzeichnis(db, positionals[0]!, values.stand))
     return
   }
   console.log(usage)

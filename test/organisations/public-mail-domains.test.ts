@@ -2,7 +2,7 @@
 // an organisation's domain before the directory refused them, it neither auto-approves a
 // registration nor counts as official in the review queue.
 import { describe, expect, it } from 'vitest'
-import { isOfficialDomain } from '../../src/features/organisations/directory.ts'
+import { isOfficialDomain } from '../../src/features/organisations/organisations.service.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { useTestApp } from '../helpers/app.ts'
 import { createMember, createOrganisation, signInAs } from '../helpers/factories.ts'

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { searchOrganisations } from '../../src/features/organisations/directory-search.ts'
 import {
   findOrganisationById,
   isOfficialDomain,
   listDomains,
-  searchOrganisations,
 } from '../../src/features/organisations/organisations.repository.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { buildTestApp } from '../helpers/app.ts'
@@ -39,37 +40,88 @@ afterAll(async () => {
 const keysOf = (rows: { officialKey: string | null }[]) => rows.map((row) => row.officialKey)
 const namesOf = (rows: { name: string }[]) => rows.map((row) => row.name)
 
-describe('searchOrganisations', () => {
-  it('finds by name, case-insensitive, best match first', async () => {
+describe('searchOrganisations over the whole directory', () => {
+  it('finds by name, case-insensitive, the name itself first, towns before Kreise, the larger first', async () => {
     const rows = await searchOrganisations(database.db, 'münchen')
-    expect(namesOf(rows)).toEqual(['München', 'München, Landeshauptstadt'])
-    expect(rows[1]).toEqual({
+    expect(namesOf(rows).slice(0, 2)).toEqual(['Landeshauptstadt München', 'Landkreis München'])
+    expect(rows[0]).toEqual({
       id: expect.any(Number),
-      name: 'München, Landeshauptstadt',
+      name: 'Landeshauptstadt München',
       kind: 'kreisfreie_stadt',
       land: '09',
       officialKey: '09162',
+      officialKind: 'kreisfreie Stadt',
+      population: 1_484_226,
+      chain: [],
+      historical: false,
     })
+    // "Halle" is first the city of that name with a qualifier, then the villages called just Halle.
+    expect(namesOf(await searchOrganisations(database.db, 'halle')).slice(0, 4)).toEqual([
+      'Stadt Halle (Saale)',
+      'Stadt Halle (Westf.)',
+      'Halle',
+      'Halle',
+    ])
   })
 
-  it('finds by a substring and by every word, in any order, also with ae/oe/ue or without umlauts', async () => {
-    expect(keysOf(await searchOrganisations(database.db, 'KOELN'))).toEqual(['05315'])
-    expect(keysOf(await searchOrganisations(database.db, 'koln'))).toEqual(['05315'])
-    expect(keysOf(await searchOrganisations(database.db, 'stadt köln'))).toEqual(['05315'])
-    expect(keysOf(await searchOrganisations(database.db, 'Landkreis München'))).toEqual(['09184'])
-    expect(keysOf(await searchOrganisations(database.db, 'regionalverband saar'))).toEqual(['10041'])
+  it('finds by word prefixes: "wettr" is both Wettringens, told apart by Kreis and Land', async () => {
+    const rows = await searchOrganisations(database.db, 'wettr')
+    expect(rows.slice(0, 2).map((row) => [row.name, row.officialKind, row.chain, row.land])).toEqual([
+      ['Wettringen', 'Gemeinde', ['Kreis Steinfurt'], '05'],
+      ['Wettringen', 'Gemeinde', ['Verwaltungsgemeinschaft Schillingsfürst', 'Landkreis Ansbach'], '09'],
+    ])
+    // Within three keystrokes among the first twenty.
+    expect(keysOf(await searchOrganisations(database.db, 'wet'))).toContain('05566096')
+    expect(keysOf(await searchOrganisations(database.db, 'titisee neu'))[0]).toBe('08315113')
+    expect(keysOf(await searchOrganisations(database.db, 'neustadt an der wein'))).toEqual(['07316'])
+  })
+
+  it('folds umlauts and ß either way and ignores accents, hyphens and case', async () => {
+    for (const query of ['Münster', 'muenster', 'MUNSTER', 'münster']) {
+      expect(keysOf(await searchOrganisations(database.db, query))[0], query).toBe('05515')
+    }
+    for (const query of ['KOELN', 'koln', 'Köln', 'stadt köln']) {
+      expect(keysOf(await searchOrganisations(database.db, query))[0], query).toBe('05315')
+    }
+    expect(keysOf(await searchOrganisations(database.db, 'gross gerau')).slice(0, 2)).toEqual([
+      '06433006',
+      '06433',
+    ])
+    expect(keysOf(await searchOrganisations(database.db, 'Neustadt an der Weinstrasse'))).toEqual(['07316'])
+    expect(keysOf(await searchOrganisations(database.db, 'Landkreis München'))[0]).toBe('09184')
+    expect(keysOf(await searchOrganisations(database.db, 'regionalverband saar'))[0]).toBe('10041')
     expect(namesOf(await searchOrganisations(database.db, 'werke muster'))).toEqual([
       'Stadtwerke Musterstadt GmbH',
     ])
   })
 
-  it('finds by official key: exact and as a prefix', async () => {
-    expect(keysOf(await searchOrganisations(database.db, '09162'))).toEqual(['09162'])
-    expect(keysOf(await searchOrganisations(database.db, '09 1 62'))).toEqual(['09162'])
-    const bavaria = await searchOrganisations(database.db, '09', 200)
-    expect(bavaria[0]?.officialKey).toBe('09')
-    expect(bavaria).toHaveLength(98)
-    expect(bavaria.every((row) => row.officialKey?.startsWith('09'))).toBe(true)
+  it('tells the Neustadts apart: each with its Kreis or Land, and "neustadt holstein" is the one', async () => {
+    const rows = await searchOrganisations(database.db, 'neustadt', { limit: 200 })
+    const towns = rows.filter((row) => row.kind === 'gemeinde' && /^(Stadt )?Neustadt\b/.test(row.name))
+    expect(towns.length).toBeGreaterThanOrEqual(15)
+    const labels = towns.map((row) => `${row.name} ${row.chain.join(' ')} ${row.land}`)
+    expect(new Set(labels).size).toBe(labels.length)
+    expect(rows[0]?.name).toBe('Stadt Neustadt an der Weinstraße')
+    expect(namesOf(await searchOrganisations(database.db, 'neustadt holstein'))).toEqual([
+      'Stadt Neustadt in Holstein',
+    ])
+    expect(namesOf(await searchOrganisations(database.db, 'neustadt ostholst'))).toEqual([
+      'Stadt Neustadt in Holstein',
+    ])
+  })
+
+  it('finds by AGS, ARS and Kreis key (exact first, then as a prefix) and by postcode', async () => {
+    expect(keysOf(await searchOrganisations(database.db, '05566096'))).toEqual(['05566096'])
+    expect(keysOf(await searchOrganisations(database.db, '055660096096'))).toEqual(['05566096'])
+    expect(keysOf(await searchOrganisations(database.db, '09162'))[0]).toBe('09162')
+    expect(keysOf(await searchOrganisations(database.db, '09 1 62'))[0]).toBe('09162')
+    expect(keysOf(await searchOrganisations(database.db, '09162000'))).toEqual(['09162'])
+    const steinfurt = await searchOrganisations(database.db, '05566', { limit: 200 })
+    expect(steinfurt[0]?.officialKey).toBe('05566')
+    expect(steinfurt).toHaveLength(25)
+    expect(steinfurt.every((row) => row.officialKey?.startsWith('05566'))).toBe(true)
+    expect(keysOf(await searchOrganisations(database.db, '48493'))).toEqual(['05566096'])
+    expect(keysOf(await searchOrganisations(database.db, '4849'))).toContain('05566096')
   })
 
   it('finds by e-mail domain or address when the query has a dot', async () => {
@@ -103,8 +155,35 @@ describe('searchOrganisations', () => {
     expect(await searchOrganisations(database.db, '__')).toEqual([])
     expect(await searchOrganisations(database.db, "'; drop table organisations; --")).toEqual([])
     expect(await searchOrganisations(database.db, '\\\\')).toEqual([])
-    expect(await searchOrganisations(database.db, 'kreis', 5)).toHaveLength(5)
+    expect(await searchOrganisations(database.db, 'kreis', { limit: 5 })).toHaveLength(5)
     expect(await searchOrganisations(database.db, 'a'.repeat(10_000))).toEqual([])
+  })
+
+  it('leaves historical organisations out unless asked for them', async () => {
+    const old = await createOrganisation(database.db, { name: 'Altgemeinde Verschwunden', kind: 'gemeinde' })
+    await database.db
+      .updateTable('organisations')
+      .set({ historical_at: new Date() })
+      .where('id', '=', old.id)
+      .execute()
+    expect(await searchOrganisations(database.db, 'altgemeinde verschw')).toEqual([])
+    const found = await searchOrganisations(database.db, 'altgemeinde verschw', { includeHistorical: true })
+    expect(found.map((row) => [row.id, row.historical])).toEqual([[old.id, true]])
+  })
+})
+
+describe('search folding (in the database, like the stored names)', () => {
+  it('treats umlauts, their ae/oe/ue spelling, ß, accents, case and punctuation alike', async () => {
+    const fold = async (text: string) =>
+      (await sql<{ folded: string }>`select organisation_fold(${text}) as folded`.execute(database.db))
+        .rows[0]!.folded
+    expect(await fold('Köln')).toBe(await fold('KOELN'))
+    expect(await fold('Koln')).toBe('koln')
+    expect(await fold('Straße Münster')).toBe('strasse munster')
+    expect(await fold('ÜBERLINGEN')).toBe('uberlingen')
+    expect(await fold('Titisee-Neustadt')).toBe('titisee neustadt')
+    expect(await fold('Bad Homburg v. d. Höhe')).toBe('bad homburg v d hohe')
+    expect(await fold('Burg (Spreewald)/Bórkowy (Błota)')).toBe('burg spreewald borkowy blota')
   })
 })
 
@@ -145,9 +224,9 @@ describe('domains and lookups', () => {
 })
 
 describe('GET /organisations/search', () => {
-  it('answers htmx with the partial only: radio buttons labelled "Name (Art, Land)" and a status line', async () => {
+  it('answers htmx with the partial only: radio buttons labelled "Name, Art — Kreis, Land" and a status line', async () => {
     const response = await app.inject({
-      url: '/organisations/search?orgQuery=K%C3%B6ln',
+      url: '/organisations/search?orgQuery=Wettringen',
       headers: { 'hx-request': 'true' },
     })
     expect(response.statusCode).toBe(200)
@@ -155,9 +234,16 @@ describe('GET /organisations/search', () => {
     const body = response.body
     expect(body).not.toContain('<html')
     expect(body).not.toContain('<form')
-    expect(body).toMatch(/<p role="status"[^>]*>1 Organisation gefunden<\/p>/)
+    expect(body).toMatch(/<p role="status"[^>]*>2 Organisationen gefunden<\/p>/)
     expect(body).toMatch(/<input type="radio" id="organisation-(\d+)" name="organisationId" value="\1">/)
-    expect(body).toContain('>Köln, Stadt (kreisfreie Stadt, Nordrhein-Westfalen)</label>')
+    expect(body).toContain(
+      '><bdi>Wettringen</bdi>, Gemeinde — <bdi>Kreis Steinfurt</bdi>, Nordrhein-Westfalen</label>',
+    )
+    expect(body).toContain(
+      '><bdi>Wettringen</bdi>, Gemeinde — <bdi>Verwaltungsgemeinschaft Schillingsfürst</bdi>, <bdi>Landkreis Ansbach</bdi>, Bayern</label>',
+    )
+    const one = await app.inject({ url: '/organisations/search?q=48493', headers: { 'hx-request': 'true' } })
+    expect(one.body).toMatch(/<p role="status"[^>]*>1 Organisation gefunden<\/p>/)
     expect(body).toContain('<legend>')
   })
 
@@ -168,9 +254,10 @@ describe('GET /organisations/search', () => {
       url: `/organisations/search?q=m%C3%BCnchen&organisationId=${chosen.id}`,
       headers: { 'hx-request': 'true' },
     })
-    expect(response.body).toContain('2 Organisationen gefunden')
+    expect(response.body).toContain(`${rows.length} Organisationen gefunden`)
     expect(response.body).toContain(`value="${chosen.id}" checked>`)
-    expect(response.body).toContain('München (Landkreis, Bayern)')
+    expect(response.body).toContain('<bdi>Landkreis München</bdi> — Bayern</label>')
+    expect(response.body).toContain('<bdi>Landeshauptstadt München</bdi>, kreisfreie Stadt — Bayern</label>')
     expect(response.body.match(/ checked/g)).toHaveLength(1)
   })
 
@@ -180,7 +267,9 @@ describe('GET /organisations/search', () => {
       headers: { 'hx-request': 'true' },
     })
     expect(response.body).toContain(`value="${musterstadt.id}" checked>`)
-    expect(response.body).toContain('Musterstadt, Stadt (Stadt/Gemeinde, Nordrhein-Westfalen)')
+    expect(response.body).toContain(
+      '<bdi>Musterstadt, Stadt</bdi>, Stadt/Gemeinde — Nordrhein-Westfalen</label>',
+    )
   })
 
   it('says so when nothing is found or the query is too short', async () => {
@@ -214,7 +303,7 @@ describe('GET /organisations/search', () => {
     expect(response.body).toContain('value="09162"')
     expect(response.body).toContain('formaction="/organisations/search"')
     expect(response.body).toContain('<div id="org-results">')
-    expect(response.body).toContain('München, Landeshauptstadt (kreisfreie Stadt, Bayern)')
+    expect(response.body).toContain('<bdi>Landeshauptstadt München</bdi>, kreisfreie Stadt — Bayern')
     expect(response.headers['set-cookie']).toBeUndefined()
   })
 
@@ -233,8 +322,9 @@ describe('GET /organisations/search', () => {
       url: '/organisations/search?q=M%C3%BCnchen',
       headers: { 'hx-request': 'true', 'accept-language': 'en' },
     })
-    expect(response.body).toContain('2 organisations found')
-    expect(response.body).toContain('München (District, Bavaria)')
+    const rows = await searchOrganisations(database.db, 'München')
+    expect(response.body).toContain(`${rows.length} organisations found`)
+    expect(response.body).toContain('<bdi>Landkreis München</bdi> — Bavaria</label>')
   })
 
   it('escapes what was typed and survives odd input', async () => {
@@ -264,7 +354,7 @@ describe('GET /organisations/search', () => {
     }
     const none = await app.inject({ url: '/organisations/search?q=K%C3%B6ln&organisationId=' })
     expect(none.statusCode).toBe(200)
-    expect(none.body).toContain('Köln, Stadt')
+    expect(none.body).toContain('Stadt Köln')
   })
 
   it('is reachable for signed-in members too', async () => {
@@ -273,6 +363,6 @@ describe('GET /organisations/search', () => {
     await signInAs(database.db, agent, member.id)
     const response = await agent.get('/organisations/search?q=K%C3%B6ln', { 'hx-request': 'true' })
     expect(response.statusCode).toBe(200)
-    expect(response.body).toContain('Köln, Stadt')
+    expect(response.body).toContain('Stadt Köln')
   })
 })

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { foldSearchText } from '../../src/features/organisations/organisations.repository.ts'
 import {
   checkOfficialKey,
   emailDomain,
@@ -201,14 +200,5 @@ describe('the organisation form', () => {
     expect(operator.ok).toBe(false)
     // Exact match: an administration's subdomain under a provider's domain is its own.
     expect(validateOrganisation(input({ domains: 'senatskanzlei.berlin.de' })).ok).toBe(true)
-  })
-})
-
-describe('search folding', () => {
-  it('treats umlauts, their ae/oe/ue spelling and accents alike', () => {
-    expect(foldSearchText('Köln')).toBe(foldSearchText('KOELN'))
-    expect(foldSearchText('Koln')).toBe('koln')
-    expect(foldSearchText('Straße Münster')).toBe('strasse munster')
-    expect(foldSearchText('ÜBERLINGEN')).toBe('uberlingen')
   })
 })

@@ -81,8 +81,8 @@ $$;
 -- ars, parentKey, land, population, postcode, latitude, longitude), `stand` its date.
 -- Matches existing organisations by official key (a Gemeinde entered by hand with its 8-digit
 -- AGS or 12-digit ARS too), so they keep their ids, members and domains; adds the new ones;
--- renames; marks the organisations of the register that the extract no longer lists as
--- historical (never deletes them), with the nearest organisation of the same level that this
+-- renames; marks the organisations of the register that the extract no longer lists (in the
+-- Länder it lists) as historical (never deletes them), with the nearest organisation of the same level that this
 -- extract added or changed as the suggested successor. Every row is written once, and only
 -- when something changed (register_extract: the extract it was last written from): a second
 -- run of the same extract, or a newer one without changes, writes nothing.
@@ -190,6 +190,8 @@ begin
     update organisations o set historical_at = now(), updated_at = now()
     where o.register_extract is not null and o.historical_at is null
       and not exists (select 1 from register_incoming i where i.id = o.id)
+      -- Only in the Länder the extract covers: a cut-off or regional file never dissolves the rest.
+      and o.land in (select i.land from register_incoming i where i.kind = 'land')
     returning o.id, o.kind, o.land, o.latitude, o.longitude
   )
   select * from gone;

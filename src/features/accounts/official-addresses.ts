@@ -9,7 +9,7 @@ import {
   findOrganisationById,
   isOfficialDomain,
   listDomains,
-} from '../organisations/directory.ts'
+} from '../organisations/organisations.service.ts'
 
 export { emailDomain, findOrganisationById, isOfficialDomain }
 

@@ -92,6 +92,7 @@ export const de = {
   'organisation.search.none': 'Keine Organisation gefunden – bitte Namen oder Schlüssel anders schreiben',
   'organisation.search.tooShort': 'Bitte mindestens 2 Zeichen eingeben.',
   'organisation.search.continue': 'Weiter zur Registrierung',
+  'organisation.historical': 'historisch',
 
   'organisation.admin.title': 'Organisationen',
   'organisation.admin.lead':
@@ -209,6 +210,7 @@ export const en: Record<keyof typeof de, string> = {
   'organisation.search.more': 'More than {count} organisations found – please be more specific',
   'organisation.search.none': 'No organisation found – please try another spelling of the name or key',
   'organisation.search.tooShort': 'Please enter at least 2 characters.',
+  'organisation.historical': 'historical',
   'organisation.search.continue': 'Continue to registration',
 
   'organisation.admin.title': 'Organisations',

@@ -1,9 +1,9 @@
 // Queries of the organisation directory. Every function takes `db` first, so a transaction
 // is just another db.
-import { domainToASCII } from 'node:url'
-import { type Expression, type SqlBool, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { OrganisationKind } from '../../db/schema.ts'
+import { searchOrganisations } from './directory-search.ts'
 import { emailDomain } from './organisations.validation.ts'
 import { isPublicMailDomain } from './public-mail-domains.ts'
 
@@ -20,10 +20,23 @@ export interface OrganisationDetail extends OrganisationSummary {
   autoApprove: boolean
   createdAt: Date
   updatedAt: Date
+  /** From the register (Gemeindeverzeichnis); null for organisations kept by moderators. */
+  officialName: string | null
+  officialKind: string | null
+  ags: string | null
+  ars: string | null
+  parentId: number | null
+  population: number | null
+  postcode: string | null
+  registerExtract: string | null
+  historicalAt: Date | null
+  mergedIntoId: number | null
 }
 
 export interface OrganisationListItem extends OrganisationSummary {
   autoApprove: boolean
+  officialKind: string | null
+  historical: boolean
   domains: string[]
 }
 
@@ -31,122 +44,6 @@ const summaryColumns = ['o.id', 'o.name', 'o.kind', 'o.land', 'o.official_key as
 
 const maxInt4 = 2_147_483_647
 const isRowId = (id: number) => Number.isSafeInteger(id) && id > 0 && id <= maxInt4
-
-/**
- * Folds case, accents and umlaut spellings the same way on both sides, so "Koeln", "koln"
- * and "Köln" all find "Köln, Stadt". `foldSearchText` below must match it exactly.
- */
-// Upper-case umlauts too: under the C locale Postgres' lower() leaves non-ASCII letters alone.
-const foldFrom = 'äöüÄÖÜàáâãåèéêëìíîïòóôõùúûýÿçñ'
-const foldTo = 'aouaouaaaaaeeeeiiiioooouuuyycn'
-function foldSql(value: Expression<string>) {
-  return sql<string>`replace(replace(replace(replace(translate(lower(${value}), ${foldFrom}, ${foldTo}), 'ß', 'ss'), 'ae', 'a'), 'oe', 'o'), 'ue', 'u')`
-}
-
-export function foldSearchText(value: string): string {
-  let folded = ''
-  for (const char of value.toLowerCase()) {
-    const at = foldFrom.indexOf(char)
-    folded += at >= 0 ? foldTo[at] : char
-  }
-  return folded.replaceAll('ß', 'ss').replaceAll('ae', 'a').replaceAll('oe', 'o').replaceAll('ue', 'u')
-}
-
-/** Words a person may type for the kind ("Landkreis München", "Stadt Köln"), already folded. */
-const kindWords = sql<string>`case o.kind
-  when 'land' then 'land bundesland'
-  when 'landkreis' then 'landkreis kreis'
-  when 'kreisfreie_stadt' then 'kreisfreie stadt'
-  when 'gemeinde' then 'stadt gemeinde'
-  when 'kommunales_unternehmen' then 'kommunales unternehmen'
-  when 'it_dienstleister' then 'it-dienstleister'
-  when 'kommunaler_verband' then 'kommunaler verband'
-  else '' end`
-
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, '\\$&')
-
-export function normaliseSearchQuery(query: string): string {
-  return query.normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, 100)
-}
-
-/**
- * Matches an organisation by its name (every word somewhere in the name or the kind), its
- * official key (prefix) or, when the query has a dot, its e-mail domain (an address or a
- * domain: exact, as typed so far, or a subdomain of it). Null for an empty query.
- */
-function matchQuery(query: string): Expression<SqlBool> | null {
-  const q = normaliseSearchQuery(query)
-  if (q === '') return null
-  const conditions: Expression<SqlBool>[] = []
-
-  const words = foldSearchText(q).split(' ').filter(Boolean)
-  if (words.length > 0) {
-    const haystack = sql`(${foldSql(sql.ref('o.name'))} || ' ' || ${kindWords})`
-    conditions.push(
-      sql<SqlBool>`(${sql.join(
-        words.map((word) => sql`${haystack} like ${`%${escapeLike(word)}%`}`),
-        sql` and `,
-      )})`,
-    )
-  }
-
-  const digits = q.replace(/\s+/g, '')
-  if (/^\d+$/.test(digits)) conditions.push(sql<SqlBool>`o.official_key like ${`${digits}%`}`)
-
-  if (q.includes('.')) {
-    const typed = q
-      .slice(q.lastIndexOf('@') + 1)
-      .toLowerCase()
-      .replace(/\s+/g, '')
-    const domain = emailDomain(typed) ?? (domainToASCII(typed) || typed)
-    if (domain.length >= 2) {
-      conditions.push(sql<SqlBool>`exists (
-        select 1 from organisation_domains d
-        where d.organisation_id = o.id
-          and (d.domain = ${domain} or d.domain::text like ${`${escapeLike(domain)}%`}
-               or ${domain} like '%.' || d.domain::text))`)
-    }
-  }
-  return sql<SqlBool>`(${sql.join(conditions, sql` or `)})`
-}
-
-/** Best matches first: exact key or name, then names starting with the query, then the rest. */
-function rank(query: string) {
-  const q = normaliseSearchQuery(query)
-  const folded = foldSearchText(q)
-  const digits = q.replace(/\s+/g, '')
-  return sql<number>`case
-    when o.official_key = ${digits} or ${foldSql(sql.ref('o.name'))} = ${folded} then 0
-    when ${foldSql(sql.ref('o.name'))} like ${`${escapeLike(folded)}%`} then 1
-    else 2 end`
-}
-
-/**
- * The public organisation search of the registration form. Case-insensitive words in the
- * name, key prefix, or e-mail domain (when the query has a dot). An empty or one-character
- * query finds nothing.
- */
-export async function searchOrganisations(
-  db: Db,
-  query: string,
-  limit = 20,
-): Promise<
-  { id: number; name: string; kind: OrganisationKind; land: string | null; officialKey: string | null }[]
-> {
-  const q = normaliseSearchQuery(query)
-  if (q.length < 2) return []
-  const condition = matchQuery(q)
-  if (!condition) return []
-  return db
-    .selectFrom('organisations as o')
-    .select(summaryColumns)
-    .where(condition)
-    .orderBy(rank(q))
-    .orderBy(sql`lower(o.name)`)
-    .orderBy('o.id')
-    .limit(Math.max(1, Math.min(limit, 200)))
-    .execute()
-}
 
 function detailQuery(db: Db, id: number) {
   return db
@@ -156,6 +53,16 @@ function detailQuery(db: Db, id: number) {
       'o.auto_approve as autoApprove',
       'o.created_at as createdAt',
       'o.updated_at as updatedAt',
+      'o.official_name as officialName',
+      'o.official_kind as officialKind',
+      'o.ags',
+      'o.ars',
+      'o.parent_id as parentId',
+      'o.population',
+      'o.postcode',
+      'o.register_extract as registerExtract',
+      'o.historical_at as historicalAt',
+      'o.merged_into_id as mergedIntoId',
     ])
     .where('o.id', '=', id)
 }
@@ -240,21 +147,42 @@ export interface ListOptions {
   offset: number
 }
 
-/** The moderators' list: filtered by search and kind, ordered by name. */
+/**
+ * The moderators' list: without a query ordered by name, with one by relevance (the directory
+ * search, historical entries included); filtered by kind.
+ */
 export async function listOrganisations(db: Db, options: ListOptions): Promise<OrganisationListItem[]> {
   let query = db
     .selectFrom('organisations as o')
     .select([
       ...summaryColumns,
       'o.auto_approve as autoApprove',
+      'o.official_kind as officialKind',
+      sql<boolean>`o.historical_at is not null`.as('historical'),
       sql<
         string[]
       >`array(select d.domain::text from organisation_domains d where d.organisation_id = o.id order by d.domain)`.as(
         'domains',
       ),
     ])
-  const condition = options.query ? matchQuery(options.query) : null
-  if (condition) query = query.where(condition)
+  if (options.query) {
+    const found = await searchOrganisations(db, options.query, {
+      includeHistorical: true,
+      kind: options.kind,
+      limit: options.limit,
+      offset: options.offset,
+    })
+    if (found.length === 0) return []
+    const rows = await query
+      .where(
+        'o.id',
+        'in',
+        found.map((row) => row.id),
+      )
+      .execute()
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    return found.flatMap((row) => byId.get(row.id) ?? [])
+  }
   if (options.kind) query = query.where('o.kind', '=', options.kind)
   return query
     .orderBy(sql`lower(o.name)`)

@@ -1,24 +1,32 @@
-// What moderators do with the directory (add, edit) and what the registration form asks of
-// it (search). One transaction per command; every change lands in the audit log.
+// The organisation directory's public API: what moderators do with it (add, edit, link the
+// Konzern Kommune to its municipalities), what the registration form asks of it (search,
+// proposal by e-mail domain), and the read-only lookups other features use. Other features
+// import only this file. One transaction per command; every change lands in the audit log.
 
+import { readFile } from 'node:fs/promises'
 import { recordAudit } from '../../core/audit/audit.ts'
 import type { Db } from '../../db/database.ts'
 import type { OrganisationKind, Role } from '../../db/schema.ts'
 import { type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
+import {
+  findOrganisationByEmailDomain,
+  findOrganisationMatch,
+  type OrganisationMatch,
+  searchOrganisations,
+} from './directory-search.ts'
 import {
   addDomains,
   findDomainOwners,
   findOrganisationById,
   findOrganisationByKey,
   insertOrganisation,
+  isOfficialDomain,
   listDomains,
   listOrganisations,
   lockOrganisationById,
   type OrganisationDetail,
   type OrganisationListItem,
-  type OrganisationSummary,
   removeDomains,
-  searchOrganisations,
   updateOrganisationRow,
 } from './organisations.repository.ts'
 import {
@@ -28,6 +36,13 @@ import {
   type OrganisationValues,
   validateOrganisation,
 } from './organisations.validation.ts'
+import { describeCounts, importRegisterFile, standFromFileName } from './register-import.ts'
+
+export { landCodes, landNames } from './lands.ts'
+export { emailDomain } from './organisations.validation.ts'
+export { isPublicMailDomain } from './public-mail-domains.ts'
+export type { OrganisationMatch }
+export { findDomainOwners, findOrganisationById, isOfficialDomain, listDomains, type OrganisationDetail }
 
 export interface Actor {
   id: number
@@ -213,8 +228,26 @@ export async function listOrganisationsPage(
 
 export const searchResultLimit = 20
 
+/** A search result as the picker shows it: "Wettringen, Gemeinde — Kreis Steinfurt, Nordrhein-Westfalen". */
+export interface PickerItem extends OrganisationMatch {
+  /** The name says the kind already ("Stadt Köln" is a Stadt, "Kreis Steinfurt" a Kreis). */
+  kindInName: boolean
+}
+
+/** Whether the name already says what the kind would add: "Amt Südtondern", "Rhein-Kreis Neuss". */
+export function nameSaysKind(name: string, officialKind: string | null): boolean {
+  if (!officialKind) return false
+  const kind = officialKind.toLowerCase()
+  const lower = name.toLowerCase()
+  return lower.startsWith(`${kind} `) || lower.split(/[\s-]+/).includes(kind)
+}
+
+export function pickerItem(match: OrganisationMatch): PickerItem {
+  return { ...match, kindInName: nameSaysKind(match.name, match.officialKind) }
+}
+
 export interface OrganisationPicker {
-  results: OrganisationSummary[]
+  results: PickerItem[]
   selectedId: number | null
   query: string
   /** More matches than shown: the person should type more. */
@@ -231,21 +264,38 @@ export async function loadOrganisationPicker(
   options: { query: string; selectedId?: number | null },
 ): Promise<OrganisationPicker> {
   const query = options.query.slice(0, 100)
-  const found = await searchOrganisations(db, query, searchResultLimit + 1)
+  const found = await searchOrganisations(db, query, { limit: searchResultLimit + 1 })
   const more = found.length > searchResultLimit
   const results = found.slice(0, searchResultLimit)
   const selectedId = options.selectedId ?? null
   if (selectedId !== null && !results.some((result) => result.id === selectedId)) {
-    const selected = await findOrganisationById(db, selectedId)
-    if (selected) {
-      const { id, name, kind, land, officialKey } = selected
-      results.unshift({ id, name, kind, land, officialKey })
-    }
+    const selected = await findOrganisationMatch(db, selectedId)
+    if (selected) results.unshift(selected)
   }
   return {
-    results,
+    results: results.map(pickerItem),
     selectedId: results.some((result) => result.id === selectedId) ? selectedId : null,
     query,
     more,
   }
+}
+
+/** The organisation an e-mail address is on an official domain of, for the registration form. */
+export async function proposeOrganisationForEmail(db: Db, email: string): Promise<PickerItem | undefined> {
+  const match = await findOrganisationByEmailDomain(db, email.slice(0, 254))
+  return match ? pickerItem(match) : undefined
+}
+
+/**
+ * The import command: reads a Destatis extract file and applies it. The Stand comes from
+ * `--stand` or the file name ("…2021q2…"). Returns the lines the command prints.
+ */
+export async function importGemeindeverzeichnis(db: Db, file: string, stand?: string): Promise<string> {
+  const when = stand ?? standFromFileName(file)
+  if (!when || !/^\d{4}-\d{2}-\d{2}$/.test(when)) {
+    throw new Error('Bitte den Stand des Auszugs angeben: --stand JJJJ-MM-TT (oder „2021q2“ im Dateinamen).')
+  }
+  const text = await readFile(file, 'utf8')
+  const counts = await importRegisterFile(db, text, { stand: when })
+  return describeCounts(counts, when)
 }
