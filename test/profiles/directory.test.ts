@@ -21,15 +21,41 @@ let large: Awaited<ReturnType<typeof createRegisterChain>>
 beforeAll(async () => {
   const { db } = context.database
   // Thüringen (16): a small Gemeinde; Nordrhein-Westfalen (05): a large one; an IT provider.
-  small = await createRegisterChain(db, { land: '16', suffix: '91', population: 3_000, gemeindeName: 'Gemeinde Klein' })
-  large = await createRegisterChain(db, { land: '05', suffix: '92', population: 150_000, gemeindeName: 'Stadt Groß' })
+  small = await createRegisterChain(db, {
+    land: '16',
+    suffix: '91',
+    population: 3_000,
+    gemeindeName: 'Gemeinde Klein',
+  })
+  large = await createRegisterChain(db, {
+    land: '05',
+    suffix: '92',
+    population: 150_000,
+    gemeindeName: 'Stadt Groß',
+  })
   const provider = await createOrganisation(db, { name: 'IT-Verbund Mitte', kind: 'it_dienstleister' })
-  await createMember(db, { name: 'Zora Klein', jobTitle: 'Bürgermeisterin', organisationId: small.gemeinde.id })
+  await createMember(db, {
+    name: 'Zora Klein',
+    jobTitle: 'Bürgermeisterin',
+    organisationId: small.gemeinde.id,
+  })
   await createMember(db, { name: 'Yusuf Groß', jobTitle: 'CDO', organisationId: large.gemeinde.id })
-  await createMember(db, { name: 'Xaver Verbund', jobTitle: 'Projektleitung KI', organisationId: provider.id })
-  await createMember(db, { name: 'Wilma Wartend', status: 'pending_review', organisationId: small.gemeinde.id })
+  await createMember(db, {
+    name: 'Xaver Verbund',
+    jobTitle: 'Projektleitung KI',
+    organisationId: provider.id,
+  })
+  await createMember(db, {
+    name: 'Wilma Wartend',
+    status: 'pending_review',
+    organisationId: small.gemeinde.id,
+  })
   await createMember(db, { name: 'Viktor Verbannt', status: 'suspended', organisationId: small.gemeinde.id })
-  people = await signedIn(db, context.app, { name: 'Ulla Umschau', jobTitle: 'IT-Leitung', organisationId: large.kreis.id })
+  people = await signedIn(db, context.app, {
+    name: 'Ulla Umschau',
+    jobTitle: 'IT-Leitung',
+    organisationId: large.kreis.id,
+  })
   await people.agent.submit('/account/profile', '/account/profile', {
     name: 'Ulla Umschau',
     jobTitle: 'IT-Leitung',
@@ -43,7 +69,9 @@ describe('the members directory', () => {
     const page = await people.agent.get('/members')
     expect(page.statusCode).toBe(200)
     const listed = names(page.body)
-    expect(listed).toEqual(expect.arrayContaining(['Ulla Umschau', 'Xaver Verbund', 'Yusuf Groß', 'Zora Klein']))
+    expect(listed).toEqual(
+      expect.arrayContaining(['Ulla Umschau', 'Xaver Verbund', 'Yusuf Groß', 'Zora Klein']),
+    )
     expect(listed).not.toContain('Wilma Wartend')
     expect(listed).not.toContain('Viktor Verbannt')
     const sorted = [...listed].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'))
@@ -53,7 +81,10 @@ describe('the members directory', () => {
   it('filters by Land, Kreis, kind, size band, topic and text, each in the URL', async () => {
     const agent = people.agent
     expect(names((await agent.get('/members?land=16')).body)).toEqual(['Zora Klein'])
-    expect(names((await agent.get(`/members?kreis=${large.kreis.id}`)).body)).toEqual(['Ulla Umschau', 'Yusuf Groß'])
+    expect(names((await agent.get(`/members?kreis=${large.kreis.id}`)).body)).toEqual([
+      'Ulla Umschau',
+      'Yusuf Groß',
+    ])
     expect(names((await agent.get('/members?kind=it_dienstleister')).body)).toEqual(['Xaver Verbund'])
     expect(names((await agent.get('/members?size=xs&land=16')).body)).toEqual(['Zora Klein'])
     // The band is the population of the member's organisation (the Kreis has 200,000).
