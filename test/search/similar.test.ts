@@ -92,3 +92,43 @@ describe('similar threads on the thread page', () => {
     expect((await agent.get('/search/similar/abc')).statusCode).toBe(404)
   })
 })
+
+describe('similar threads without JavaScript', () => {
+  it('"Ähnliche Themen prüfen" shows them on the form page with everything typed, saving nothing', async () => {
+    const db = setup.database.db
+    const before = await db.selectFrom('threads').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()
+    const form = await agent.get('/t/new')
+    expect(form.body).toContain('Ähnliche Themen prüfen')
+    expect(form.body).toContain('hx-post="/search/similar"')
+    const response = await agent.submit('/t/new', '/t', {
+      title: 'Ein Chatbot für unsere Bürgeranfragen',
+      category: '',
+      stage: 'pilot',
+      tags: 'chatbot',
+      body: 'Wir wollen Fragen im Bürgerbüro beantworten.',
+      intent: 'similar',
+    })
+    expect(response.statusCode, response.body.match(/<title>[^<]*/)?.[0] + (response.body.match(/error-summary[\s\S]{0,400}/)?.[0] ?? '')).toBe(200)
+    expect(response.body).toContain('Gibt es schon')
+    expect(threadIdsIn(response.body)[0]).toBe(ids.chatbot1)
+    expect(response.body).toContain('value="Ein Chatbot für unsere Bürgeranfragen"')
+    expect(response.body).toContain('Wir wollen Fragen im Bürgerbüro beantworten.</textarea>')
+    expect(response.body).not.toContain('error-summary')
+    const after = await db.selectFrom('threads').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()
+    expect(after.n).toBe(before.n)
+  })
+
+  it('the thread page links its similar threads (loaded by htmx when in view)', async () => {
+    const page = await agent.get(`/t/${ids.chatbot1}`)
+    expect(page.body).toContain(`hx-get="/search/similar/${ids.chatbot1}"`)
+    expect(page.body).toContain(`href="/search/similar/${ids.chatbot1}"`)
+  })
+
+  it('the header of member pages has the search field', async () => {
+    const page = await agent.get('/')
+    expect(page.body).toMatch(/<form method="get" action="\/search" role="search"/)
+    expect(page.body).toContain(
+      '<label for="header-search" class="visually-hidden">Forum durchsuchen</label>',
+    )
+  })
+})

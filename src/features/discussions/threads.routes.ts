@@ -5,12 +5,15 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
-import { keepTyped, parseForm } from '../../lib/form-schema.ts'
+import { field, formSchema, keepTyped, parseForm } from '../../lib/form-schema.ts'
+import { similarToDraft } from '../search/search.service.ts'
 import { idParams, lockForm, newThreadForm, stageForm } from './discussions.schemas.ts'
 import * as service from './discussions.service.ts'
 import { me, newFormKey, page, permalink, postingLimit, stageOptions, tagLinks } from './discussions.view.ts'
 
 const newThreadQuery = Type.Object({ category: Type.Optional(Type.String({ maxLength: 100 })) })
+/** The new-thread form plus the button "Ähnliche Themen prüfen" (intent=similar, search feature). */
+const newThreadWithIntent = formSchema({ ...newThreadForm.properties, intent: field.line({ max: 20 }) })
 
 export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -21,6 +24,7 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
     reply: FastifyReply,
     values: Record<string, string>,
     errors?: FieldErrors,
+    similar?: Awaited<ReturnType<typeof similarToDraft>>,
   ) {
     const categories = await service.categoriesForForm(db)
     return page(reply, 'discussions/new-thread', {
@@ -29,6 +33,8 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
       stages: stageOptions(request.locale, values.stage || 'idea'),
       values,
       errors,
+      similar,
+      similarChecked: similar !== undefined,
     })
   }
 
@@ -42,8 +48,22 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
     })
   })
 
-  app.post('/t', { config: postingLimit, schema: { body: newThreadForm } }, async (request, reply) => {
-    const form = parseForm(request, newThreadForm)
+  app.post('/t', { config: postingLimit, schema: { body: newThreadWithIntent } }, async (request, reply) => {
+    const form = parseForm(request, newThreadWithIntent)
+    // "Ähnliche Themen prüfen" without JavaScript: the form comes back with similar threads, nothing is saved.
+    if (form.values.intent === 'similar') {
+      const similar = await similarToDraft(db, me(request), {
+        title: form.values.title,
+        body: form.values.body,
+      })
+      return newThreadPage(
+        request,
+        reply.code(200),
+        keepTyped(newThreadForm, form.values),
+        undefined,
+        similar,
+      )
+    }
     try {
       const { threadId } = await service.startThread(db, clock, me(request), form.values, form.errors)
       return reply.redirect(`/t/${threadId}`, 303)
