@@ -295,7 +295,9 @@ async function fuzzRoute(route: Route, visitor: Visitor) {
   const path = realPath(route)
   const { own, all } = fieldsFor(route)
   const base = baseValues(route)
-  for (const value of some(post ? fieldValues : queryValues)) {
+  // A route that reads no query (or body) gets a few values only: the edge ignores the rest alike.
+  const values = post ? fieldValues : queryValues
+  for (const value of own.length > 0 ? some(values) : values.filter((_item, index) => index % 4 === 0)) {
     // Every field at once, then (for the fields the route really reads) one at a time.
     const groups = [all, ...(thorough && !value.everyFieldOnly ? own.map((field) => [field]) : [])]
     for (const fields of groups) {
