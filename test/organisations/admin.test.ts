@@ -206,7 +206,7 @@ describe('adding an organisation', () => {
     expect(response.statusCode).toBe(422)
     const body = response.body
     expect(body).toContain(
-      '<p class="field-error" id="error-officialKey">Den Schlüssel 05315 hat bereits eine andere Organisation: Köln, Stadt.</p>',
+      '<p class="field-error" id="error-officialKey">Den Schlüssel 05315 hat bereits eine andere Organisation: Stadt Köln.</p>',
     )
     expect(body).toContain('href="#field-officialKey"')
     expect(body).toMatch(
@@ -368,7 +368,7 @@ describe('editing an organisation', () => {
     })
     expect(taken.statusCode).toBe(422)
     expect(taken.body).toContain(
-      'Den Schlüssel 09162 hat bereits eine andere Organisation: München, Landeshauptstadt.',
+      'Den Schlüssel 09162 hat bereits eine andere Organisation: Landeshauptstadt München.',
     )
     expect(taken.body).toContain('value="Gemeinde Eigen geändert"')
     expect(taken.body).toContain(`action="/admin/organisations/${id}"`)
@@ -397,7 +397,7 @@ describe('editing an organisation', () => {
       'abc',
       '0',
       '-1',
-      '1e3',
+      '1e6',
       '1e400',
       '99999999999999999999',
       '1.5',
@@ -538,12 +538,12 @@ describe('the list', () => {
     expect(all.body).toContain('rel="next"')
 
     const byName = await mod.get('/admin/organisations?q=K%C3%B6ln')
-    expect(byName.body).toContain('Köln, Stadt')
+    expect(byName.body).toContain('Stadt Köln')
     expect(byName.body).not.toContain('Aachen')
     expect(byName.body).toContain('value="Köln"')
 
     const byKey = await mod.get('/admin/organisations?q=09162')
-    expect(byKey.body).toContain('München, Landeshauptstadt')
+    expect(byKey.body).toContain('Landeshauptstadt München')
     expect(byKey.body).toContain('<td>09162</td>')
 
     await createOrganisation(database.db, { name: 'Stadt Domainsuche', domains: ['domainsuche.de'] })
@@ -573,7 +573,7 @@ describe('the list', () => {
     const fragment = await mod.get('/admin/organisations?q=M%C3%BCnchen', { 'hx-request': 'true' })
     expect(fragment.statusCode).toBe(200)
     expect(fragment.body).not.toContain('<html')
-    expect(fragment.body).toContain('<td>München</td>')
+    expect(fragment.body).toContain('<td>Landkreis München</td>')
     expect(fragment.body).toContain('<td>Landkreis</td>')
     for (const query of [
       'kind=admin',

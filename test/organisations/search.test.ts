@@ -90,7 +90,7 @@ describe('searchOrganisations over the whole directory', () => {
     expect(keysOf(await searchOrganisations(database.db, 'Neustadt an der Weinstrasse'))).toEqual(['07316'])
     expect(keysOf(await searchOrganisations(database.db, 'Landkreis München'))[0]).toBe('09184')
     expect(keysOf(await searchOrganisations(database.db, 'regionalverband saar'))[0]).toBe('10041')
-    expect(namesOf(await searchOrganisations(database.db, 'werke muster'))).toEqual([
+    expect(namesOf(await searchOrganisations(database.db, 'stadtwerke muster'))).toEqual([
       'Stadtwerke Musterstadt GmbH',
     ])
   })
