@@ -171,7 +171,9 @@ export function toPostView(record: MarkedPost, options: TreeOptions): PostView {
 }
 
 /** A post with the moderation's mark, if it has one. */
-type MarkedPost = PostRecord & { mark?: { hidden: boolean; hiddenReason: string | null; note: string | null } }
+type MarkedPost = PostRecord & {
+  mark?: { hidden: boolean; hiddenReason: string | null; note: string | null }
+}
 
 /** Nests posts given in path order. Posts whose ancestors are missing start the top-level list. */
 export function buildTree(records: readonly MarkedPost[], options: TreeOptions): ThreadTree {
