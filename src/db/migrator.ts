@@ -8,6 +8,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   const migrator = new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }),
+    // Features land in parallel with dated names; a database that ran a later one must still
+    // accept an earlier-named migration that arrives after it.
+    allowUnorderedMigrations: true,
   })
   const result = await migrator.migrateToLatest()
   if (result.error) throw result.error
