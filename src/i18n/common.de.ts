@@ -68,7 +68,7 @@ export const de = {
   'about.dataKreise':
     'Landkreise und kreisfreie Städte mit Amtlichem Gemeindeschlüssel: npm-Paket „landkreise-deutschland“ (Alexander Wunschik), Daten des Statistischen Bundesamts (Destatis), Lizenz CC BY 4.0.',
   'about.dataLaender':
-    'Die 16 Länder mit ihren Regionalschlüsseln nach dem Gemeindeverzeichnis des Statistischen Bundesamts.',
+    'Länder, Regierungsbezirke, Kreise, Gemeindeverbände und Gemeinden mit Schlüsseln, Einwohnerzahlen, Postleitzahlen und Koordinaten: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys (Stand 31.12.2020), Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0).',
   'about.softwareTitle': 'Software',
   'about.softwareText': 'Der Vertrauensraum ist freie Software und kann selbst betrieben werden.',
   'a11y.title': 'Erklärung zur Barrierefreiheit',

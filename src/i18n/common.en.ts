@@ -64,7 +64,7 @@ export const en: Record<keyof typeof de, string> = {
   'about.dataKreise':
     'Districts and district-free cities with their official municipality key: npm package “landkreise-deutschland” (Alexander Wunschik), data of the Federal Statistical Office (Destatis), licence CC BY 4.0.',
   'about.dataLaender':
-    'The 16 federal states with their regional keys from the municipality directory of the Federal Statistical Office.',
+    'Federal states, administrative regions, districts, associations of municipalities and municipalities with their keys, population, postcodes and coordinates: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys (as of 31 Dec 2020), Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0).',
   'about.softwareTitle': 'Software',
   'about.softwareText': 'Vertrauensraum is free software and can be self-hosted.',
   'a11y.title': 'Accessibility statement',
