@@ -2,6 +2,7 @@
 //   create-admin --email <address> --name <name> --organisation <AGS or id> [--job-title <title>]
 //       The password is read from standard input (piped) or asked for at a hidden prompt, never from argv.
 //   set-role <email> <member|moderator|admin>
+//   reset-second-factor <email>
 //   demo-data [--marker <text>]
 //   import-gemeindeverzeichnis <file.csv> [--stand YYYY-MM-DD]
 import { createInterface } from 'node:readline'
@@ -11,7 +12,7 @@ import { loadConfigOrExit } from './config.ts'
 import { installJobQueue } from './core/jobs/job-queue.ts'
 import { createDb, type Db } from './db/database.ts'
 import { type Role, roles } from './db/schema.ts'
-import { createAdmin, loadDemoData, setRole } from './features/accounts/operator.ts'
+import { createAdmin, loadDemoData, resetSecondFactorOf, setRole } from './features/accounts/operator.ts'
 import { importGemeindeverzeichnis } from './features/organisations/organisations.service.ts'
 import { type DatabaseHandle, errorLine, migrate, openDatabase } from './runtime.ts'
 
@@ -22,6 +23,9 @@ const usage = `Vertrauensraum – Befehle für den Betrieb
       Standardeingabe gelesen (z. B. printf '%s' "$PASSWORT" | npm run cli -- create-admin …) oder
       verdeckt abgefragt – nie als Argument.
   npm run cli -- set-role <email> <member|moderator|admin>
+  npm run cli -- reset-second-factor <email>
+      Entfernt den zweiten Faktor eines Kontos (Gerät und Wiederherstellungscodes verloren, keine
+      Administration mehr, die es könnte); bei der nächsten Anmeldung wird er neu eingerichtet.
   npm run cli -- demo-data [--marker <text>]
       Lädt Beispieldaten: Organisationen, Mitglieder in jedem Status, Themen mit Antworten.
   npm run cli -- import-gemeindeverzeichnis <auszug.csv> [--stand JJJJ-MM-TT]
@@ -85,6 +89,13 @@ async function run(db: Db, argv: string[]): Promise<void> {
     if (!email || !roles.includes(role as Role)) throw new Error(usage)
     await setRole(db, email, role as Role)
     console.log(`Rolle von ${email} ist jetzt ${role}.`)
+    return
+  }
+  if (command === 'reset-second-factor') {
+    const [email] = rest
+    if (!email) throw new Error(usage)
+    const had = await resetSecondFactorOf(db, email)
+    console.log(had ? `Zweiter Faktor von ${email} zurückgesetzt.` : `${email} hatte keinen zweiten Faktor.`)
     return
   }
   if (command === 'demo-data') {

@@ -2,6 +2,7 @@
 // code; wrong and replayed codes; recovery codes; members opt in; step-up for sensitive staff
 // actions; an admin's reset. Real database, real mail jobs, a clock the test moves.
 import { describe, expect, it } from 'vitest'
+import { resetSecondFactorOf } from '../../src/features/accounts/operator.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { createMember, createOrganisation, defaultPassword, signInAs } from '../helpers/factories.ts'
 import { sendQueuedMail } from '../helpers/mail.ts'
@@ -369,6 +370,26 @@ describe('an admin resets another member’s second factor', () => {
     const again = await signIn(setup.app, member.email, { password: defaultPassword })
     const enrol = await again.agent.get(again.response.headers.location!)
     expect(enrol.body).toContain('id="second-factor-key"')
+  })
+
+  it('the operator can reset it from the CLI when no admin can (resetSecondFactorOf)', async () => {
+    const { member } = await enrolledModerator()
+    expect(await resetSecondFactorOf(db(), member.email)).toBe(true)
+    expect(
+      await db()
+        .selectFrom('member_second_factors')
+        .select('member_id')
+        .where('member_id', '=', member.id)
+        .executeTakeFirst(),
+    ).toBeUndefined()
+    const entry = await db()
+      .selectFrom('audit_events')
+      .select(['actor_id', 'details'])
+      .where('action', '=', 'second_factor.reset')
+      .where('subject_id', '=', member.id)
+      .executeTakeFirstOrThrow()
+    expect(entry).toEqual({ actor_id: null, details: { via: 'cli' } })
+    await expect(resetSecondFactorOf(db(), 'niemand@nirgendwo.example')).rejects.toThrow(/Kein Konto/)
   })
 
   it('is for admins only', async () => {

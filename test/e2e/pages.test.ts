@@ -125,6 +125,19 @@ const pageTypes: PageType[] = [
   { name: 'mention search', as: 'member', open: '/mentions?q=Jo' },
   { name: 'account settings', as: 'member', open: '/account' },
   { name: 'digest settings', as: 'member', open: '/account/digest' },
+  { name: 'second factor, set up (member)', as: 'member', open: '/account/second-factor' },
+  { name: 'second factor, asked again', as: 'member', open: '/account/second-factor/confirm?next=%2Faccount' },
+  { name: 'my data (export, deletion)', as: 'member', open: '/account/data' },
+  {
+    name: 'my data, deletion with errors',
+    as: 'member',
+    status: 422,
+    open: async (page) => {
+      await page.goto('/account/data')
+      return navigation(page, () => page.getByRole('button', { name: 'Konto endgültig löschen' }).click())
+    },
+  },
+  { name: 'second factor, manage (admin)', as: 'admin', open: '/account/second-factor' },
   { name: 'invite a colleague', as: 'member', open: '/invite' },
   { name: '403 (member at the moderation)', as: 'member', open: '/moderation', status: 403 },
   { name: '404 (member, unknown thread)', as: 'member', open: '/t/987654321', status: 404 },

@@ -29,6 +29,18 @@ export const de = {
   'dataRights.deleted.title': 'Ihr Konto ist gelöscht',
   'dataRights.deleted.text':
     'Ihre persönlichen Daten wurden gelöscht und Sie wurden abgemeldet. Vielen Dank für Ihre Beiträge.',
+  'privacy.retention.heading': 'Wie lange wir Daten aufbewahren',
+  'privacy.retention.unconfirmed':
+    'Registrierungen, deren E-Mail-Adresse nie bestätigt wurde: gelöscht nach {days, plural, one {# Tag} other {# Tagen}}.',
+  'privacy.retention.rejected':
+    'Abgelehnte Anträge: gelöscht {days, plural, one {# Tag} other {# Tage}} nach der Entscheidung.',
+  'privacy.retention.sessions':
+    'Sitzungen: gelöscht spätestens eine Stunde nach ihrem Ablauf; fehlgeschlagene Anmeldeversuche nach einem Tag.',
+  'privacy.retention.mail':
+    'Aufzeichnungen über versandte E-Mails und nicht zustellbare E-Mails: gelöscht spätestens nach {days, plural, one {# Tag} other {# Tagen}}.',
+  'privacy.retention.exports': 'Datenexporte: gelöscht nach 7 Tagen.',
+  'privacy.retention.deletion':
+    'Unter „Meine Daten" können Sie alle Ihre Daten herunterladen und Ihr Konto löschen. Das Protokoll der Moderation wird nicht geändert; es behält nach einer Löschung nur eine Nummer ohne Bezug zu Ihrer Person.',
   'memberStatus.deleted': 'gelöscht',
   'status.deleted': 'Dieses Konto wurde gelöscht.',
   'mail.dataExport.subject': 'Ihr Datenexport liegt bereit',
@@ -74,6 +86,18 @@ export const en: Record<keyof typeof de, string> = {
   'dataRights.deleted.title': 'Your account is deleted',
   'dataRights.deleted.text':
     'Your personal data was deleted and you were signed out. Thank you for your contributions.',
+  'privacy.retention.heading': 'How long we keep data',
+  'privacy.retention.unconfirmed':
+    'Registrations whose e-mail address was never confirmed: deleted after {days, plural, one {# day} other {# days}}.',
+  'privacy.retention.rejected':
+    'Rejected applications: deleted {days, plural, one {# day} other {# days}} after the decision.',
+  'privacy.retention.sessions':
+    'Sessions: deleted at the latest an hour after they expire; failed sign-in attempts after a day.',
+  'privacy.retention.mail':
+    'Records of sent e-mail and e-mail that could not be delivered: deleted after {days, plural, one {# day} other {# days}} at the latest.',
+  'privacy.retention.exports': 'Data exports: deleted after 7 days.',
+  'privacy.retention.deletion':
+    'Under "My data" you can download all your data and delete your account. The moderators\u2019 log is never rewritten; after a deletion it keeps only a number with no link to you.',
   'memberStatus.deleted': 'deleted',
   'status.deleted': 'This account was deleted.',
   'mail.dataExport.subject': 'Your data export is ready',

@@ -8,6 +8,7 @@ import { isEmail } from '../../lib/form-schema.ts'
 import { seedDemoDiscussions } from '../discussions/discussions.service.ts'
 import { findMemberByEmail } from './accounts.repository.ts'
 import { hashPassword, passwordProblems } from './passwords.ts'
+import { resetSecondFactorByOperator } from './second-factor.ts'
 
 async function findOrganisation(db: Db, keyOrId: string) {
   const byKey = await db
@@ -81,6 +82,16 @@ export async function setRole(db: Db, email: string, role: Role): Promise<void> 
       details: { from: member.role, to: role, via: 'cli' },
     })
   })
+}
+
+/**
+ * Removes a member's second factor when no admin is left who could (the only admin lost the
+ * phone and the recovery codes, or SESSION_SECRET changed): they enrol again at the next sign-in.
+ */
+export async function resetSecondFactorOf(db: Db, email: string): Promise<boolean> {
+  const member = await findMemberByEmail(db, email)
+  if (!member) throw new Error(`Kein Konto für ${email}.`)
+  return resetSecondFactorByOperator(db, member.id)
 }
 
 export const demoPassword = 'Demo-Passwort-2026'

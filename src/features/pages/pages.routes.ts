@@ -34,6 +34,11 @@ export async function pagesRoutes(app: FastifyInstance, options: { config: Confi
     reply.page('pages/privacy', {
       title: request.t('privacy.title'),
       contactEmail: options.config.contactEmail,
+      retention: {
+        unconfirmed: options.config.retentionUnconfirmedDays,
+        rejected: options.config.retentionRejectedDays,
+        mail: options.config.retentionMailDays,
+      },
     }),
   )
 }

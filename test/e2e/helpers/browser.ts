@@ -11,6 +11,7 @@ import {
 import { expect } from 'vitest'
 import type { Web } from './dom.ts'
 import { type Account, baseUrl, stateDir } from './env.ts'
+import { completeSecondFactor } from './second-factor.ts'
 
 export const chromiumPath = '/usr/bin/chromium'
 
@@ -80,6 +81,8 @@ export async function signIn(context: BrowserContext, account: Account): Promise
     maxRedirects: 0,
   })
   expect(response.status(), `sign-in of ${account.email}`).toBe(303)
+  const next = response.headers().location ?? ''
+  if (next.startsWith('/login/second-factor')) await completeSecondFactor(context, account, next)
 }
 
 /**
