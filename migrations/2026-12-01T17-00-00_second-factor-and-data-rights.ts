@@ -44,7 +44,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('requested_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('ready_at', 'timestamptz')
     .execute()
-  await db.schema.createIndex('data_exports_by_member').on('data_exports').columns(['member_id', 'requested_at']).execute()
+  await db.schema
+    .createIndex('data_exports_by_member')
+    .on('data_exports')
+    .columns(['member_id', 'requested_at'])
+    .execute()
 
   await sql`alter table members drop constraint members_status_check`.execute(db)
   await sql`alter table members add constraint members_status_check
@@ -62,7 +66,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table members drop column if exists deleted_at`.execute(db)
   await sql`alter table members drop constraint members_status_check`.execute(db)
   await sql`alter table members add constraint members_status_check
-    check (status in ('pending_email', 'pending_review', 'verified', 'rejected', 'suspended', 'expired'))`.execute(db)
+    check (status in ('pending_email', 'pending_review', 'verified', 'rejected', 'suspended', 'expired'))`.execute(
+    db,
+  )
   await db.schema.dropTable('data_exports').ifExists().execute()
   await sql`delete from login_failures where kind = 'second_factor'`.execute(db)
   await sql`alter table login_failures drop constraint login_failures_kind_check`.execute(db)

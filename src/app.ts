@@ -87,6 +87,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
 
+  // Outside the site scope (static files, health) errors get the same plain German page, never
+  // Fastify's JSON; the site scope has its own handler with the full error pages.
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    return reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(brokenRequestPage)
+  })
   await app.register(inputPlugin)
   await app.register(securityHeadersPlugin, { hsts: config.secureCookies })
   await app.register(fastifyStatic, {

@@ -121,7 +121,12 @@ export interface MemberTable {
   deleted_at: NullableTimestamp
 }
 
-export type TokenPurpose = 'confirm_email' | 'reset_password' | 'reconfirm' | 'change_email' | 'unlock_sign_in'
+export type TokenPurpose =
+  | 'confirm_email'
+  | 'reset_password'
+  | 'reconfirm'
+  | 'change_email'
+  | 'unlock_sign_in'
 
 export interface MemberTokenTable {
   token_hash: string

@@ -140,7 +140,14 @@ describe('the trust gate', () => {
     expect(leaks).toEqual([])
   }, 300_000)
 
-  const statuses: MemberStatus[] = ['pending_email', 'pending_review', 'rejected', 'suspended', 'expired', 'left']
+  const statuses: MemberStatus[] = [
+    'pending_email',
+    'pending_review',
+    'rejected',
+    'suspended',
+    'expired',
+    'left',
+  ]
   for (const status of statuses) {
     it(`a ${status} member gets nothing from any URL`, async () => {
       const person = await createMember(database.db, { status, name: `Unverified ${status} ${marker}` })

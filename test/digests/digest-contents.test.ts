@@ -66,7 +66,9 @@ describe('the digest', () => {
       await createCategory(db, 'Smart City'),
       await createCategory(db),
     ]
-    kiSlug = (await db.selectFrom('categories').select('slug').where('id', '=', ki.id).executeTakeFirstOrThrow()).slug
+    kiSlug = (
+      await db.selectFrom('categories').select('slug').where('id', '=', ki.id).executeTakeFirstOrThrow()
+    ).slug
     const org = (await import('../helpers/factories.ts')).createOrganisation
     const authorOrg = await org(db, { name: 'Stadt Musterhausen' })
     const author = await longtimeMember(db, { name: 'Petra Pionier', organisationId: authorOrg.id })

@@ -81,7 +81,9 @@ describe('immediately', () => {
     const mails = mailsTo(recipient.email)
     expect(mails).toHaveLength(1)
     const text = mails[0]!.parsed.text!
-    expect(text).toContain('* Neue Antwort von Anton Antwort auf Ihren Beitrag in „Open-Source-Fachverfahren“.')
+    expect(text).toContain(
+      '* Neue Antwort von Anton Antwort auf Ihren Beitrag in „Open-Source-Fachverfahren“.',
+    )
     expect(text).toContain('gute Erfahrungen')
     expect(text).toContain(`http://forum.test/p/${replyId}`)
     expect(mails[0]!.parsed.headers.get('auto-submitted')).toBe('auto-generated')

@@ -126,7 +126,11 @@ const pageTypes: PageType[] = [
   { name: 'account settings', as: 'member', open: '/account' },
   { name: 'digest settings', as: 'member', open: '/account/digest' },
   { name: 'second factor, set up (member)', as: 'member', open: '/account/second-factor' },
-  { name: 'second factor, asked again', as: 'member', open: '/account/second-factor/confirm?next=%2Faccount' },
+  {
+    name: 'second factor, asked again',
+    as: 'member',
+    open: '/account/second-factor/confirm?next=%2Faccount',
+  },
   { name: 'my data (export, deletion)', as: 'member', open: '/account/data' },
   {
     name: 'my data, deletion with errors',

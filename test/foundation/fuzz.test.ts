@@ -392,17 +392,8 @@ afterAll(async () => {
   await database?.drop()
 })
 
-/**
- * Cases that still fail in features being converted to request schemas right now (route, input).
- * Each is a bug to fix in its feature; this list only keeps the test useful meanwhile.
- */
-const knownFailures: string[] = [
-  // KNOWN, to fix outside this file: static files are served outside the site scope, where
-  // Fastify's default error handler answers @fastify/static's 403 for a NUL in the path as raw
-  // JSON (src/app.ts / src/plugins/errors.ts need a root-level error handler).
-  "GET /static/* → 403 Fastify's raw JSON error",
-  "GET /static/vendor/htmx/* → 403 Fastify's raw JSON error",
-]
+/** Cases that still fail (route, input): each is a bug to fix in its feature. None at the moment. */
+const knownFailures: string[] = []
 
 describe('the fuzz of every route', () => {
   it('finds the routes and the forms (the test can fail)', () => {

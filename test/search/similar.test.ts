@@ -108,7 +108,11 @@ describe('similar threads without JavaScript', () => {
       body: 'Wir wollen Fragen im Bürgerbüro beantworten.',
       intent: 'similar',
     })
-    expect(response.statusCode, response.body.match(/<title>[^<]*/)?.[0] + (response.body.match(/error-summary[\s\S]{0,400}/)?.[0] ?? '')).toBe(200)
+    expect(
+      response.statusCode,
+      response.body.match(/<title>[^<]*/)?.[0] +
+        (response.body.match(/error-summary[\s\S]{0,400}/)?.[0] ?? ''),
+    ).toBe(200)
     expect(response.body).toContain('Gibt es schon')
     expect(threadIdsIn(response.body)[0]).toBe(ids.chatbot1)
     expect(response.body).toContain('value="Ein Chatbot für unsere Bürgeranfragen"')

@@ -129,7 +129,8 @@ export const de = {
   'discussions.notifications.mention': '{name} hat Sie in „{title}“ erwähnt',
   'discussions.post.report': 'Melden',
   'discussions.post.hidden': 'Von der Moderation ausgeblendet',
-  'discussions.post.hiddenForOthers': 'Von der Moderation ausgeblendet; nur Sie und die Moderation sehen den Text',
+  'discussions.post.hiddenForOthers':
+    'Von der Moderation ausgeblendet; nur Sie und die Moderation sehen den Text',
   'discussions.post.moderatorNote': 'Hinweis der Moderation',
   'discussions.notifications.report_outcome':
     '{name} hat Ihre Meldung zu einem Beitrag in „{title}“ bearbeitet',

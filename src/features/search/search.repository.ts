@@ -10,7 +10,7 @@
 import { type RawBuilder, type Sql, sql } from 'kysely'
 import { postReadableBy, threadVisibleTo, type ViewerId } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
-import type { Stage } from '../discussions/discussions.tables.ts'
+import type { Stage } from '../discussions/discussions.service.ts'
 import { markEnd, markStart } from './snippet.ts'
 
 export interface SearchFilters {

@@ -3,8 +3,8 @@
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
 import { type FieldErrors, NotFoundError } from '../../lib/errors.ts'
-import { type Stage, stages } from '../discussions/discussions.tables.ts'
-import { landNames } from '../organisations/lands.ts'
+import { type Stage, stages } from '../discussions/discussions.service.ts'
+import { landNames } from '../organisations/organisations.service.ts'
 import {
   fullTsquery,
   isEmptyQuery,

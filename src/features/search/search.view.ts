@@ -1,7 +1,7 @@
 // The view model of the search page: the form with what was asked, the results and the links
 // that keep every filter (shareable URLs; the back button restores them).
 import type { FastifyRequest } from 'fastify'
-import type { Stage } from '../discussions/discussions.tables.ts'
+import type { Stage } from '../discussions/discussions.service.ts'
 import type { SearchRequest, SearchResult } from './search.service.ts'
 import { limitsForPage, pageSize } from './search.service.ts'
 
