@@ -123,6 +123,14 @@ export const inputPlugin = fp(
       if (body?.[formMarker]) request.body = cleanForm(request.body, body)
       else if (request.body !== undefined) stripControls(request.body)
     })
+
+    // A form route keeps its validation errors for the handler (attachValidation), but only the
+    // body's: a malformed path parameter or query must still end as the 404/400 page here, even
+    // when the handler reads them before it looks at the form.
+    app.addHook('preHandler', async (request) => {
+      const failure = request.validationError as (Error & { validationContext?: string }) | undefined
+      if (failure && failure.validationContext !== 'body') throw failure
+    })
   },
   { name: 'input' },
 )
