@@ -12,6 +12,9 @@ import {
   stopOnSignals,
 } from './runtime.ts'
 
+// Set once the signal handlers are in place: a start step cut short by a shutdown is no failure.
+let isStopping: () => boolean = () => false
+
 async function main() {
   const { config, log, logStream, database, db } = await startProcess({ kind: 'web' })
   const app = await buildApp({
@@ -34,6 +37,7 @@ async function main() {
     await db.destroy()
     await database.embedded?.stop()
   })
+  isStopping = stopping
 
   await app.listen({ host: config.host, port: config.port })
   if (jobsDb && !stopping()) {
@@ -63,4 +67,6 @@ async function main() {
   }
 }
 
-main().catch((error) => failedToStart('Start', error))
+main().catch((error) => {
+  if (!isStopping()) failedToStart('Start', error)
+})
