@@ -124,12 +124,12 @@ export const inputPlugin = fp(
       else if (request.body !== undefined) stripControls(request.body)
     })
 
-    // A form route keeps its validation errors for the handler (attachValidation), but only the
-    // body's: a malformed path parameter or query must still end as the 404/400 page here, even
-    // when the handler reads them before it looks at the form.
+    // A route that keeps its validation errors for the handler (attachValidation: forms, filter
+    // pages that show a bad query value at its field) must still answer a malformed path
+    // parameter with the 404 page, even when the handler reads the parameter before the form.
     app.addHook('preHandler', async (request) => {
       const failure = request.validationError as (Error & { validationContext?: string }) | undefined
-      if (failure && failure.validationContext !== 'body') throw failure
+      if (failure && failure.validationContext === 'params') throw failure
     })
   },
   { name: 'input' },
