@@ -39,6 +39,13 @@ async function main() {
   })
   isStopping = stopping
 
+  // Asked before listening, so that the address and the first-admin hint are printed together.
+  const admin = await db
+    .selectFrom('members')
+    .select('id')
+    .where('role', '=', 'admin')
+    .limit(1)
+    .executeTakeFirst()
   await app.listen({ host: config.host, port: config.port })
   if (jobsDb && !stopping()) {
     jobRunner = await startJobRunner({
@@ -52,12 +59,6 @@ async function main() {
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   announce(log, logStream, [`Vertrauensraum läuft auf http://localhost:${port}`])
-  const admin = await db
-    .selectFrom('members')
-    .select('id')
-    .where('role', '=', 'admin')
-    .limit(1)
-    .executeTakeFirst()
   if (!admin) {
     announce(log, logStream, [
       'Noch keine Administration angelegt. In einem zweiten Terminal:',
