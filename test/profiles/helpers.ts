@@ -1,44 +1,12 @@
-// Set-up shared by the profiles and network tests: members signed in, threads and replies
-// written through the discussions service (its public API), organisations of the register.
-import type { FastifyInstance } from 'fastify'
 import type { CurrentMember } from '../../src/core/members/current-member.ts'
 import type { Db } from '../../src/db/database.ts'
 import type { OrganisationKind } from '../../src/db/schema.ts'
 import { replyToPost, type Stage, startThread } from '../../src/features/discussions/discussions.service.ts'
-import { type Agent, createAgent } from '../helpers/agent.ts'
-import { createMember, createOrganisation, signInAs } from '../helpers/factories.ts'
+import { clock } from '../discussions/helpers.ts'
+import { createOrganisation } from '../helpers/factories.ts'
 
-const clock = { now: () => new Date() }
-
-export const htmx = { 'hx-request': 'true' }
-
-export function asCurrent(member: {
-  id: number
-  name: string
-  role: CurrentMember['role']
-  status: CurrentMember['status']
-  organisation_id: number
-}): CurrentMember {
-  return {
-    id: member.id,
-    name: member.name,
-    role: member.role,
-    status: member.status,
-    locale: null,
-    organisationId: member.organisation_id,
-  }
-}
-
-export async function signedIn(
-  db: Db,
-  app: FastifyInstance,
-  values: Parameters<typeof createMember>[1] = {},
-): Promise<{ member: Awaited<ReturnType<typeof createMember>>; current: CurrentMember; agent: Agent }> {
-  const member = await createMember(db, values)
-  const agent = createAgent(app)
-  await signInAs(db, agent, member.id)
-  return { member, current: asCurrent(member), agent }
-}
+// The signed-in set-up is the discussions tests' own.
+export { asCurrent, htmx, signedInMember as signedIn } from '../discussions/helpers.ts'
 
 async function categoryId(db: Db, slug: string): Promise<string> {
   const row = await db
