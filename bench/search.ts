@@ -14,21 +14,20 @@
 // BENCH_DATABASE_URL (a server; a scratch database is created and dropped) or else an embedded
 // PostgreSQL in a temp folder (shared_buffers 1 GB, as a server for this size would have).
 // BENCH_DURATION: seconds per load measurement (default 10).
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type Db, databaseUrlFor } from '../src/db/database.ts'
 import type { Database } from '../src/db/schema.ts'
 import { freePort } from '../src/lib/free-port.ts'
+import { clusterCpuMillis, cpuPerRequest, processCpuMillis, startServer, stopProcesses } from './helpers.ts'
 import { benchWords, vocabulary } from './search-corpus.ts'
 import { seedSearchCorpus, seedSizes, setSearchTriggers } from './search-seed.ts'
-import { sessionSecret, signIn } from './seed.ts'
+import { signIn } from './seed.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const duration = Number(process.env.BENCH_DURATION ?? 10)
@@ -92,69 +91,7 @@ async function scratchDatabase(): Promise<Scratch> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Processes, CPU time, requests
-
-let server: ChildProcess | undefined
-
-async function startServer(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['src/server.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      BASE_URL: `http://127.0.0.1:${port}`,
-      SESSION_SECRET: sessionSecret,
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      RUN_WORKER: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  // The log is read only to say why the server did not start.
-  let log = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
-    if (log.length < 20_000) log += chunk.toString('utf8')
-  })
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${log.slice(-2000)}`)
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child
-    } catch {
-      // not listening yet
-    }
-    await sleep(100)
-  }
-  throw new Error('server did not become ready')
-}
-
-function processCpuMillis(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
-}
-
-/** CPU time of the embedded cluster: the postmaster, its exited children and its running backends. */
-function clusterCpuMillis(dataDirectory: string | undefined): number | null {
-  if (!dataDirectory || process.platform !== 'linux') return null
-  const postmaster = Number(readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0])
-  let total = 0
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      const own = Number(fields[11]) + Number(fields[12])
-      if (Number(entry) === postmaster)
-        total += ((own + Number(fields[13]) + Number(fields[14])) * 1000) / 100
-      else if (Number(fields[1]) === postmaster) total += (own * 1000) / 100
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return total
-}
+// Requests
 
 interface Target {
   name: string
@@ -248,23 +185,8 @@ async function load(base: URL, target: Target, seconds: number): Promise<Load> {
   }
 }
 
-async function cpuPerRequest(
-  base: URL,
-  target: Target,
-  pid: number,
-  dataDirectory: string | undefined,
-  n = 100,
-) {
-  const before = processCpuMillis(pid)
-  const databaseBefore = clusterCpuMillis(dataDirectory)
-  for (let i = 0; i < n; i++) await request(base, target)
-  const databaseAfter = clusterCpuMillis(dataDirectory)
-  const round = (value: number) => Math.round(value * 100) / 100
-  return {
-    server: round((processCpuMillis(pid) - before) / n),
-    database:
-      databaseBefore === null || databaseAfter === null ? null : round((databaseAfter - databaseBefore) / n),
-  }
+function cpuOf(base: URL, target: Target, pid: number, dataDirectory: string | undefined) {
+  return cpuPerRequest(pid, dataDirectory, () => request(base, target))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -389,7 +311,7 @@ async function main(): Promise<void> {
     ).rows[0]!.id
 
     const port = await freePort()
-    server = await startServer(scratch.url, port)
+    const server = await startServer(scratch.url, port)
     const base = new URL(`http://127.0.0.1:${port}`)
     const serverPid = server.pid!
 
@@ -436,7 +358,7 @@ async function main(): Promise<void> {
       const hits = (first.body.match(/<h3><a href="\/t\//g) ?? first.body.match(/<li><a href="\/t\//g) ?? [])
         .length
       await load(base, target, 2) // warm-up
-      const cpu = await cpuPerRequest(base, target, serverPid, scratch.dataDirectory)
+      const cpu = await cpuOf(base, target, serverPid, scratch.dataDirectory)
       const measured = await load(base, target, duration)
       console.log(
         `${target.name}: ${hits} hits, p50 ${measured.p50} ms, p95 ${measured.p95} ms, ${measured.requestsPerSecond} req/s, errors ${measured.errors}; CPU/request ${cpu.server} ms server, ${cpu.database} ms database`,
@@ -547,11 +469,7 @@ async function main(): Promise<void> {
     process.exitCode = 2
   } finally {
     agent.destroy()
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve))
-      server.kill('SIGTERM')
-      await exited
-    }
+    await stopProcesses()
     await scratch.cleanup()
   }
 }
@@ -579,7 +497,7 @@ function markdown(report: {
     p95: number
     requestsPerSecond: number
     errors: number
-    cpu: { server: number; database: number | null }
+    cpu: { server: number | null; database: number | null }
   }[]
   writes: {
     withIndex: { serverMs: number; databaseMs: number | null; p50: number }
@@ -597,7 +515,7 @@ function markdown(report: {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.results.map(
       (r) =>
-        `| ${r.name} | ${r.hits} | ${r.p50} | ${r.p95} | ${r.requestsPerSecond} | ${r.errors} | ${r.cpu.server} / ${r.cpu.database ?? '–'} |`,
+        `| ${r.name} | ${r.hits} | ${r.p50} | ${r.p95} | ${r.requestsPerSecond} | ${r.errors} | ${r.cpu.server ?? '–'} / ${r.cpu.database ?? '–'} |`,
     ),
     '',
     `Index: ${mb(report.indexBytes)} (search_posts ${mb(report.tableBytes.search_posts ?? 0)}, search_threads ${mb(report.tableBytes.search_threads ?? 0)}, search_words ${mb(report.tableBytes.search_words ?? 0)}, tables with their indexes), beside posts ${mb(report.tableBytes.posts ?? 0)}.`,
