@@ -4,6 +4,7 @@ import type { AccountsTables } from '../features/accounts/accounts.tables.ts'
 import type { DigestsTables } from '../features/digests/digests.tables.ts'
 import type { DiscussionsTables } from '../features/discussions/discussions.tables.ts'
 import type { MailTables } from '../features/mail/mail.tables.ts'
+import type { ModerationTables } from '../features/moderation/moderation.tables.ts'
 import type { ProfilesTables } from '../features/profiles/profiles.tables.ts'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
@@ -191,7 +192,8 @@ export interface Database
     MailTables,
     DigestsTables,
     AccountsTables,
-    ProfilesTables {
+    ProfilesTables,
+    ModerationTables {
   organisations: OrganisationTable
   organisation_domains: OrganisationDomainTable
   organisation_municipalities: OrganisationMunicipalityTable
