@@ -12,10 +12,14 @@ import type { Db } from './db/database.ts'
 import { type Clock, deriveKey, type FeatureDeps, systemClock } from './deps.ts'
 import { accountsRoutes } from './features/accounts/accounts.routes.ts'
 import { secondFactorGate } from './features/accounts/second-factor-gate.ts'
+import { attachmentsRoutes, multipartForms } from './features/attachments/attachments.routes.ts'
 import { digestsRoutes } from './features/digests/digests.routes.ts'
 import { discussionsRoutes } from './features/discussions/discussions.routes.ts'
+import { groupsRoutes } from './features/groups/groups.routes.ts'
 import { healthRoutes } from './features/health/health.routes.ts'
 import { mailRoutes } from './features/mail/mail.routes.ts'
+import { messagesRoutes } from './features/messages/messages.routes.ts'
+import { metricsPlugin } from './features/metrics/metrics.plugin.ts'
 import { moderationRoutes } from './features/moderation/moderation.routes.ts'
 import { networkRoutes } from './features/network/network.routes.ts'
 import { organisationsRoutes } from './features/organisations/organisations.routes.ts'
@@ -100,6 +104,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(brokenRequestPage)
   })
   await app.register(inputPlugin)
+  // Request timing for every answer, and /metrics for loopback or METRICS_TOKEN (no session).
+  await app.register(metricsPlugin, { db, token: config.metricsToken })
   await app.register(securityHeadersPlugin, { hsts: config.secureCookies })
   await app.register(fastifyStatic, {
     root: staticFolder,
@@ -137,6 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(rateLimit, { global: false, store: postgresRateLimitStore(db) })
     await site.register(accessPlugin, { db })
     await site.register(errorsPlugin)
+    // Multipart form posts (files with a post): read where a route asks (attachments/uploads.ts).
+    await site.register(multipartForms)
     const features: FeatureDeps = {
       config,
       db,
@@ -149,11 +157,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(organisationsRoutes, features)
     await site.register(moderationRoutes, features)
     await site.register(discussionsRoutes, features)
+    await site.register(attachmentsRoutes, features)
     await site.register(mailRoutes, features)
     await site.register(digestsRoutes, features)
     await site.register(searchRoutes, features)
     await site.register(profilesRoutes, features)
     await site.register(networkRoutes, features)
+    await site.register(groupsRoutes, features)
+    await site.register(messagesRoutes, features)
     if (deps.extraRoutes) await site.register(deps.extraRoutes, features)
   })
 

@@ -41,6 +41,10 @@ export interface Config {
   readonly retentionUnconfirmedDays: number
   readonly retentionRejectedDays: number
   readonly retentionMailDays: number
+  /** Attachments: bytes a file, files a post, bytes a member may store in all (checked while streaming). */
+  readonly attachments: { readonly maxFileBytes: number; readonly maxFiles: number; readonly quotaBytes: number }
+  /** Bearer token that may read /metrics from anywhere; without it only loopback may (see README, Metrics). */
+  readonly metricsToken: string | undefined
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +125,20 @@ function domainList(env: Env, name: string): string[] {
   })
 }
 
+/** A bearer token (RFC 6750 token68 characters), long enough not to be guessed. */
+function bearerToken(env: Env, name: string): string | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  if (!/^[A-Za-z0-9\-._~+/]{32,}=*$/.test(raw)) {
+    fail(
+      name,
+      'at least 32 characters of A-Z, a-z, 0-9, -._~+/ (e.g. from `openssl rand -hex 32`)',
+      '(hidden)',
+    )
+  }
+  return raw
+}
+
 const isLoopbackHost = (host: string) =>
   host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
 
@@ -179,6 +197,12 @@ export function loadConfig(env: Env = process.env): Config {
     retentionRejectedDays: integer(env, 'RETENTION_REJECTED_DAYS', 180, 1, 3650),
     // At least 8 days: a weekly digest's record is needed until the next one is composed.
     retentionMailDays: integer(env, 'RETENTION_MAIL_DAYS', 30, 8, 3650),
+    attachments: Object.freeze({
+      maxFileBytes: integer(env, 'ATTACHMENT_MAX_MB', 20, 1, 1024) * 1024 * 1024,
+      maxFiles: integer(env, 'ATTACHMENT_MAX_FILES', 10, 1, 50),
+      quotaBytes: integer(env, 'ATTACHMENT_QUOTA_MB', 500, 1, 1024 * 1024) * 1024 * 1024,
+    }),
+    metricsToken: bearerToken(env, 'METRICS_TOKEN'),
   }
   return Object.freeze(config)
 }

@@ -184,6 +184,10 @@ class Slots {
     })
   }
 
+  get waitingCount(): number {
+    return this.waiting.length
+  }
+
   private give() {
     const next = this.waiting.shift()
     if (next) next()
@@ -221,12 +225,46 @@ class LimitedKysely extends Kysely<Database> {
   }
 }
 
+/** What /metrics reports of a Db's pool: pg's own counts, transactions waiting for a slot, and waits. */
+export interface PoolUse {
+  readonly pool: pg.Pool
+  /** Transactions waiting for one of the limited slots right now. */
+  transactionsWaiting(): number
+  /** Called with the seconds each connection request waited (0 when one was idle). */
+  onWait?: (seconds: number) => void
+}
+
+const poolUses = new WeakMap<Db, PoolUse>()
+
+/** The pool behind a Db made by createDb (undefined for others, e.g. a test's own Kysely). */
+export function poolUseOf(db: Db): PoolUse | undefined {
+  return poolUses.get(db)
+}
+
+/** Times every pool.connect() (Kysely asks for a connection per query or transaction). */
+function timeConnects(pool: pg.Pool, use: PoolUse): void {
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
+  pool.connect = ((callback?: unknown) => {
+    if (callback) return (connect as (cb: unknown) => void)(callback)
+    const started = process.hrtime.bigint()
+    const done = () => use.onWait?.(Number(process.hrtime.bigint() - started) / 1e9)
+    const attempt = connect()
+    attempt.then(done, done)
+    return attempt
+  }) as typeof pool.connect
+}
+
 /** A Kysely instance over such a pool. */
 export function createDb(options: DbOptions): Db {
   const max = options.max ?? 10
   const maxTransactions = options.maxTransactions ?? Math.max(1, max - Math.max(1, Math.round(max * 0.4)))
-  const dialect = new AppDialect({ pool: createPool({ ...options, max }) })
-  return new LimitedKysely(dialect, new Slots(maxTransactions))
+  const pool = createPool({ ...options, max })
+  const slots = new Slots(maxTransactions)
+  const db = new LimitedKysely(new AppDialect({ pool }), slots)
+  const use: PoolUse = { pool, transactionsWaiting: () => slots.waitingCount }
+  timeConnects(pool, use)
+  poolUses.set(db, use)
+  return db
 }
 
 /** Lower timeouts for the rest of this transaction, e.g. `{ lockMs: 2000 }` before locking a thread. */
