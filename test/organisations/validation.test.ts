@@ -126,6 +126,7 @@ describe('the organisation form', () => {
         land: '09',
         autoApprove: false,
         domains: ['stadt-x.de'],
+        municipalityKeys: [],
       },
     })
   })

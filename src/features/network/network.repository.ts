@@ -190,6 +190,25 @@ export async function listServedMunicipalities(db: Db, organisationId: number): 
   return result.rows
 }
 
+/**
+ * The other way round: the "Konzern Kommune" organisations (IT-Dienstleister, Zweckverbände …)
+ * that name one of these municipalities (the organisation and its chain above) as one they
+ * belong to or serve.
+ */
+export async function listOrganisationsServing(
+  db: Db,
+  municipalityIds: readonly number[],
+): Promise<OrganisationRef[]> {
+  if (municipalityIds.length === 0) return []
+  const result = await sql<OrganisationRef>`
+    select distinct ${organisationColumns('o')}
+    from organisation_municipalities om join organisations o on o.id = om.organisation_id
+    where om.municipality_id = any(${[...municipalityIds]}::int[]) and o.historical_at is null
+    order by o.name, o.id
+    limit 200`.execute(db)
+  return result.rows
+}
+
 // ---------------------------------------------------------------------------------------
 // Tags
 

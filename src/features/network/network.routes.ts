@@ -67,6 +67,7 @@ export async function networkRoutes(fastify: FastifyInstance, deps: FeatureDeps)
         population: formatNumber(locale, entry.population),
       })),
       served: page.served.map((entry) => organisationLink(locale, entry)),
+      servedBy: page.servedBy.map((entry) => organisationLink(locale, entry)),
     })
   })
 

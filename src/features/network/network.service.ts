@@ -64,6 +64,8 @@ export type OrganisationPage =
       stageCounts: { stage: Stage; count: number }[]
       below: repo.OrganisationWithMembers[] | undefined
       served: repo.OrganisationRef[]
+      /** The Konzern-Kommune organisations that name this one (or one above it). */
+      servedBy: repo.OrganisationRef[]
     }
 
 async function findOrganisation(db: Db, key: string): Promise<repo.OrganisationRow | undefined> {
@@ -84,8 +86,9 @@ export async function loadOrganisationPage(
   if (!organisation) throw new NotFoundError()
   const canonical = organisationKey(organisation)
   if (canonical !== key) return { redirect: `/o/${canonical}` }
-  const [chains, members, threads, counts, below, served, mergedInto] = await Promise.all([
-    repo.parentChains(db, [organisation.id]),
+  const chains = await repo.parentChains(db, [organisation.id])
+  const chain = chains.get(organisation.id) ?? []
+  const [members, threads, counts, below, served, servedBy, mergedInto] = await Promise.all([
     repo.listOrganisationMembers(db, organisation.id, organisationMembersShown),
     repo.listOrganisationThreads(db, viewer.id, organisation.id, organisationThreadsShown),
     repo.countOrganisationThreadsByStage(db, viewer.id, organisation.id),
@@ -93,11 +96,12 @@ export async function loadOrganisationPage(
       ? repo.listOrganisationsBelowWithMembers(db, organisation.id, organisationsBelowShown)
       : Promise.resolve(undefined),
     repo.listServedMunicipalities(db, organisation.id),
+    repo.listOrganisationsServing(db, [organisation.id, ...chain.map((parent) => parent.id)]),
     organisation.mergedIntoId ? repo.findOrganisationRowById(db, organisation.mergedIntoId) : undefined,
   ])
   return {
     organisation,
-    chain: chains.get(organisation.id) ?? [],
+    chain,
     mergedInto,
     members: members.slice(0, organisationMembersShown),
     moreMembers: members.length > organisationMembersShown,
@@ -105,6 +109,7 @@ export async function loadOrganisationPage(
     stageCounts: counts.sort((a, b) => stageOrder.indexOf(a.stage) - stageOrder.indexOf(b.stage)),
     below,
     served,
+    servedBy,
   }
 }
 

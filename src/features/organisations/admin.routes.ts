@@ -2,17 +2,27 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CurrentMember } from '../../core/members/current-member.ts'
+import type { Db } from '../../db/database.ts'
 import { organisationKinds } from '../../db/schema.ts'
 import type { FeatureDeps } from '../../deps.ts'
 import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
 import { type FormValues, keepTyped, labelErrors, parseForm } from '../../lib/form-schema.ts'
 import { landCodes } from './lands.ts'
-import { listQuery, organisationForm, organisationParams } from './organisations.schemas.ts'
+import {
+  listQuery,
+  municipalitySearchQuery,
+  organisationForm,
+  organisationParams,
+} from './organisations.schemas.ts'
 import {
   autoApproveProblem,
   createOrganisation,
   getOrganisation,
   listOrganisationsPage,
+  municipalityLineFor,
+  municipalityLines,
+  type PickerItem,
+  searchMunicipalities,
   updateOrganisation,
 } from './organisations.service.ts'
 import {
@@ -29,6 +39,42 @@ type OrganisationForm = FormValues<typeof organisationForm>
 
 function inputFrom(values: OrganisationForm): OrganisationInput {
   return { ...values, autoApprove: values.autoApprove !== '' }
+}
+
+/** The form's own municipality search is never saved: its problems do not stop a save. */
+const searchFields = ['municipalityQuery', 'municipalityPick', 'intent']
+
+function savedFieldErrors(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).filter(([name]) => !searchFields.includes(name)))
+}
+
+/**
+ * The municipality search buttons (without JavaScript, or "Hinzufügen" with it): the form comes
+ * back with everything typed, the results, or the picked municipality added to the list.
+ * Nothing is saved. Undefined when the form was sent to be saved.
+ */
+async function searchStep(db: Db, values: OrganisationForm): Promise<MunicipalityStep | undefined> {
+  if (values.intent !== 'findMunicipality' && values.intent !== 'addMunicipality') return undefined
+  const kept = keepTyped(organisationForm, values)
+  const pick = Number(values.municipalityPick)
+  if (values.intent === 'addMunicipality' && pick > 0) {
+    const line = await municipalityLineFor(db, pick)
+    if (line) {
+      const lines = kept.municipalities ? kept.municipalities.split('\n') : []
+      const key = line.split(' ')[0]
+      if (!lines.some((existing) => existing.trim().split(/\s/)[0] === key)) lines.push(line)
+      return { values: { ...kept, municipalities: lines.join('\n'), municipalityPick: '' }, added: line }
+    }
+  }
+  const results = await searchMunicipalities(db, values.municipalityQuery)
+  return { values: kept, results, searched: true }
+}
+
+interface MunicipalityStep {
+  values: Record<string, string>
+  results?: PickerItem[]
+  searched?: boolean
+  added?: string
 }
 
 export async function organisationAdminRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
@@ -67,11 +113,30 @@ export async function organisationAdminRoutes(fastify: FastifyInstance, deps: Fe
     renderForm(request, reply, { values: {}, autoApproveBefore: false }),
   )
 
+  // The form's municipality search while one types (htmx); without JavaScript the form's
+  // "Suchen" button does the same (searchStep). As a page of its own it lists the results.
+  app.get(
+    '/admin/organisations/municipalities',
+    { config: moderator, schema: { querystring: municipalitySearchQuery } },
+    async (request, reply) => {
+      const query = (request.query.municipalityQuery ?? '').slice(0, 100)
+      const results = await searchMunicipalities(db, query)
+      return reply.pageOrFragment('organisations/municipalities', 'organisations/_municipality-results', {
+        title: request.t('organisation.municipalities.title'),
+        municipalityResults: results,
+        municipalityQuery: query,
+        searched: true,
+      })
+    },
+  )
+
   app.post(
     '/admin/organisations',
     { config: { ...moderator, secondFactor: 'recent' }, schema: { body: organisationForm } },
     async (request, reply) => {
       const form = parseForm(request, organisationForm)
+      const step = await searchStep(db, form.values)
+      if (step) return renderForm(request, reply, { ...step, autoApproveBefore: false })
       const input = inputFrom(form.values)
       const actor = request.member!
       const failed = (errors: FieldErrors) =>
@@ -81,9 +146,10 @@ export async function organisationAdminRoutes(fastify: FastifyInstance, deps: Fe
           errors,
           autoApproveBefore: false,
         })
-      if (!form.ok) {
+      const schemaErrors = savedFieldErrors(form.errors)
+      if (Object.keys(schemaErrors).length > 0) {
         const permission = autoApproveProblem(actor, input.autoApprove, false)
-        return failed(allProblems(form.errors, input, policy, permission))
+        return failed(allProblems(schemaErrors, input, policy, permission))
       }
       try {
         const { id } = await createOrganisation(db, actor, input, policy)
@@ -111,6 +177,7 @@ export async function organisationAdminRoutes(fastify: FastifyInstance, deps: Fe
           land: organisation.land ?? '',
           autoApprove: organisation.autoApprove ? '1' : '',
           domains: organisation.domains.join('\n'),
+          municipalities: await municipalityLines(db, organisation.id),
         },
       })
     },
@@ -128,6 +195,14 @@ export async function organisationAdminRoutes(fastify: FastifyInstance, deps: Fe
       const input = inputFrom(form.values)
       const actor = request.member!
       const organisation = await getOrganisation(db, id)
+      const step = await searchStep(db, form.values)
+      if (step) {
+        return renderForm(request, reply, {
+          ...step,
+          organisation,
+          autoApproveBefore: organisation.autoApprove,
+        })
+      }
       const failed = (errors: FieldErrors) =>
         renderForm(request, reply, {
           status: 422,
@@ -136,9 +211,10 @@ export async function organisationAdminRoutes(fastify: FastifyInstance, deps: Fe
           values: keepTyped(organisationForm, form.values),
           errors,
         })
-      if (!form.ok) {
+      const schemaErrors = savedFieldErrors(form.errors)
+      if (Object.keys(schemaErrors).length > 0) {
         const permission = autoApproveProblem(actor, input.autoApprove, organisation.autoApprove)
-        return failed(allProblems(form.errors, input, policy, permission))
+        return failed(allProblems(schemaErrors, input, policy, permission))
       }
       try {
         const { changed } = await updateOrganisation(db, actor, id, input, policy)
@@ -184,11 +260,15 @@ function landOptions(request: FastifyRequest, selected: string) {
 
 interface FormPage {
   status?: number
-  organisation?: { id: number; name: string }
+  organisation?: { id: number; name: string; registerExtract?: string | null }
   values: Record<string, string>
   errors?: FieldErrors
   /** Whether automatic approval is on now: a moderator may turn it off, never on. */
   autoApproveBefore: boolean
+  /** The municipality search's results, and the line just added (searchStep). */
+  results?: PickerItem[]
+  searched?: boolean
+  added?: string
 }
 
 /** The add and edit pages share one form; `organisation` is set when editing. */
@@ -206,5 +286,11 @@ function renderForm(request: FastifyRequest, reply: FastifyReply, page: FormPage
     kindOptions: kindOptions(request, page.values.kind ?? ''),
     landOptions: landOptions(request, page.values.land ?? ''),
     maxNameLength,
+    municipalityResults: page.results ?? [],
+    municipalityQuery: page.values.municipalityQuery ?? '',
+    searched: page.searched ?? false,
+    added: page.added,
+    // After a search or an addition the page opens at the municipalities (no-JS round trip).
+    focusMunicipalities: page.searched || page.added !== undefined,
   })
 }

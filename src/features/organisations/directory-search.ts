@@ -187,6 +187,8 @@ export interface SearchOptions {
   /** Merged or dissolved organisations too (the moderators' list). */
   includeHistorical?: boolean
   kind?: OrganisationKind | null
+  /** Only these kinds (e.g. the register's, for the municipalities a Zweckverband serves). */
+  kinds?: readonly OrganisationKind[]
   offset?: number
 }
 
@@ -214,6 +216,7 @@ export async function searchOrganisations(
     .where(how.where)
   if (!options.includeHistorical) hits = hits.where('o.historical_at', 'is', null)
   if (options.kind) hits = hits.where('o.kind', '=', options.kind)
+  if (options.kinds) hits = hits.where('o.kind', 'in', [...options.kinds])
   const page = hits
     .orderBy('position')
     .limit(Math.max(1, Math.min(options.limit ?? 20, 200)))

@@ -120,6 +120,27 @@ export const de = {
   'organisation.admin.created': 'Die Organisation wurde angelegt.',
   'organisation.admin.updated': 'Die Änderungen wurden gespeichert.',
   'organisation.admin.unchanged': 'Es gab nichts zu ändern.',
+  'organisation.admin.nameKept':
+    'Der Name stammt aus dem Gemeindeverzeichnis. Einen hier geänderten Namen behalten spätere Importe bei, bis das Verzeichnis die Organisation selbst umbenennt.',
+
+  'organisation.field.municipalities': 'Kommunen (Schlüssel je Zeile)',
+  'organisation.field.municipalitiesHint':
+    'Nur für IT-Dienstleister, kommunale Unternehmen, Zweckverbände, Spitzen- und Landesverbände: die Kommunen, zu denen die Organisation gehört oder die sie betreut. Je Zeile ein Amtlicher Gemeindeschlüssel (8 Ziffern), Regionalschlüssel oder Kreisschlüssel (5 Ziffern); der Name dahinter dient nur dem Lesen. Die Suche darunter fügt Zeilen hinzu.',
+  'organisation.field.municipalityQuery': 'Kommune suchen',
+  'organisation.field.municipalityQueryHint': 'Name, Schlüssel oder Postleitzahl, z. B. „wettr“ oder 05566.',
+  'organisation.municipalities.legend': 'Zugehörige oder betreute Kommunen',
+  'organisation.municipalities.search': 'Kommune suchen',
+  'organisation.municipalities.pick': 'Gefundene Kommunen',
+  'organisation.municipalities.add': 'Gewählte Kommune hinzufügen',
+  'organisation.municipalities.added':
+    'Hinzugefügt: {line}. Noch nicht gespeichert – bitte „Speichern“ wählen.',
+  'organisation.municipalities.title': 'Kommunen im Verzeichnis suchen',
+  'organisation.error.municipalityInvalid':
+    'Jede Zeile beginnt mit einem Schlüssel aus 2 bis 12 Ziffern. Nicht verstanden: {list}.',
+  'organisation.error.municipalityUnknown': 'Diese Schlüssel stehen nicht im Verzeichnis: {list}.',
+  'organisation.error.municipalitiesNotAllowed':
+    'Nur IT-Dienstleister, kommunale Unternehmen, Zweckverbände und Verbände nennen Kommunen; eine Kommune hat ihren Platz im Verzeichnis.',
+  'organisation.error.tooManyMunicipalities': 'Bitte höchstens {max} Kommunen angeben.',
 } as const
 
 export const en: Record<keyof typeof de, string> = {
@@ -239,4 +260,24 @@ export const en: Record<keyof typeof de, string> = {
   'organisation.admin.created': 'The organisation has been added.',
   'organisation.admin.updated': 'Your changes have been saved.',
   'organisation.admin.unchanged': 'There was nothing to change.',
+  'organisation.admin.nameKept':
+    'The name comes from the Gemeindeverzeichnis. A name changed here is kept by later imports until the register renames the organisation itself.',
+
+  'organisation.field.municipalities': 'Municipalities (one key per line)',
+  'organisation.field.municipalitiesHint':
+    'Only for IT providers, municipal companies, special-purpose and local-authority associations: the municipalities the organisation belongs to or serves. One official municipality key (8 digits), regional key or district key (5 digits) per line; the name after it is for reading only. The search below adds lines.',
+  'organisation.field.municipalityQuery': 'Find a municipality',
+  'organisation.field.municipalityQueryHint': 'Name, key or postcode, e.g. “wettr” or 05566.',
+  'organisation.municipalities.legend': 'Municipalities it belongs to or serves',
+  'organisation.municipalities.search': 'Find municipality',
+  'organisation.municipalities.pick': 'Municipalities found',
+  'organisation.municipalities.add': 'Add the chosen municipality',
+  'organisation.municipalities.added': 'Added: {line}. Not saved yet – please choose “Save”.',
+  'organisation.municipalities.title': 'Find municipalities in the directory',
+  'organisation.error.municipalityInvalid':
+    'Each line starts with a key of 2 to 12 digits. Not understood: {list}.',
+  'organisation.error.municipalityUnknown': 'These keys are not in the directory: {list}.',
+  'organisation.error.municipalitiesNotAllowed':
+    'Only IT providers, municipal companies and associations name municipalities; a municipality has its place in the register.',
+  'organisation.error.tooManyMunicipalities': 'Please name at most {max} municipalities.',
 }

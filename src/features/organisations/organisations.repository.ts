@@ -246,3 +246,96 @@ export async function removeDomains(db: Db, organisationId: number, domains: str
     .where('domain', 'in', domains)
     .execute()
 }
+
+// ---------------------------------------------------------------------------------------
+// The municipalities a "Konzern Kommune" organisation belongs to or serves
+
+/** A named municipality as the edit form writes it: its key, its name, the Kreis (or Land) above. */
+export interface MunicipalityLink {
+  id: number
+  key: string
+  name: string
+  parentName: string | null
+  historical: boolean
+}
+
+const registerKindList = sql`('land', 'regierungsbezirk', 'landkreis', 'kreisfreie_stadt', 'gemeindeverband', 'gemeinde')`
+/** The key the form shows: the AGS (8 digits for a Gemeinde, 5 for a Kreis), else the ARS, else the key. */
+const municipalityKey = sql<string>`coalesce(o.ags, o.ars, o.official_key)`
+
+function municipalityLinks(db: Db) {
+  return db
+    .selectFrom('organisations as o')
+    .leftJoin('organisations as p', 'p.id', 'o.parent_id')
+    .select([
+      'o.id',
+      municipalityKey.as('key'),
+      'o.name',
+      'p.name as parentName',
+      sql<boolean>`o.historical_at is not null`.as('historical'),
+    ])
+    .where(sql<boolean>`o.kind in ${registerKindList}`)
+}
+
+/** The register organisations these keys (AGS, ARS or Kreis key) name, with the key that found each. */
+export async function findMunicipalitiesByKeys(
+  db: Db,
+  keys: readonly string[],
+): Promise<(MunicipalityLink & { matchedKey: string })[]> {
+  if (keys.length === 0) return []
+  const result = await sql<MunicipalityLink & { matchedKey: string }>`
+    select distinct on (k.key) o.id, ${municipalityKey} as key, o.name, p.name as "parentName",
+      o.historical_at is not null as historical, k.key as "matchedKey"
+    from unnest(${[...keys]}::text[]) as k(key)
+    join organisations o on k.key in (o.ags, o.ars, o.official_key)
+    left join organisations p on p.id = o.parent_id
+    where o.kind in ${registerKindList}
+    order by k.key, (o.historical_at is null) desc, o.id`.execute(db)
+  return result.rows
+}
+
+export async function listMunicipalityLinks(db: Db, organisationId: number): Promise<MunicipalityLink[]> {
+  if (!isRowId(organisationId)) return []
+  return municipalityLinks(db)
+    .innerJoin('organisation_municipalities as om', 'om.municipality_id', 'o.id')
+    .where('om.organisation_id', '=', organisationId)
+    .orderBy('o.name')
+    .orderBy('o.id')
+    .execute()
+}
+
+export async function findMunicipalityLink(db: Db, id: number): Promise<MunicipalityLink | undefined> {
+  if (!isRowId(id)) return undefined
+  return municipalityLinks(db).where('o.id', '=', id).executeTakeFirst()
+}
+
+export async function addMunicipalityLinks(db: Db, organisationId: number, ids: number[]): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .insertInto('organisation_municipalities')
+    .values(ids.map((id) => ({ organisation_id: organisationId, municipality_id: id })))
+    .onConflict((conflict) => conflict.doNothing())
+    .execute()
+}
+
+export async function removeMunicipalityLinks(db: Db, organisationId: number, ids: number[]): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .deleteFrom('organisation_municipalities')
+    .where('organisation_id', '=', organisationId)
+    .where('municipality_id', 'in', ids)
+    .execute()
+}
+
+/** After a rename: the folded names of the chain above, for it and everything below it. */
+export async function refreshSearchContext(db: Db, ids: number[]): Promise<void> {
+  await sql`select organisation_refresh_search_context(${ids}::int[])`.execute(db)
+}
+
+/**
+ * The name is the moderators' now: later register imports keep it (register.v2.sql). The
+ * column (organisations.name_kept_at, migration 2026-12-02T16) is read only by the database.
+ */
+export async function keepName(db: Db, id: number): Promise<void> {
+  await sql`update organisations set name_kept_at = now() where id = ${id}`.execute(db)
+}

@@ -45,4 +45,15 @@ export const organisationForm = formSchema({
   }),
   domains: field.text({ max: 20_000, label: 'organisation.field.domains' }),
   autoApprove: field.checkbox({ label: 'organisation.field.autoApprove' }),
+  municipalities: field.text({ max: 50_000, label: 'organisation.field.municipalities' }),
+  // The municipality search inside the form (nothing of it is saved): its query, the result
+  // picked, and which button was pressed (save, search, add the picked one).
+  municipalityQuery: field.line({ max: 200, label: 'organisation.field.municipalityQuery' }),
+  municipalityPick: field.id({ label: 'organisation.field.municipalityQuery' }),
+  intent: field.choice(['', 'save', 'findMunicipality', 'addMunicipality']),
+})
+
+/** The municipality search of the form, as htmx asks for its results while one types. */
+export const municipalitySearchQuery = Type.Object({
+  municipalityQuery: Type.Optional(Type.String({ maxLength: 200 })),
 })

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { recordAudit } from '../../core/audit/audit.ts'
 import type { Db } from '../../db/database.ts'
-import type { OrganisationKind, Role } from '../../db/schema.ts'
+import { type OrganisationKind, type Role, registerKinds } from '../../db/schema.ts'
 import { type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
 import {
   findOrganisationByEmailDomain,
@@ -16,17 +16,25 @@ import {
 } from './directory-search.ts'
 import {
   addDomains,
+  addMunicipalityLinks,
   findDomainOwners,
+  findMunicipalitiesByKeys,
+  findMunicipalityLink,
   findOrganisationById,
   findOrganisationByKey,
   insertOrganisation,
   isOfficialDomain,
+  keepName,
   listDomains,
+  listMunicipalityLinks,
   listOrganisations,
   lockOrganisationById,
+  type MunicipalityLink,
   type OrganisationDetail,
   type OrganisationListItem,
+  refreshSearchContext,
   removeDomains,
+  removeMunicipalityLinks,
   updateOrganisationRow,
 } from './organisations.repository.ts'
 import {
@@ -68,8 +76,16 @@ function validated(input: OrganisationInput, policy: DirectoryPolicy, permission
   return validation.values
 }
 
-/** Refuses a key or domains that another organisation has (the form shows who has them). */
-async function checkUnique(db: Db, values: OrganisationValues, exceptId?: number): Promise<void> {
+/**
+ * What needs the database, in one round: a key or domains that another organisation has (the
+ * form shows who has them) and municipality keys that name nothing in the register. Returns
+ * the named municipalities.
+ */
+async function checkAgainstDirectory(
+  db: Db,
+  values: OrganisationValues,
+  exceptId?: number,
+): Promise<MunicipalityLink[]> {
   const errors: FieldErrors = {}
   if (values.officialKey) {
     const owner = await findOrganisationByKey(db, values.officialKey)
@@ -87,7 +103,17 @@ async function checkUnique(db: Db, values: OrganisationValues, exceptId?: number
       params: { list: owners.map((owner) => `${owner.domain} (${owner.name})`).join(', ') },
     }
   }
+  const municipalities = await findMunicipalitiesByKeys(db, values.municipalityKeys)
+  const unknown = values.municipalityKeys.filter((key) => !municipalities.some((m) => m.matchedKey === key))
+  if (unknown.length > 0) {
+    errors.municipalities = {
+      key: 'organisation.error.municipalityUnknown',
+      params: { list: unknown.slice(0, 10).join(', ') + (unknown.length > 10 ? ', …' : '') },
+    }
+  }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
+  const byId = new Map(municipalities.map((municipality) => [municipality.id, municipality]))
+  return [...byId.values()]
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -108,7 +134,7 @@ async function retryAsValidation<T>(
     return await work()
   } catch (error) {
     if (!isUniqueViolation(error)) throw error
-    await checkUnique(db, values, exceptId)
+    await checkAgainstDirectory(db, values, exceptId)
     throw error
   }
 }
@@ -122,9 +148,14 @@ export async function createOrganisation(
   const values = validated(input, policy, autoApproveProblem(actor, input.autoApprove, false))
   return retryAsValidation(db, values, undefined, () =>
     db.transaction().execute(async (trx) => {
-      await checkUnique(trx, values)
+      const municipalities = await checkAgainstDirectory(trx, values)
       const id = await insertOrganisation(trx, values)
       await addDomains(trx, id, values.domains)
+      await addMunicipalityLinks(
+        trx,
+        id,
+        municipalities.map((municipality) => municipality.id),
+      )
       await recordAudit(trx, {
         action: 'organisation.created',
         actorId: actor.id,
@@ -136,6 +167,7 @@ export async function createOrganisation(
           land: values.land,
           autoApprove: values.autoApprove,
           domains: values.domains,
+          municipalities: municipalities.map((municipality) => municipality.key),
         },
       })
       return { id }
@@ -162,22 +194,45 @@ export async function updateOrganisation(
       if (!before) throw new NotFoundError()
       const permission = autoApproveProblem(actor, values.autoApprove, before.autoApprove)
       if (Object.keys(permission).length > 0) throw new ValidationError(permission)
-      await checkUnique(trx, values, id)
+      const municipalities = await checkAgainstDirectory(trx, values, id)
       const oldDomains = await listDomains(trx, id)
       const added = values.domains.filter((domain) => !oldDomains.includes(domain))
       const removed = oldDomains.filter((domain) => !values.domains.includes(domain))
+      const links = linkChanges(await listMunicipalityLinks(trx, id), municipalities)
 
       const changes: Record<string, Change> = {}
       for (const field of ['name', 'kind', 'officialKey', 'land', 'autoApprove'] as const) {
         if (before[field] !== values[field]) changes[field] = { from: before[field], to: values[field] }
       }
       if (added.length > 0 || removed.length > 0) changes.domains = { added, removed }
+      if (links.added.length > 0 || links.removed.length > 0) {
+        changes.municipalities = {
+          added: links.added.map((link) => link.key),
+          removed: links.removed.map((link) => link.key),
+        }
+      }
       const changed = Object.keys(changes)
       if (changed.length === 0) return { changed }
 
       await updateOrganisationRow(trx, id, values)
       await removeDomains(trx, id, removed)
       await addDomains(trx, id, added)
+      await removeMunicipalityLinks(
+        trx,
+        id,
+        links.removed.map((link) => link.id),
+      )
+      await addMunicipalityLinks(
+        trx,
+        id,
+        links.added.map((link) => link.id),
+      )
+      if (changes.name) {
+        // A register organisation's new name is the moderators' from now on: imports keep it.
+        if (before.registerExtract !== null) await keepName(trx, id)
+        // The names below it carry this one in their search context ("neustadt holstein").
+        await refreshSearchContext(trx, [id])
+      }
       await recordAudit(trx, {
         action: 'organisation.updated',
         actorId: actor.id,
@@ -186,6 +241,35 @@ export async function updateOrganisation(
       return { changed }
     }),
   )
+}
+
+function linkChanges(before: MunicipalityLink[], after: MunicipalityLink[]) {
+  return {
+    added: after.filter((link) => !before.some((old) => old.id === link.id)),
+    removed: before.filter((old) => !after.some((link) => link.id === old.id)),
+  }
+}
+
+/** A named municipality as one line of the form's field: "05566088 Gemeinde Wettringen (Kreis Steinfurt)". */
+export function municipalityLine(link: MunicipalityLink): string {
+  return `${link.key} ${link.name}${link.parentName ? ` (${link.parentName})` : ''}`
+}
+
+/** The municipalities field of the edit form, one line each. */
+export async function municipalityLines(db: Db, organisationId: number): Promise<string> {
+  return (await listMunicipalityLinks(db, organisationId)).map(municipalityLine).join('\n')
+}
+
+/** A municipality picked in the form's search, as a line to add (undefined: not a register organisation). */
+export async function municipalityLineFor(db: Db, id: number): Promise<string | undefined> {
+  const link = await findMunicipalityLink(db, id)
+  return link ? municipalityLine(link) : undefined
+}
+
+/** The form's municipality search: register organisations only, historical ones left out. */
+export async function searchMunicipalities(db: Db, query: string): Promise<PickerItem[]> {
+  const found = await searchOrganisations(db, query.slice(0, 100), { limit: 10, kinds: registerKinds })
+  return found.map(pickerItem)
 }
 
 export async function getOrganisation(

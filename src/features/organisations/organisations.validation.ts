@@ -7,6 +7,25 @@ import { isPublicMailDomain } from './public-mail-domains.ts'
 
 export const maxNameLength = 200
 export const maxDomains = 50
+export const maxMunicipalities = 500
+
+/**
+ * The "Konzern Kommune" beside the register (IT-Dienstleister, kommunale Unternehmen,
+ * Zweckverbände, Spitzen- and Landesverbände): only they name municipalities they belong to or
+ * serve. Register organisations have their place in the register's chain instead.
+ */
+export const konzernKinds: readonly OrganisationKind[] = [
+  'it_dienstleister',
+  'kommunales_unternehmen',
+  'zweckverband',
+  'spitzenverband',
+  'landesverband',
+  'kommunaler_verband',
+]
+
+export function isKonzernKind(kind: OrganisationKind): boolean {
+  return konzernKinds.includes(kind)
+}
 
 /**
  * Allowed lengths of the official key per kind; an empty list means "has no key".
@@ -106,6 +125,26 @@ export function parseDomainList(text: string): { domains: string[]; invalid: str
   return { domains, invalid }
 }
 
+/**
+ * The municipalities field: one per line, each line beginning with the AGS, ARS or Kreis key;
+ * what follows the key (the name the form writes after it) is for reading only.
+ */
+export function parseMunicipalityKeys(text: string): { keys: string[]; invalid: string[] } {
+  const keys: string[] = []
+  const invalid: string[] = []
+  for (const line of text.split('\n')) {
+    const item = line.trim()
+    if (item === '') continue
+    const key = /^(\d{2,12})(?:\s|$)/.exec(item)?.[1]
+    if (key === undefined) {
+      if (!invalid.includes(item)) invalid.push(item)
+    } else if (!keys.includes(key)) {
+      keys.push(key)
+    }
+  }
+  return { keys, invalid }
+}
+
 /** What the form sends, after the route's schema: one line each, the domains as typed. */
 export interface OrganisationInput {
   name: string
@@ -115,6 +154,8 @@ export interface OrganisationInput {
   land: string
   autoApprove: boolean
   domains: string
+  /** One municipality key per line (see parseMunicipalityKeys); '' = none. */
+  municipalities?: string
 }
 
 /** What is stored. */
@@ -125,6 +166,8 @@ export interface OrganisationValues {
   land: string | null
   autoApprove: boolean
   domains: string[]
+  /** AGS/ARS/Kreis keys of the municipalities named (Konzern Kommune only). */
+  municipalityKeys: string[]
 }
 
 export type OrganisationValidation =
@@ -204,6 +247,12 @@ export function validateOrganisation(
   const { domains, error: domainError } = checkDomains(input.domains, policy)
   if (domainError) errors.domains = domainError
 
+  const { keys: municipalityKeys, error: municipalityError } = checkMunicipalities(
+    input.municipalities ?? '',
+    kind,
+  )
+  if (municipalityError) errors.municipalities = municipalityError
+
   if (Object.keys(errors).length > 0 || !kind || name === '') return { ok: false, errors }
   return {
     ok: true,
@@ -214,6 +263,30 @@ export function validateOrganisation(
       land,
       autoApprove: input.autoApprove,
       domains,
+      municipalityKeys,
     },
   }
+}
+
+function checkMunicipalities(
+  text: string,
+  kind: OrganisationKind | null,
+): { keys: string[]; error?: FieldError } {
+  const { keys, invalid } = parseMunicipalityKeys(text)
+  if (invalid.length > 0) {
+    return {
+      keys,
+      error: { key: 'organisation.error.municipalityInvalid', params: { list: shorten(invalid) } },
+    }
+  }
+  if (keys.length > 0 && kind && !isKonzernKind(kind)) {
+    return { keys, error: { key: 'organisation.error.municipalitiesNotAllowed' } }
+  }
+  if (keys.length > maxMunicipalities) {
+    return {
+      keys,
+      error: { key: 'organisation.error.tooManyMunicipalities', params: { max: maxMunicipalities } },
+    }
+  }
+  return { keys }
 }
