@@ -141,6 +141,30 @@ export const de = {
   'organisation.error.municipalitiesNotAllowed':
     'Nur IT-Dienstleister, kommunale Unternehmen, Zweckverbände und Verbände nennen Kommunen; eine Kommune hat ihren Platz im Verzeichnis.',
   'organisation.error.tooManyMunicipalities': 'Bitte höchstens {max} Kommunen angeben.',
+
+  'organisation.admin.historicalLink': 'Mitglieder bei historischen Organisationen',
+  'organisation.historicalMembers.title': 'Mitglieder bei historischen Organisationen',
+  'organisation.historicalMembers.lead':
+    'Diese Organisationen gibt es laut Gemeindeverzeichnis nicht mehr (fusioniert oder aufgelöst). Ihre Mitglieder bleiben, bis sie zur Nachfolgeorganisation verschoben werden; ihr Status ändert sich dabei nicht.',
+  'organisation.historicalMembers.member': 'Mitglied',
+  'organisation.historicalMembers.status': 'Status',
+  'organisation.historicalMembers.organisation': 'Historische Organisation',
+  'organisation.historicalMembers.successor': 'Nachfolge',
+  'organisation.historicalMembers.since': 'seit {date}',
+  'organisation.historicalMembers.none': 'keine bekannt',
+  'organisation.historicalMembers.move': 'Zur Nachfolge verschieben',
+  'organisation.historicalMembers.moveWho': '{name} zu {successor}',
+  'organisation.historicalMembers.choose': 'Organisation wählen',
+  'organisation.historicalMembers.more':
+    'Es gibt mehr als {count} Einträge; nach dem Verschieben erscheinen die nächsten.',
+  'organisation.historicalMembers.empty': 'Niemand ist mehr bei einer historischen Organisation.',
+  'organisation.historicalMembers.moved': 'Das Mitglied wurde zur Nachfolgeorganisation verschoben.',
+  'organisation.historicalMembers.notHistorical':
+    'Das Mitglied ist nicht mehr bei einer historischen Organisation – es gab nichts zu tun.',
+  'organisation.historicalMembers.noSuccessor':
+    'Für diese Organisation ist keine Nachfolge bekannt: bitte die Organisation auf der Seite des Mitglieds wählen.',
+  'organisation.historicalMembers.notAllowed':
+    'Dieses Mitglied können Sie nicht verschieben (Moderation und Administration verschiebt die Administration).',
 } as const
 
 export const en: Record<keyof typeof de, string> = {
@@ -280,4 +304,28 @@ export const en: Record<keyof typeof de, string> = {
   'organisation.error.municipalitiesNotAllowed':
     'Only IT providers, municipal companies and associations name municipalities; a municipality has its place in the register.',
   'organisation.error.tooManyMunicipalities': 'Please name at most {max} municipalities.',
+
+  'organisation.admin.historicalLink': 'Members at historical organisations',
+  'organisation.historicalMembers.title': 'Members at historical organisations',
+  'organisation.historicalMembers.lead':
+    'According to the Gemeindeverzeichnis these organisations no longer exist (merged or dissolved). Their members stay until they are moved to the successor; their status does not change.',
+  'organisation.historicalMembers.member': 'Member',
+  'organisation.historicalMembers.status': 'Status',
+  'organisation.historicalMembers.organisation': 'Historical organisation',
+  'organisation.historicalMembers.successor': 'Successor',
+  'organisation.historicalMembers.since': 'since {date}',
+  'organisation.historicalMembers.none': 'none known',
+  'organisation.historicalMembers.move': 'Move to the successor',
+  'organisation.historicalMembers.moveWho': '{name} to {successor}',
+  'organisation.historicalMembers.choose': 'Choose an organisation',
+  'organisation.historicalMembers.more':
+    'There are more than {count} entries; the next appear once these are moved.',
+  'organisation.historicalMembers.empty': 'Nobody is at a historical organisation any more.',
+  'organisation.historicalMembers.moved': 'The member has been moved to the successor.',
+  'organisation.historicalMembers.notHistorical':
+    'The member is no longer at a historical organisation – there was nothing to do.',
+  'organisation.historicalMembers.noSuccessor':
+    'No successor is known for this organisation: please choose the organisation on the member’s page.',
+  'organisation.historicalMembers.notAllowed':
+    'You cannot move this member (administrators move moderators and administrators).',
 }

@@ -1,0 +1,95 @@
+// Members at merged or dissolved (historical) organisations: the moderators' list, and the move
+// to the successor organisation. The register import marks an organisation historical and names
+// its nearest successor (merged_into_id); a successor that itself became historical is followed
+// to the one that is not. The move keeps the member's status (the employer merged: the person,
+// their address and their verification are the same), so no status transition is involved; it
+// is the moderation's own "move to another organisation" (permissions, audit entry
+// member.organisation_changed), called for the successor.
+import { sql } from 'kysely'
+import type { CurrentMember } from '../../core/members/current-member.ts'
+import type { Db } from '../../db/database.ts'
+import type { MemberStatus } from '../../db/schema.ts'
+import { NotFoundError } from '../../lib/errors.ts'
+import { canModerate, moveToOrganisation } from '../moderation/moderation.service.ts'
+
+/** Statuses of people who still have an account (left, deleted and rejected ones are not moved). */
+const movableStatuses: MemberStatus[] = [
+  'pending_email',
+  'pending_review',
+  'verified',
+  'suspended',
+  'expired',
+]
+const maxSuccessorHops = 8
+
+export interface HistoricalMember {
+  id: number
+  name: string
+  status: MemberStatus
+  role: 'member' | 'moderator' | 'admin'
+  organisationId: number
+  organisationName: string
+  historicalAt: Date
+  successorId: number | null
+  successorName: string | null
+}
+
+const successorOf = (organisation: string) => sql`(
+  with recursive hop (id, merged_into_id, historical, depth) as (
+    select s.id, s.merged_into_id, s.historical_at is not null, 1
+    from organisations s where s.id = ${sql.ref(`${organisation}.merged_into_id`)}
+    union all
+    select s.id, s.merged_into_id, s.historical_at is not null, hop.depth + 1
+    from hop join organisations s on s.id = hop.merged_into_id
+    where hop.historical and hop.depth < ${maxSuccessorHops}
+  )
+  select hop.id from hop where not hop.historical order by hop.depth limit 1)`
+
+/** The members at historical organisations, by organisation and name; one more than asked. */
+export async function listMembersAtHistorical(db: Db, limit: number): Promise<HistoricalMember[]> {
+  const result = await sql<HistoricalMember>`
+    select m.id, m.name, m.status, m.role, o.id as "organisationId", o.name as "organisationName",
+      o.historical_at as "historicalAt", s.id as "successorId", s.name as "successorName"
+    from members m
+    join organisations o on o.id = m.organisation_id and o.historical_at is not null
+    left join organisations s on s.id = ${successorOf('o')}
+    where m.status = any(${movableStatuses}::text[])
+    order by lower(o.name), o.id, lower(m.name), m.id
+    limit ${limit + 1}`.execute(db)
+  return result.rows
+}
+
+async function findMemberAtHistorical(db: Db, memberId: number): Promise<HistoricalMember | undefined> {
+  const result = await sql<HistoricalMember>`
+    select m.id, m.name, m.status, m.role, o.id as "organisationId", o.name as "organisationName",
+      o.historical_at as "historicalAt", s.id as "successorId", s.name as "successorName"
+    from members m
+    join organisations o on o.id = m.organisation_id and o.historical_at is not null
+    left join organisations s on s.id = ${successorOf('o')}
+    where m.id = ${memberId} and m.status = any(${movableStatuses}::text[])`.execute(db)
+  return result.rows[0]
+}
+
+export type SuccessorMove = 'moved' | 'notHistorical' | 'noSuccessor' | 'notAllowed'
+
+/**
+ * Moves a member of a historical organisation to its successor. What happened comes back
+ * rather than thrown: a member moved by someone else meanwhile is no error, only nothing to do.
+ */
+export async function moveToSuccessor(
+  db: Db,
+  moderator: CurrentMember,
+  memberId: number,
+): Promise<SuccessorMove> {
+  const member = await findMemberAtHistorical(db, memberId)
+  if (!member) return 'notHistorical'
+  if (!canModerate(moderator, member)) return 'notAllowed'
+  if (member.successorId === null) return 'noSuccessor'
+  try {
+    await moveToOrganisation(db, moderator, memberId, member.successorId)
+  } catch (error) {
+    if (error instanceof NotFoundError) return 'notHistorical'
+    throw error
+  }
+  return 'moved'
+}
