@@ -2,7 +2,7 @@
 // a route someone forgets to mark is protected by construction.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { type CurrentMember, loadCurrentMember } from '../core/members/current-member.ts'
+import { type CurrentMember, currentMemberFrom, loadCurrentMember } from '../core/members/current-member.ts'
 import type { Db } from '../db/database.ts'
 import type { Role } from '../db/schema.ts'
 
@@ -45,7 +45,13 @@ export const accessPlugin = fp(
     app.addHook('onRequest', async (request) => {
       const memberId = request.session?.memberId
       if (!memberId) return
-      request.member = await loadCurrentMember(options.db, memberId)
+      // The session store read the member with the session (one round trip); read it alone
+      // only when the session was not loaded from the store (e.g. just signed in).
+      const loaded = request.session.loadedMember
+      request.member =
+        loaded?.id === memberId
+          ? await currentMemberFrom(options.db, loaded)
+          : await loadCurrentMember(options.db, memberId)
       if (!request.member) {
         delete request.session.memberId
         return

@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import fp from 'fastify-plugin'
+import type { LoadedMember } from '../core/members/current-member.ts'
 import { PostgresSessionStore } from '../core/sessions/session-store.ts'
 import type { Db } from '../db/database.ts'
 
@@ -10,6 +11,8 @@ declare module '@fastify/session' {
     userAgent?: string
     /** Shown once by the next page; only signed-in sessions are stored (anonymous ones use the URL). */
     flash?: string
+    /** The member's row, read with the session in the same statement; not stored. */
+    readonly loadedMember?: LoadedMember
   }
 }
 

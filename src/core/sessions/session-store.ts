@@ -9,9 +9,15 @@ import { createHash } from 'node:crypto'
 import type { Session } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { type LoadedMember, loadedMemberJson } from '../members/current-member.ts'
 
 type Callback<T = void> = (error?: unknown, value?: T) => void
-type SessionData = Record<string, unknown> & { memberId?: number; userAgent?: string }
+type SessionData = Record<string, unknown> & {
+  memberId?: number
+  userAgent?: string
+  /** Read with the session, never stored (see load). */
+  loadedMember?: LoadedMember
+}
 
 export function hashSessionId(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('base64url')
@@ -58,18 +64,29 @@ export class PostgresSessionStore {
       )
   }
 
+  /** The session and its member in one statement (the trust gate takes the member from it). */
   private async load(sessionId: string): Promise<SessionData | null> {
     const row = await this.db
-      .selectFrom('sessions')
-      .select(['data', 'member_id', sql<boolean>`last_seen_at < now() - interval '1 minute'`.as('stale')])
-      .where('sid_hash', '=', hashSessionId(sessionId))
-      .where('idle_expires_at', '>', sql<Date>`now()`)
-      .where('absolute_expires_at', '>', sql<Date>`now()`)
+      .selectFrom('sessions as s')
+      .leftJoin('members as m', 'm.id', 's.member_id')
+      .select([
+        's.data',
+        's.member_id',
+        sql<boolean>`s.last_seen_at < now() - interval '1 minute'`.as('stale'),
+        loadedMemberJson('m').as('member'),
+      ])
+      .where('s.sid_hash', '=', hashSessionId(sessionId))
+      .where('s.idle_expires_at', '>', sql<Date>`now()`)
+      .where('s.absolute_expires_at', '>', sql<Date>`now()`)
       .executeTakeFirst()
     if (!row) return null
     if (row.stale) await this.touch(sessionId)
     // member_id is the truth: it is cleared when the member's sessions are ended.
-    return { ...(row.data as SessionData), memberId: row.member_id ?? undefined }
+    return {
+      ...(row.data as SessionData),
+      memberId: row.member_id ?? undefined,
+      loadedMember: row.member ?? undefined,
+    }
   }
 
   private async touch(sessionId: string): Promise<void> {
@@ -84,7 +101,7 @@ export class PostgresSessionStore {
   }
 
   private async save(sessionId: string, session: SessionData): Promise<void> {
-    const { cookie: _cookie, memberId, userAgent, ...data } = session
+    const { cookie: _cookie, memberId, userAgent, loadedMember: _loaded, ...data } = session
     // Not (or no longer) signed in: nothing to keep. This is also the empty session that
     // regenerate() stores at sign-in before the member id is set.
     if (!memberId) {
