@@ -15,6 +15,7 @@ import { accountMailTemplates } from './features/accounts/accounts.mails.ts'
 import { digestJobs } from './features/digests/digests.jobs.ts'
 import { digestMailTemplates } from './features/digests/digests.mails.ts'
 import { mailJobs } from './features/mail/mail.jobs.ts'
+import { messageMailTemplates } from './features/messages/messages.mails.ts'
 import { moderationMailTemplates } from './features/moderation/moderation.mails.ts'
 import { profileJobs } from './features/profiles/profiles.jobs.ts'
 
@@ -25,6 +26,7 @@ export const mailTemplates: MailTemplates = {
   ...accountMailTemplates,
   ...digestMailTemplates,
   ...moderationMailTemplates,
+  ...messageMailTemplates,
 }
 
 /** Every feature's tasks and cron items. */

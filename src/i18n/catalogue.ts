@@ -4,6 +4,7 @@ import * as accounts from '../features/accounts/accounts.messages.ts'
 import * as digests from '../features/digests/digests.messages.ts'
 import * as discussions from '../features/discussions/discussions.messages.ts'
 import * as mail from '../features/mail/mail.messages.ts'
+import * as messages from '../features/messages/messages.messages.ts'
 import * as moderation from '../features/moderation/moderation.messages.ts'
 import * as network from '../features/network/network.messages.ts'
 import * as organisations from '../features/organisations/organisations.messages.ts'
@@ -23,6 +24,7 @@ export const de = {
   ...search.de,
   ...profiles.de,
   ...network.de,
+  ...messages.de,
 } as const
 
 export type MessageKey = keyof typeof de
@@ -38,4 +40,5 @@ export const en: Record<MessageKey, string> = {
   ...search.en,
   ...profiles.en,
   ...network.en,
+  ...messages.en,
 }

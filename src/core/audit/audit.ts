@@ -54,6 +54,8 @@ export type AuditAction =
   | 'post.moderator_edited'
   | 'post.moderator_deleted'
   | 'member.warned'
+  | 'message_report.dismissed'
+  | 'message.hidden'
 
 export interface AuditEntry {
   action: AuditAction

@@ -43,3 +43,30 @@ export function canReadHiddenPost(viewer: { id: number; role: string }, authorId
 export function postShownTo(viewer: ViewerId, postAlias = 'p', threadAlias = 't'): RawBuilder<boolean> {
   return sql<boolean>`(${threadVisibleTo(viewer, threadAlias)} and ${postReadableBy(viewer, postAlias)})`
 }
+
+// Direct messages (features/messages). A conversation is open only to its current participants;
+// being a moderator or an admin opens nothing here: a moderator reads one message only after a
+// participant reported it, through the report (features/messages, message-reports).
+
+/** SQL predicate: the viewer takes part in the conversation aliased `conversationAlias` (not left). */
+export function conversationOpenTo(viewer: ViewerId, conversationAlias = 'c'): RawBuilder<boolean> {
+  const conversation = sql.ref(conversationAlias)
+  return sql<boolean>`exists (select 1 from conversation_participants viewer_part
+    join members viewer on viewer.id = viewer_part.member_id and viewer.status = 'verified'
+    where viewer_part.conversation_id = ${conversation}.id and viewer_part.member_id = ${viewer}
+      and viewer_part.left_at is null)`
+}
+
+/**
+ * SQL predicate: the viewer may see the direct message aliased `messageAlias`: they take part in
+ * its conversation, it was written after they joined, and its author is nobody they blocked.
+ */
+export function messageShownTo(viewer: ViewerId, messageAlias = 'dm'): RawBuilder<boolean> {
+  const message = sql.ref(messageAlias)
+  return sql<boolean>`(exists (select 1 from conversation_participants viewer_part
+    join members viewer on viewer.id = viewer_part.member_id and viewer.status = 'verified'
+    where viewer_part.conversation_id = ${message}.conversation_id and viewer_part.member_id = ${viewer}
+      and viewer_part.left_at is null and ${message}.id >= viewer_part.first_message_id)
+    and not exists (select 1 from member_blocks viewer_block
+      where viewer_block.blocker_id = ${viewer} and viewer_block.blocked_id = ${message}.author_id))`
+}

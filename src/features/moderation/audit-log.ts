@@ -35,6 +35,17 @@ const postAction: ActionText = {
   ],
 }
 
+/** An action on a reported direct message: which message, how many reports, why (never its text). */
+const messageAction: ActionText = {
+  details: (d, t) => [
+    ...(typeof d.messageId === 'number' ? [t('audit.detail.message', { id: d.messageId })] : []),
+    ...(typeof d.reports === 'number' && d.reports > 0
+      ? [t('audit.detail.reports', { count: d.reports })]
+      : []),
+    ...(d.reason ? [t('audit.detail.reason', { value: text(d.reason) })] : []),
+  ],
+}
+
 const roleChange: ActionText = {
   details: (d, t) => [
     t('audit.detail.role', {
@@ -168,6 +179,8 @@ export const auditTexts = {
   'post.moderator_edited': postAction,
   'post.moderator_deleted': postAction,
   'member.warned': postAction,
+  'message_report.dismissed': messageAction,
+  'message.hidden': messageAction,
 } satisfies Record<AuditAction, ActionText>
 
 export const auditActions = Object.keys(auditTexts) as AuditAction[]
