@@ -1,0 +1,257 @@
+// Queries of the attachments table. Every read of a file for a viewer joins the one visibility
+// rule (core/visibility): a file is exactly as visible as the post it is on.
+import { sql } from 'kysely'
+import { postReadableBy, threadVisibleTo, type ViewerId } from '../../core/visibility/visibility.ts'
+import type { Db } from '../../db/database.ts'
+
+export interface AttachmentRow {
+  id: number
+  postId: number | null
+  uploaderId: number
+  key: string
+  thumbnailKey: string | null
+  name: string
+  mediaType: string
+  size: number
+  width: number | null
+  height: number | null
+}
+
+export interface NewAttachment {
+  uploaderId: number
+  key: string
+  thumbnailKey: string | null
+  name: string
+  mediaType: string
+  size: number
+  width: number | null
+  height: number | null
+}
+
+const columns = [
+  'a.id',
+  'a.post_id as postId',
+  'a.uploader_id as uploaderId',
+  'a.blob_sha256 as key',
+  'a.thumbnail_sha256 as thumbnailKey',
+  'a.name',
+  'a.media_type as mediaType',
+  'a.size',
+  'a.width',
+  'a.height',
+] as const
+
+/** Bytes a member's files take (pending ones too): what the quota counts. */
+export async function bytesUsedBy(db: Db, memberId: number): Promise<number> {
+  const row = await db
+    .selectFrom('attachments')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('bytes'))
+    .where('uploader_id', '=', memberId)
+    .executeTakeFirstOrThrow()
+  return Number(row.bytes)
+}
+
+export async function insertPending(db: Db, file: NewAttachment): Promise<number> {
+  const row = await db
+    .insertInto('attachments')
+    .values({
+      uploader_id: file.uploaderId,
+      blob_sha256: file.key,
+      thumbnail_sha256: file.thumbnailKey,
+      name: file.name,
+      media_type: file.mediaType,
+      size: file.size,
+      width: file.width,
+      height: file.height,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** The member's pending files among `ids` (files of a form not yet sent), in the given order. */
+export async function pendingOf(db: Db, memberId: number, ids: readonly number[]): Promise<AttachmentRow[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('attachments as a')
+    .select(columns)
+    .where('a.uploader_id', '=', memberId)
+    .where('a.post_id', 'is', null)
+    .where('a.id', 'in', ids)
+    .execute()
+  return ids.flatMap((id) => rows.filter((row) => row.id === id))
+}
+
+/** Puts the member's pending files on a post, after the files it has (returns how many). */
+export async function attachToPost(
+  db: Db,
+  memberId: number,
+  postId: number,
+  ids: readonly number[],
+): Promise<number> {
+  if (ids.length === 0) return 0
+  const result = await sql<{ id: number }>`
+    with placed as (
+      select id, (select coalesce(max(position), -1) from attachments where post_id = ${postId})
+             + row_number() over (order by array_position(${sql.val(ids)}::int[], id)) as position
+      from attachments
+      where uploader_id = ${memberId} and post_id is null and id = any(${sql.val(ids)}::int[])
+    )
+    update attachments a set post_id = ${postId}, position = placed.position, attached_at = now()
+    from placed where a.id = placed.id
+    returning a.id`.execute(db)
+  return result.rows.length
+}
+
+export async function countOnPost(db: Db, postId: number): Promise<number> {
+  const row = await db
+    .selectFrom('attachments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('post_id', '=', postId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** A file on a post the viewer may read; undefined also when it exists but is not theirs to see. */
+export async function fileForViewer(
+  db: Db,
+  viewer: ViewerId,
+  attachmentId: number,
+): Promise<(AttachmentRow & { threadId: number; postId: number }) | undefined> {
+  const row = await db
+    .selectFrom('attachments as a')
+    .innerJoin('posts as p', 'p.id', 'a.post_id')
+    .innerJoin('threads as t', 't.id', 'p.thread_id')
+    .select([...columns, 't.id as threadId'])
+    .where('a.id', '=', attachmentId)
+    .where(threadVisibleTo(viewer, 't'))
+    .where(postReadableBy(viewer, 'p'))
+    .executeTakeFirst()
+  return row ? { ...row, postId: row.postId as number } : undefined
+}
+
+/** The files of these posts that the viewer may read, by post, in their order. */
+export async function filesOfPosts(
+  db: Db,
+  viewer: ViewerId,
+  postIds: readonly number[],
+): Promise<Map<number, AttachmentRow[]>> {
+  const byPost = new Map<number, AttachmentRow[]>()
+  if (postIds.length === 0) return byPost
+  const rows = await db
+    .selectFrom('attachments as a')
+    .innerJoin('posts as p', 'p.id', 'a.post_id')
+    .innerJoin('threads as t', 't.id', 'p.thread_id')
+    .select(columns)
+    .where('a.post_id', 'in', postIds)
+    .where(threadVisibleTo(viewer, 't'))
+    .where(postReadableBy(viewer, 'p'))
+    .orderBy('a.post_id')
+    .orderBy('a.position')
+    .execute()
+  for (const row of rows) {
+    const list = byPost.get(row.postId as number) ?? []
+    list.push(row)
+    byPost.set(row.postId as number, list)
+  }
+  return byPost
+}
+
+/** Every file of a thread the viewer may read ("Dokumente in diesem Thema"), oldest post first. */
+export async function documentsOfThread(
+  db: Db,
+  viewer: ViewerId,
+  threadId: number,
+): Promise<AttachmentRow[]> {
+  return db
+    .selectFrom('attachments as a')
+    .innerJoin('posts as p', 'p.id', 'a.post_id')
+    .innerJoin('threads as t', 't.id', 'p.thread_id')
+    .select(columns)
+    .where('t.id', '=', threadId)
+    .where(threadVisibleTo(viewer, 't'))
+    .where(postReadableBy(viewer, 'p'))
+    .orderBy('p.id')
+    .orderBy('a.position')
+    .limit(200)
+    .execute()
+}
+
+/** Removes an attachment (its blob goes with the next garbage collection when nothing else uses it). */
+export async function deleteAttachment(db: Db, attachmentId: number): Promise<AttachmentRow | undefined> {
+  return db
+    .deleteFrom('attachments as a')
+    .where('a.id', '=', attachmentId)
+    .returning(columns)
+    .executeTakeFirst()
+}
+
+/** Attachments nobody can reach any more: on deleted posts, of deleted accounts, forms never sent. */
+export async function deleteUnreachable(db: Db, pendingBefore: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('attachments as a')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('a.post_id', 'is', null), eb('a.created_at', '<', pendingBefore)]),
+        eb.exists(
+          eb
+            .selectFrom('posts as p')
+            .select(sql`1`.as('one'))
+            .whereRef('p.id', '=', 'a.post_id')
+            .where('p.deleted_at', 'is not', null),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('members as m')
+            .select(sql`1`.as('one'))
+            .whereRef('m.id', '=', 'a.uploader_id')
+            .where('m.status', '=', 'deleted'),
+        ),
+      ]),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export interface LargestFile {
+  id: number
+  name: string
+  size: number
+  mediaType: string
+  threadId: number
+  threadTitle: string
+  postId: number
+}
+
+/** For the admin page: the largest files on posts (staff see every thread). */
+export async function largestFiles(db: Db, limit: number): Promise<LargestFile[]> {
+  return db
+    .selectFrom('attachments as a')
+    .innerJoin('posts as p', 'p.id', 'a.post_id')
+    .innerJoin('threads as t', 't.id', 'p.thread_id')
+    .select([
+      'a.id',
+      'a.name',
+      'a.size',
+      'a.media_type as mediaType',
+      't.id as threadId',
+      't.title as threadTitle',
+      'p.id as postId',
+    ])
+    .orderBy('a.size', 'desc')
+    .orderBy('a.id')
+    .limit(limit)
+    .execute()
+}
+
+export async function attachmentTotals(db: Db): Promise<{ files: number; bytes: number; pending: number }> {
+  const row = await db
+    .selectFrom('attachments')
+    .select((eb) => [
+      eb.fn.count<number>('id').filterWhere('post_id', 'is not', null).as('files'),
+      eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('bytes'),
+      eb.fn.count<number>('id').filterWhere('post_id', 'is', null).as('pending'),
+    ])
+    .executeTakeFirstOrThrow()
+  return { files: Number(row.files), bytes: Number(row.bytes), pending: Number(row.pending) }
+}
