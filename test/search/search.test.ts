@@ -156,6 +156,17 @@ describe('results', () => {
     expect(page.body).toContain('<title>Suche: Müllabfuhr – Vertrauensraum</title>')
   })
 
+  it("links the author's profile, and beside it a filter for the author's hits", async () => {
+    const page = await agent.get('/search?q=Müllabfuhr&sort=newest')
+    expect(page.body).toContain(`<a href="/m/${author.id}"><bdi>Berta Bauer</bdi></a>`)
+    const filter =
+      /\(<a href="([^"]+)" aria-label="nur diese Person: Treffer von Berta Bauer">nur diese Person<\/a>\)/.exec(
+        page.body,
+      )
+    const href = filter?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')
+    expect(href).toBe(`/search?q=M%C3%BCllabfuhr&sort=newest&author=${author.id}`)
+  })
+
   it('links a match in a reply to that reply', async () => {
     const page = await agent.get('/search?q=Terminvergabe')
     expect(page.body).toContain(`href="/t/${ids.replyOnly}#post-${ids.reply}"`)

@@ -2,8 +2,6 @@
 // terms. Any input is accepted; what cannot be a term is dropped. The database turns each term
 // into a tsquery with the index's own folding and stemming (search_*_query in the migration),
 // so nothing typed ever reaches the tsquery parser as syntax.
-import { type RawBuilder, sql } from 'kysely'
-
 export const queryLimits = {
   /** Longer input is cut at a word boundary (and the page says so). */
   maxLength: 200,
@@ -101,25 +99,27 @@ export function isEmptyQuery(query: ParsedQuery): boolean {
   return query.groups.length === 0
 }
 
-function termQuery(term: SearchTerm): RawBuilder<unknown> {
-  if (term.kind === 'phrase') return sql`search_phrase_query(${term.text})`
-  if (term.prefix) return sql`search_prefix_query(${term.text})`
-  return sql`search_word_query(${term.text})`
+/**
+ * The terms as the database's search_query() takes them (migrations/sql/search/search-query.v1.sql):
+ * parallel arrays of kind ('word', 'prefix' or 'phrase'), text and group (1, 2, … for the
+ * groups that must all match, 0 for exclusions).
+ */
+export interface QueryTerms {
+  kinds: string[]
+  texts: string[]
+  groups: number[]
 }
 
-/** The positive part as a tsquery expression: groups and-ed, terms within a group or-ed. */
-export function positiveTsquery(query: ParsedQuery): RawBuilder<unknown> {
-  const groups = query.groups.map((group) => sql`(${sql.join(group.map(termQuery), sql` || `)})`)
-  // Parenthesised: it is written into conditions such as `document @@ <query>`.
-  return groups.length === 0 ? sql`''::tsquery` : sql`(${sql.join(groups, sql` && `)})`
-}
-
-/** The whole query: the positive part without any of the excluded terms. */
-export function fullTsquery(query: ParsedQuery): RawBuilder<unknown> {
-  const positive = positiveTsquery(query)
-  if (query.excluded.length === 0) return positive
-  return sql`(${positive} && ${sql.join(
-    query.excluded.map((term) => sql`!!(${termQuery(term)})`),
-    sql` && `,
-  )})`
+export function queryTerms(query: ParsedQuery): QueryTerms {
+  const terms: QueryTerms = { kinds: [], texts: [], groups: [] }
+  const add = (term: SearchTerm, group: number) => {
+    terms.kinds.push(term.kind === 'phrase' ? 'phrase' : term.prefix ? 'prefix' : 'word')
+    terms.texts.push(term.text)
+    terms.groups.push(group)
+  }
+  query.groups.forEach((group, index) => {
+    for (const term of group) add(term, index + 1)
+  })
+  for (const term of query.excluded) add(term, 0)
+  return terms
 }

@@ -44,7 +44,7 @@ export async function searchRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
   const { db } = deps
 
   app.get('/search', { schema: { querystring: searchQuery } }, async (request, reply) => {
-    const categories = await listCategoriesForFilter(db)
+    const categories = await listCategoriesForFilter(db, me(request).id)
     const searchRequest = service.readSearchInput(request.query, categories)
     const named =
       searchRequest.filters.authorId !== undefined || searchRequest.filters.organisationId !== undefined

@@ -5,14 +5,7 @@ import type { Db } from '../../db/database.ts'
 import { type FieldErrors, NotFoundError } from '../../lib/errors.ts'
 import { type Stage, stages } from '../discussions/discussions.service.ts'
 import { landNames } from '../organisations/organisations.service.ts'
-import {
-  fullTsquery,
-  isEmptyQuery,
-  type ParsedQuery,
-  parseQuery,
-  positiveTsquery,
-  queryLimits,
-} from './query.ts'
+import { isEmptyQuery, type ParsedQuery, parseQuery, queryLimits, queryTerms } from './query.ts'
 import * as repo from './search.repository.ts'
 import { type SnippetPart, snippetParts } from './snippet.ts'
 
@@ -172,20 +165,17 @@ export async function search(db: Db, member: CurrentMember, request: SearchReque
   const empty = { hits: [], more: false, typos: [], shortened: request.query.shortened }
   if (request.text === '') return { ...empty, state: 'empty' }
   if (isEmptyQuery(request.query)) return { ...empty, state: 'onlyStopWords' }
-  const compiled = await repo.compileQuery(db, fullTsquery(request.query), positiveTsquery(request.query))
-  if (!compiled.searchable) return { ...empty, state: 'onlyStopWords' }
-  const tsquery = repo.tsqueryOf(compiled.text)
-  const found = await repo.searchHits(
+  const found = await repo.searchPage(
     db,
     member.id,
-    tsquery,
+    queryTerms(request.query),
     request.filters,
     request.sort,
     (request.page - 1) * pageSize,
     pageSize,
   )
-  const rows = await repo.loadHits(db, member.id, tsquery, found.hits)
-  const hits = rows.map((row) => ({
+  if (!found.searchable) return { ...empty, state: 'onlyStopWords' }
+  const hits = found.hits.map((row) => ({
     threadId: row.threadId,
     href: row.postId ? `/t/${row.threadId}#post-${row.postId}` : `/t/${row.threadId}`,
     title: row.title,
@@ -239,14 +229,9 @@ export async function similarToThread(
   member: CurrentMember,
   threadId: number,
 ): Promise<repo.SimilarRow[]> {
-  const thread = await repo.threadForSimilar(db, member.id, threadId)
-  if (!thread) throw new NotFoundError()
-  return repo.similarThreads(
-    db,
-    member.id,
-    { title: thread.title, text: thread.text, exceptThreadId: threadId },
-    similarLimit,
-  )
+  const similar = await repo.similarToThreadId(db, member.id, threadId, similarLimit)
+  if (!similar) throw new NotFoundError()
+  return similar
 }
 
 export const limitsForPage = { ...queryLimits, pageSize, maxPage }

@@ -84,7 +84,8 @@ export function searchPageView(
     hits: result.hits.map((hit) => ({
       ...hit,
       stageLabel: t(`discussions.stage.${hit.stage}`),
-      authorUrl: searchUrl({ ...withoutPage, author: String(hit.authorId) }),
+      profileUrl: `/m/${hit.authorId}`,
+      authorFilterUrl: searchUrl({ ...withoutPage, author: String(hit.authorId) }),
       organisationUrl: searchUrl({ ...withoutPage, organisation: String(hit.organisationId) }),
     })),
     typos: result.typos.map((row) => ({ ...row, stageLabel: t(`discussions.stage.${row.stage}`) })),
