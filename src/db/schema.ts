@@ -3,6 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { AccountsTables } from '../features/accounts/accounts.tables.ts'
 import type { DigestsTables } from '../features/digests/digests.tables.ts'
 import type { DiscussionsTables } from '../features/discussions/discussions.tables.ts'
+import type { GroupsTables } from '../features/groups/groups.tables.ts'
 import type { MailTables } from '../features/mail/mail.tables.ts'
 import type { ModerationTables } from '../features/moderation/moderation.tables.ts'
 import type { ProfilesTables } from '../features/profiles/profiles.tables.ts'
@@ -193,7 +194,8 @@ export interface Database
     DigestsTables,
     AccountsTables,
     ProfilesTables,
-    ModerationTables {
+    ModerationTables,
+    GroupsTables {
   organisations: OrganisationTable
   organisation_domains: OrganisationDomainTable
   organisation_municipalities: OrganisationMunicipalityTable

@@ -3,6 +3,7 @@
 import * as accounts from '../features/accounts/accounts.messages.ts'
 import * as digests from '../features/digests/digests.messages.ts'
 import * as discussions from '../features/discussions/discussions.messages.ts'
+import * as groups from '../features/groups/groups.messages.ts'
 import * as mail from '../features/mail/mail.messages.ts'
 import * as messages from '../features/messages/messages.messages.ts'
 import * as moderation from '../features/moderation/moderation.messages.ts'
@@ -24,6 +25,7 @@ export const de = {
   ...search.de,
   ...profiles.de,
   ...network.de,
+  ...groups.de,
   ...messages.de,
 } as const
 
@@ -40,5 +42,6 @@ export const en: Record<MessageKey, string> = {
   ...search.en,
   ...profiles.en,
   ...network.en,
+  ...groups.en,
   ...messages.en,
 }

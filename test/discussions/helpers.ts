@@ -41,7 +41,7 @@ export async function signedInMember(
 }
 
 export async function categoryId(db: Db, slug = 'ki'): Promise<number> {
-  return (await findCategoryBySlug(db, slug))!.id
+  return (await findCategoryBySlug(db, slug, 'all'))!.id
 }
 
 export async function createThread(

@@ -2,25 +2,49 @@
 // content (thread pages and lists, home page, search, digests, notifications, profiles,
 // organisation and tag pages, attachments) joins these predicates; no page writes its own.
 //
-// Today every verified member sees every thread, and a deleted post shows as a placeholder.
-// A post the moderation hid is readable only by moderators, admins and its author; everyone
-// else sees "von der Moderation ausgeblendet" with the reason. Closed groups and guests narrow
-// these predicates here, and only here.
+// A verified member sees every thread outside closed groups, and the threads of the Themenräume
+// of the groups they belong to (group_categories links a category to its group; group_members
+// says who is in it). A group's Themenraum is visible under the same condition
+// (categoryVisibleTo), so its name appears nowhere for anyone else either.
+// A deleted post shows as a placeholder. A post the moderation hid is readable only by
+// moderators, admins and its author; everyone else sees "von der Moderation ausgeblendet" with
+// the reason. Narrowing happens here, and only here.
 import { type RawBuilder, sql } from 'kysely'
 
 /** A viewer: the member id of a verified member (the trust gate has checked the status). */
 export type ViewerId = number
 
+/**
+ * A viewer in SQL: a member id, or a column holding one (e.g. `sql\`n.member_id\`` when the rule
+ * decides for many recipients at once, as notifications and digests do).
+ */
+export type Viewer = ViewerId | RawBuilder<number>
+
+/** SQL predicate: the category aliased `categoryAlias` (a Themenraum) is open to the viewer. */
+export function categoryVisibleTo(viewer: Viewer, categoryAlias = 'c'): RawBuilder<boolean> {
+  return inGroupsOf(viewer, sql`${sql.ref(categoryAlias)}.id`)
+}
+
 /** SQL predicate: the viewer may see the thread aliased `threadAlias`. */
-export function threadVisibleTo(viewer: ViewerId, threadAlias = 't'): RawBuilder<boolean> {
+export function threadVisibleTo(viewer: Viewer, threadAlias = 't'): RawBuilder<boolean> {
   const thread = sql.ref(threadAlias)
-  // Every thread belongs to a category; the viewer must exist and be verified.
+  // Every thread belongs to a category; the viewer must exist and be verified, and be in the
+  // group when the category belongs to one.
   return sql<boolean>`(${thread}.id is not null and exists (
-    select 1 from members viewer where viewer.id = ${viewer} and viewer.status = 'verified'))`
+    select 1 from members viewer where viewer.id = ${viewer} and viewer.status = 'verified')
+    and ${inGroupsOf(viewer, sql`${thread}.category_id`)})`
+}
+
+/** The category is no group's, or the viewer is a member of its group. */
+function inGroupsOf(viewer: Viewer, categoryId: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`not exists (
+    select 1 from group_categories vis_gc where vis_gc.category_id = ${categoryId}
+      and not exists (select 1 from group_members vis_gm
+        where vis_gm.group_id = vis_gc.group_id and vis_gm.member_id = ${viewer}))`
 }
 
 /** SQL predicate: the viewer may read the text of the post aliased `postAlias` (not only a placeholder). */
-export function postReadableBy(viewer: ViewerId, postAlias = 'p'): RawBuilder<boolean> {
+export function postReadableBy(viewer: Viewer, postAlias = 'p'): RawBuilder<boolean> {
   const post = sql.ref(postAlias)
   // The staff check does not depend on the post: PostgreSQL runs it once per statement.
   return sql<boolean>`(${post}.deleted_at is null and (${post}.hidden_at is null
@@ -40,7 +64,7 @@ export function canReadHiddenPost(viewer: { id: number; role: string }, authorId
  * SQL predicate for mail and other places outside the forum, where nothing may be excerpted
  * that the recipient could not read in the forum: thread visible and post readable.
  */
-export function postShownTo(viewer: ViewerId, postAlias = 'p', threadAlias = 't'): RawBuilder<boolean> {
+export function postShownTo(viewer: Viewer, postAlias = 'p', threadAlias = 't'): RawBuilder<boolean> {
   return sql<boolean>`(${threadVisibleTo(viewer, threadAlias)} and ${postReadableBy(viewer, postAlias)})`
 }
 
@@ -49,7 +73,7 @@ export function postShownTo(viewer: ViewerId, postAlias = 'p', threadAlias = 't'
 // participant reported it, through the report (features/messages, message-reports).
 
 /** SQL predicate: the viewer takes part in the conversation aliased `conversationAlias` (not left). */
-export function conversationOpenTo(viewer: ViewerId, conversationAlias = 'c'): RawBuilder<boolean> {
+export function conversationOpenTo(viewer: Viewer, conversationAlias = 'c'): RawBuilder<boolean> {
   const conversation = sql.ref(conversationAlias)
   return sql<boolean>`exists (select 1 from conversation_participants viewer_part
     join members viewer on viewer.id = viewer_part.member_id and viewer.status = 'verified'
@@ -57,16 +81,23 @@ export function conversationOpenTo(viewer: ViewerId, conversationAlias = 'c'): R
       and viewer_part.left_at is null)`
 }
 
+/** SQL predicate: the viewer blocked or muted the member `author` (their messages stop for the viewer). */
+export function silencedBy(viewer: Viewer, author: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`(exists (select 1 from member_blocks viewer_block
+      where viewer_block.blocker_id = ${viewer} and viewer_block.blocked_id = ${author})
+    or exists (select 1 from member_mutes viewer_mute
+      where viewer_mute.member_id = ${viewer} and viewer_mute.muted_member_id = ${author}))`
+}
+
 /**
  * SQL predicate: the viewer may see the direct message aliased `messageAlias`: they take part in
- * its conversation, it was written after they joined, and its author is nobody they blocked.
+ * its conversation, it was written after they joined, and its author is nobody they blocked or muted.
  */
-export function messageShownTo(viewer: ViewerId, messageAlias = 'dm'): RawBuilder<boolean> {
+export function messageShownTo(viewer: Viewer, messageAlias = 'dm'): RawBuilder<boolean> {
   const message = sql.ref(messageAlias)
   return sql<boolean>`(exists (select 1 from conversation_participants viewer_part
     join members viewer on viewer.id = viewer_part.member_id and viewer.status = 'verified'
     where viewer_part.conversation_id = ${message}.conversation_id and viewer_part.member_id = ${viewer}
       and viewer_part.left_at is null and ${message}.id >= viewer_part.first_message_id)
-    and not exists (select 1 from member_blocks viewer_block
-      where viewer_block.blocker_id = ${viewer} and viewer_block.blocked_id = ${message}.author_id))`
+    and not ${silencedBy(viewer, sql.ref(`${messageAlias}.author_id`))})`
 }

@@ -2,7 +2,7 @@
 // delivery records, and adding jobs in bulk. Every function takes `db` first, so a
 // transaction is just another `db`.
 import { type RawBuilder, sql } from 'kysely'
-import { postReadableBy, postShownTo, threadVisibleTo } from '../../core/visibility/visibility.ts'
+import { categoryVisibleTo, postReadableBy, postShownTo, threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, MemberStatus } from '../../db/schema.ts'
 import type { Stage } from '../discussions/discussions.service.ts'
@@ -70,11 +70,13 @@ export async function switchDigestOff(db: Db, memberId: number): Promise<boolean
   return exists !== undefined
 }
 
-export async function listCategories(db: Db): Promise<{ id: number; name: string }[]> {
+/** The open Themenräume the member may see (a closed group's only for its members). */
+export async function listCategories(db: Db, memberId: number): Promise<{ id: number; name: string }[]> {
   return db
-    .selectFrom('categories')
+    .selectFrom('categories as c')
     .select(['id', 'name'])
     .where('archived_at', 'is', null)
+    .where(categoryVisibleTo(memberId, 'c'))
     .orderBy('position')
     .orderBy('name')
     .execute()
@@ -248,8 +250,11 @@ export async function findRecipient(db: Db, memberId: number): Promise<Recipient
 /** A thread as the digest shows it; of a confidential one only its Themenraum (the rest is null). */
 export type DigestThreadRow = {
   id: number
+  /** The Themenraum; of a closed group's, "<group> / <Themenraum>" (groups feature). */
   categoryName: string
   categorySlug: string
+  /** The closed group the thread belongs to, if any (only its members get it in a digest). */
+  groupName: string | null
 } & (
   | {
       confidential: false
@@ -279,12 +284,15 @@ export async function digestThreads(db: Db, memberId: number, ids: number[]): Pr
   if (ids.length === 0) return []
   const open = (value: RawBuilder<unknown>) => sql`case when t.confidential then null else ${value} end`
   const { rows } = await sql<DigestThreadRow>`
-    select t.id, t.confidential, c.name as "categoryName", c.slug as "categorySlug",
+    select t.id, t.confidential, coalesce(g.name || ' / ' || c.name, c.name) as "categoryName",
+      c.slug as "categorySlug", g.name as "groupName",
       ${open(sql`t.title`)} as title, ${open(sql`t.stage`)} as stage,
       ${open(sql`a.name`)} as "authorName", ${open(sql`o.name`)} as "organisationName",
       ${open(sql`t.reply_count`)} as "replyCount", ${open(sql`left(p.body_html, 2000)`)} as "openingHtml"
     from threads t
     join categories c on c.id = t.category_id
+    left join group_categories gc on gc.category_id = c.id
+    left join groups g on g.id = gc.group_id
     join members a on a.id = t.author_id
     join organisations o on o.id = a.organisation_id
     left join posts p on p.id = t.opening_post_id and ${postShownTo(memberId, 'p', 't')}

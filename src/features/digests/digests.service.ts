@@ -25,7 +25,7 @@ export interface SettingsForm {
 }
 
 export async function settingsPage(db: Db, memberId: number) {
-  const [settings, categories] = await Promise.all([findSettings(db, memberId), listCategories(db)])
+  const [settings, categories] = await Promise.all([findSettings(db, memberId), listCategories(db, memberId)])
   const form: SettingsForm = {
     frequency: settings.frequency,
     scope: settings.allCategories ? 'all' : 'selected',
@@ -44,7 +44,7 @@ export interface SettingsInput {
 
 /** Saves the settings; chosen Themenräume must exist (else a ValidationError, nothing saved). */
 export async function updateSettings(db: Db, memberId: number, input: SettingsInput): Promise<void> {
-  const known = new Set((await listCategories(db)).map((c) => c.id))
+  const known = new Set((await listCategories(db, memberId)).map((c) => c.id))
   const chosen = [...new Set(input.categories)]
   if (input.scope === 'selected' && (chosen.length === 0 || chosen.some((id) => !known.has(id)))) {
     throw new ValidationError({

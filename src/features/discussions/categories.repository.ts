@@ -1,6 +1,6 @@
 // Queries of the categories (Themenräume).
 import { sql } from 'kysely'
-import { threadVisibleTo } from '../../core/visibility/visibility.ts'
+import { categoryVisibleTo, threadVisibleTo, type ViewerId } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 import { dateLabel, isoText } from './discussions.repository.ts'
@@ -23,18 +23,40 @@ const columns = [
   sql<boolean>`archived_at is not null`.as('archived'),
 ] as const
 
-export async function listCategories(db: Db, options: { includeArchived: boolean }): Promise<CategoryRow[]> {
-  let query = db.selectFrom('categories').select(columns).orderBy('position').orderBy('id')
+/**
+ * Whose categories: a viewer sees those the visibility rule opens to them (a closed group's
+ * Themenräume only its members); 'all' is for the admins' management and the operator's CLI.
+ */
+export type CategoriesFor = ViewerId | 'all'
+
+export async function listCategories(
+  db: Db,
+  options: { includeArchived: boolean; visibleTo: CategoriesFor },
+): Promise<CategoryRow[]> {
+  let query = db.selectFrom('categories as c').select(columns).orderBy('position').orderBy('id')
   if (!options.includeArchived) query = query.where('archived_at', 'is', null)
+  if (options.visibleTo !== 'all') query = query.where(categoryVisibleTo(options.visibleTo, 'c'))
   return query.execute()
 }
 
-export async function findCategoryBySlug(db: Db, slug: string): Promise<CategoryRow | undefined> {
-  return db.selectFrom('categories').select(columns).where('slug', '=', slug).executeTakeFirst()
+export async function findCategoryBySlug(
+  db: Db,
+  slug: string,
+  visibleTo: CategoriesFor,
+): Promise<CategoryRow | undefined> {
+  let query = db.selectFrom('categories as c').select(columns).where('slug', '=', slug)
+  if (visibleTo !== 'all') query = query.where(categoryVisibleTo(visibleTo, 'c'))
+  return query.executeTakeFirst()
 }
 
-export async function findCategoryById(db: Db, id: number): Promise<CategoryRow | undefined> {
-  return db.selectFrom('categories').select(columns).where('id', '=', id).executeTakeFirst()
+export async function findCategoryById(
+  db: Db,
+  id: number,
+  visibleTo: CategoriesFor,
+): Promise<CategoryRow | undefined> {
+  let query = db.selectFrom('categories as c').select(columns).where('id', '=', id)
+  if (visibleTo !== 'all') query = query.where(categoryVisibleTo(visibleTo, 'c'))
+  return query.executeTakeFirst()
 }
 
 export interface CategoryOverview extends CategoryRow {
@@ -70,7 +92,7 @@ export async function listCategoryOverview(
       order by t.last_activity_at desc, t.id desc
       limit 1
     ) l on true
-    where c.archived_at is null
+    where c.archived_at is null and ${categoryVisibleTo(memberId, 'c')}
     order by c.position, c.id
   `.execute(db)
   return result.rows

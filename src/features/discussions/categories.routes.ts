@@ -40,7 +40,7 @@ export async function categoriesRoutes(fastify: FastifyInstance, deps: FeatureDe
     '/c/:slug',
     { schema: { params: slugParams, querystring: threadListQuery } },
     async (request, reply) => {
-      const category = await categories.findCategory(db, request.params.slug)
+      const category = await categories.findCategory(db, me(request), request.params.slug)
       const stage = service.isStage(request.query.stage) ? request.query.stage : undefined
       const tag = tagFilter(request.query.tag)
       const after = parseCursor(request.query.after)

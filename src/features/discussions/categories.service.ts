@@ -50,14 +50,14 @@ export async function updateCategory(
   edgeErrors: FieldErrors = {},
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    if (!(await repo.findCategoryById(tx, id))) throw new NotFoundError()
+    if (!(await repo.findCategoryById(tx, id, 'all'))) throw new NotFoundError()
     await repo.updateCategory(tx, id, await validate(tx, input, edgeErrors, id))
   })
 }
 
 export async function moveCategory(db: Db, id: number, direction: 'up' | 'down'): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    const all = await repo.listCategories(tx, { includeArchived: true })
+    const all = await repo.listCategories(tx, { includeArchived: true, visibleTo: 'all' })
     const index = all.findIndex((c) => c.id === id)
     if (index === -1) throw new NotFoundError()
     const other = direction === 'up' ? index - 1 : index + 1
@@ -69,22 +69,23 @@ export async function moveCategory(db: Db, id: number, direction: 'up' | 'down')
 }
 
 export async function archiveCategory(db: Db, id: number, archived: boolean): Promise<void> {
-  if (!(await repo.findCategoryById(db, id))) throw new NotFoundError()
+  if (!(await repo.findCategoryById(db, id, 'all'))) throw new NotFoundError()
   await repo.setCategoryArchived(db, id, archived)
 }
 
 export async function categoryForEdit(db: Db, id: number) {
-  const category = await repo.findCategoryById(db, id)
+  const category = await repo.findCategoryById(db, id, 'all')
   if (!category) throw new NotFoundError()
   return category
 }
 
 export async function allCategories(db: Db) {
-  return repo.listCategories(db, { includeArchived: true })
+  return repo.listCategories(db, { includeArchived: true, visibleTo: 'all' })
 }
 
-export async function findCategory(db: Db, slug: string) {
-  const category = slugPattern.test(slug) ? await repo.findCategoryBySlug(db, slug) : undefined
+/** A Themenraum the member may see (a closed group's only for its members), or not found. */
+export async function findCategory(db: Db, member: CurrentMember, slug: string) {
+  const category = slugPattern.test(slug) ? await repo.findCategoryBySlug(db, slug, member.id) : undefined
   if (!category) throw new NotFoundError()
   return category
 }

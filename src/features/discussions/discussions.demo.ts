@@ -112,13 +112,13 @@ export async function seedDemoDiscussions(
   if (options.authorIds.length === 0) return 0
   const clock = options.clock ?? { now: () => new Date() }
   const authors = await Promise.all(options.authorIds.map((id) => memberFor(db, id)))
-  const fallback = (await listCategories(db, { includeArchived: false }))[0]
+  const fallback = (await listCategories(db, { includeArchived: false, visibleTo: 'all' }))[0]
   if (!fallback) return 0
   let turn = 0
   const nextAuthor = () => authors[turn++ % authors.length]!
   let created = 0
   for (const demo of demoThreads) {
-    const category = (await findCategoryBySlug(db, demo.category)) ?? fallback
+    const category = (await findCategoryBySlug(db, demo.category, 'all')) ?? fallback
     const author = nextAuthor()
     const { threadId } = await startThread(db, clock, author, {
       title: withMarker(demo.title, options.marker),

@@ -172,7 +172,7 @@ export async function startThread(
     errors.title = { ...errors.title, key: 'validation.required', params: {} }
   const title = input.title.replace(/\s+/g, ' ')
   const categoryId = idFrom(input.category)
-  const category = categoryId ? await findCategoryById(db, categoryId) : undefined
+  const category = categoryId ? await findCategoryById(db, categoryId, member.id) : undefined
   if (input.category === '') errors.category = { key: 'discussions.category.choose' }
   else if (!category || category.archived) errors.category ??= { key: 'discussions.category.unknown' }
   const tags = parseTags(input.tags, errors)
@@ -563,8 +563,9 @@ export async function listCategoryThreads(
   return { threads, nextCursor: more ? threads.at(-1)?.cursor : undefined }
 }
 
-export async function categoriesForForm(db: Db) {
-  return listCategories(db, { includeArchived: false })
+/** The open Themenräume the member may write in (a closed group's only for its members). */
+export async function categoriesForForm(db: Db, member: CurrentMember) {
+  return listCategories(db, { includeArchived: false, visibleTo: member.id })
 }
 
 /**

@@ -55,7 +55,7 @@ export async function suggestMembers(db: Db, query: string, limit = 8): Promise<
 /**
  * Notifies, for one new post: mentioned members, the author of the parent post and the
  * thread's followers. One notification per member (mention before reply before follow);
- * never the actor; only members verified right now.
+ * never the actor; only members verified right now who may see the thread.
  */
 export async function insertPostNotifications(
   db: Db,
@@ -81,20 +81,22 @@ export async function insertPostNotifications(
       where f.thread_id = ${values.threadId} and ${values.includeFollowers}
     ) x
     join members m on m.id = x.member_id and m.status = 'verified'
-    where x.member_id <> ${values.actorId}
+    join threads t on t.id = ${values.threadId}
+    -- Nobody is told of a thread they may not see (a mention of someone outside a closed group).
+    where x.member_id <> ${values.actorId} and ${threadVisibleTo(sql<number>`x.member_id`, 't')}
     order by x.member_id, x.rank
     on conflict (member_id, post_id) do nothing
   `.execute(db)
 }
 
+/** Unread notifications of threads the member may still see (not those of a group they left). */
 export async function countUnread(db: Db, memberId: number): Promise<number> {
-  const row = await db
-    .selectFrom('notifications')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('member_id', '=', memberId)
-    .where('read_at', 'is', null)
-    .executeTakeFirstOrThrow()
-  return Number(row.count)
+  const result = await sql<{ count: number }>`
+    select count(*)::int as count
+    from notifications n join threads t on t.id = n.thread_id
+    where n.member_id = ${memberId} and n.read_at is null and ${threadVisibleTo(memberId, 't')}
+  `.execute(db)
+  return Number(result.rows[0]?.count ?? 0)
 }
 
 export interface NotificationRow {

@@ -26,7 +26,7 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
     errors?: FieldErrors,
     similar?: Awaited<ReturnType<typeof similarToDraft>>,
   ) {
-    const categories = await service.categoriesForForm(db)
+    const categories = await service.categoriesForForm(db, me(request))
     return page(reply, 'discussions/new-thread', {
       title: request.t('discussions.newThread.title'),
       categories: categories.map((c) => ({ ...c, selected: String(c.id) === values.category })),
@@ -39,7 +39,7 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
   }
 
   app.get('/t/new', { schema: { querystring: newThreadQuery } }, async (request, reply) => {
-    const categories = await service.categoriesForForm(db)
+    const categories = await service.categoriesForForm(db, me(request))
     const preselected = categories.find((c) => c.slug === request.query.category)
     return newThreadPage(request, reply, {
       category: preselected ? String(preselected.id) : '',

@@ -46,6 +46,14 @@ const messageAction: ActionText = {
   ],
 }
 
+/** An action in a closed group (groups feature): which group, and a new Themenraum's name. */
+const groupAction: ActionText = {
+  details: (d, t) => [
+    ...(d.group ? [t('audit.detail.group', { value: text(d.group) })] : []),
+    ...(d.category ? [t('audit.detail.groupCategory', { value: text(d.category) })] : []),
+  ],
+}
+
 const roleChange: ActionText = {
   details: (d, t) => [
     t('audit.detail.role', {
@@ -181,6 +189,14 @@ export const auditTexts = {
   'member.warned': postAction,
   'message_report.dismissed': messageAction,
   'message.hidden': messageAction,
+  'group.created': groupAction,
+  'group.updated': groupAction,
+  'group.invited': groupAction,
+  'group.member_added': groupAction,
+  'group.member_removed': groupAction,
+  'group.request_declined': groupAction,
+  'group.role_changed': groupAction,
+  'group.category_created': groupAction,
 } satisfies Record<AuditAction, ActionText>
 
 export const auditActions = Object.keys(auditTexts) as AuditAction[]
