@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.ts'
 import type { FeatureDeps } from '../../deps.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
 import { keepTyped, labelErrors, parseForm } from '../../lib/form-schema.ts'
-import { loadOrganisationPicker } from '../organisations/organisations.service.ts'
+import { loadRegistrationPicker } from '../organisations/organisations.service.ts'
 import { registrationFields, registrationForm, registrationQuery, statementMax } from './accounts.schemas.ts'
 import { describeInvitation } from './invitations.ts'
 import { attempt, inFieldOrder } from './refusals.ts'
@@ -20,9 +20,11 @@ async function renderRegistration(
   values: Record<string, string>,
   problems?: { errors: FieldErrors; status: number },
 ) {
-  const picker = await loadOrganisationPicker(db, {
+  // The organisation of the address's official domain is proposed (chosen unless another one is).
+  const picker = await loadRegistrationPicker(db, {
     query: values.orgQuery ?? '',
     selectedId: Number(values.organisationId) || null,
+    email: values.email,
   })
   const invitation = values.invitation ? await describeInvitation(db, values.invitation) : undefined
   if (problems?.status === 503) reply.header('retry-after', '5')
@@ -33,7 +35,7 @@ async function renderRegistration(
       ? labelErrors(registrationForm, inFieldOrder(registrationFields, problems.errors))
       : undefined,
     picker,
-    showPicker: Boolean(values.orgQuery) || picker.selectedId !== null,
+    showPicker: Boolean(values.orgQuery) || picker.selectedId !== null || picker.proposed !== undefined,
     invitation,
     statementMax,
   })

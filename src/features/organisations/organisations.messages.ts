@@ -92,6 +92,8 @@ export const de = {
   'organisation.search.none': 'Keine Organisation gefunden – bitte Namen oder Schlüssel anders schreiben',
   'organisation.search.tooShort': 'Bitte mindestens 2 Zeichen eingeben.',
   'organisation.search.continue': 'Weiter zur Registrierung',
+  'organisation.search.proposed':
+    'Ihre E-Mail-Adresse gehört zu {name}: diese Organisation ist vorgewählt. Bitte prüfen – Sie können auch eine andere wählen.',
   'organisation.historical': 'historisch',
 
   'organisation.admin.title': 'Organisationen',
@@ -256,6 +258,8 @@ export const en: Record<keyof typeof de, string> = {
   'organisation.search.none': 'No organisation found – please try another spelling of the name or key',
   'organisation.search.tooShort': 'Please enter at least 2 characters.',
   'organisation.historical': 'historical',
+  'organisation.search.proposed':
+    'Your e-mail address belongs to {name}: this organisation has been chosen for you. Please check it – you may choose another one.',
   'organisation.search.continue': 'Continue to registration',
 
   'organisation.admin.title': 'Organisations',

@@ -15,6 +15,14 @@ export const searchQuery = Type.Object({
   organisationId: Type.Optional(optionalId()),
 })
 
+/** The registration form's e-mail field asks for the organisation of its domain (htmx). */
+export const proposalQuery = Type.Object({
+  email: Type.Optional(Type.String({ maxLength: 300 })),
+  orgQuery: Type.Optional(Type.String({ maxLength: 200 })),
+  organisationId: Type.Optional(optionalId()),
+  proposedId: Type.Optional(optionalId()),
+})
+
 /** A list filter that is either valid or ignored: a stale or hand-edited link shows the list. */
 const lenient = <T extends TSchema>(schema: T) => Type.Union([schema, Type.String({ maxLength: 1000 })])
 

@@ -370,6 +370,33 @@ export async function proposeOrganisationForEmail(db: Db, email: string): Promis
   return match ? pickerItem(match) : undefined
 }
 
+export interface RegistrationPicker extends OrganisationPicker {
+  /** The organisation of the e-mail address's official domain, when it has one. */
+  proposed?: PickerItem
+}
+
+/**
+ * The registration form's picker: as loadOrganisationPicker, and the organisation whose
+ * official domain the e-mail address is on proposed (and chosen, unless the person chose
+ * another one themselves). `previousProposalId` is the proposal shown before: while it is
+ * still the one chosen it was the form's choice, not the person's, and a new address replaces it.
+ */
+export async function loadRegistrationPicker(
+  db: Db,
+  options: { query: string; selectedId?: number | null; email?: string; previousProposalId?: number | null },
+): Promise<RegistrationPicker> {
+  const proposed = options.email ? await proposeOrganisationForEmail(db, options.email) : undefined
+  const selectedId = options.selectedId ?? null
+  const chosen = selectedId !== null && selectedId !== options.previousProposalId ? selectedId : null
+  const picker = await loadOrganisationPicker(db, {
+    query: options.query,
+    selectedId: chosen ?? proposed?.id ?? null,
+  })
+  if (proposed && !picker.results.some((result) => result.id === proposed.id))
+    picker.results.unshift(proposed)
+  return { ...picker, proposed }
+}
+
 /**
  * The import command: reads a Destatis extract file and applies it. The Stand comes from
  * `--stand` or the file name ("…2021q2…"). Returns the lines the command prints.

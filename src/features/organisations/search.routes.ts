@@ -4,15 +4,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
-import { searchQuery } from './organisations.schemas.ts'
-import { loadOrganisationPicker } from './organisations.service.ts'
+import { proposalQuery, searchQuery } from './organisations.schemas.ts'
+import { emailDomain, loadOrganisationPicker, loadRegistrationPicker } from './organisations.service.ts'
+
+const searchLimit = { access: 'public' as const, rateLimit: { max: 60, timeWindow: '1 minute' } }
 
 export async function organisationSearchRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.get(
     '/organisations/search',
     {
-      config: { access: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
+      config: searchLimit,
       schema: { querystring: searchQuery },
     },
     async (request, reply) => {
@@ -21,6 +23,32 @@ export async function organisationSearchRoutes(fastify: FastifyInstance, deps: F
         query: q || orgQuery || '',
         selectedId: organisationId || null,
       })
+      return reply.pageOrFragment('organisations/search', 'organisations/_search-results', {
+        title: request.t('organisation.search.title'),
+        ...picker,
+      })
+    },
+  )
+
+  // The registration form's e-mail field (htmx, when it changes): the picker with the
+  // organisation of the address's official domain proposed and chosen. Nothing to propose:
+  // 204, the picker stays as it is (unless it showed an earlier proposal, which goes).
+  // Without JavaScript the registration form proposes the same when it comes back.
+  app.get(
+    '/organisations/propose',
+    { config: searchLimit, schema: { querystring: proposalQuery } },
+    async (request, reply) => {
+      const { email, orgQuery, organisationId, proposedId } = request.query
+      const previousProposalId = proposedId || null
+      const hasDomain = email !== undefined && emailDomain(email) !== null
+      if (!hasDomain && previousProposalId === null) return reply.code(204).send()
+      const picker = await loadRegistrationPicker(deps.db, {
+        query: orgQuery ?? '',
+        selectedId: organisationId || null,
+        email: hasDomain ? email : undefined,
+        previousProposalId,
+      })
+      if (!picker.proposed && previousProposalId === null) return reply.code(204).send()
       return reply.pageOrFragment('organisations/search', 'organisations/_search-results', {
         title: request.t('organisation.search.title'),
         ...picker,
