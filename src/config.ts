@@ -35,6 +35,10 @@ export interface Config {
   readonly digestHour: number
   readonly digestWeekday: number
   readonly contactEmail: string
+  /** Where replies to system mail go (Reply-To) and whom applicants ask: never the accessibility address. */
+  readonly supportEmail: string
+  /** What the applicant's status page says a review usually takes (working days). */
+  readonly reviewDaysTypical: number
   /** The operator's additions to the list of public mail providers (never official domains). */
   readonly publicMailDomains: readonly string[]
   /** Retention (days): unconfirmed registrations, rejected applications, records of sent mail. */
@@ -157,6 +161,15 @@ function devMailbox(env: Env, nodeEnv: Environment, host: string): boolean {
   return wanted && blockers.length === 0
 }
 
+/** SUPPORT_EMAIL (default: MAIL_FROM); the accessibility address (CONTACT_EMAIL) is refused. */
+function supportEmail(env: Env): string {
+  const support = email(env, 'SUPPORT_EMAIL', email(env, 'MAIL_FROM', 'vertrauensraum@localhost'))
+  const accessibility = email(env, 'CONTACT_EMAIL', 'barrierefreiheit@localhost')
+  if (support.toLowerCase() === accessibility.toLowerCase())
+    fail('SUPPORT_EMAIL', 'an address other than CONTACT_EMAIL (the accessibility contact)', support)
+  return support
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development')
   const port = integer(env, 'PORT', 3000, 0, 65535)
@@ -192,6 +205,8 @@ export function loadConfig(env: Env = process.env): Config {
     digestHour: integer(env, 'DIGEST_HOUR', 7, 0, 23),
     digestWeekday: integer(env, 'DIGEST_WEEKDAY', 1, 0, 6),
     contactEmail: email(env, 'CONTACT_EMAIL', 'barrierefreiheit@localhost'),
+    supportEmail: supportEmail(env),
+    reviewDaysTypical: integer(env, 'REVIEW_DAYS_TYPICAL', 2, 1, 60),
     publicMailDomains: Object.freeze(domainList(env, 'PUBLIC_MAIL_DOMAINS')),
     retentionUnconfirmedDays: integer(env, 'RETENTION_UNCONFIRMED_DAYS', 30, 2, 3650),
     retentionRejectedDays: integer(env, 'RETENTION_REJECTED_DAYS', 180, 1, 3650),

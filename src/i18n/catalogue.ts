@@ -8,6 +8,7 @@ import * as mail from '../features/mail/mail.messages.ts'
 import * as messages from '../features/messages/messages.messages.ts'
 import * as moderation from '../features/moderation/moderation.messages.ts'
 import * as network from '../features/network/network.messages.ts'
+import * as threadTools from '../features/moderation/thread-tools.messages.ts'
 import * as organisations from '../features/organisations/organisations.messages.ts'
 import * as profiles from '../features/profiles/profiles.messages.ts'
 import * as search from '../features/search/search.messages.ts'
@@ -21,6 +22,7 @@ export const de = {
   ...moderation.de,
   ...discussions.de,
   ...mail.de,
+  ...threadTools.de,
   ...digests.de,
   ...search.de,
   ...profiles.de,
@@ -39,6 +41,7 @@ export const en: Record<MessageKey, string> = {
   ...discussions.en,
   ...mail.en,
   ...digests.en,
+  ...threadTools.en,
   ...search.en,
   ...profiles.en,
   ...network.en,

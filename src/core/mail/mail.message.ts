@@ -19,6 +19,8 @@ export function composeMessage(
   }
   return {
     from: { name: headerSafe(config.mailFromName), address: config.mailFrom },
+    // Replies reach the operator's support, never the accessibility contact (config.ts refuses it).
+    replyTo: config.supportEmail,
     to: headerSafe(mail.to),
     subject: headerSafe(mail.built.subject),
     text: mail.built.text,

@@ -1,7 +1,12 @@
 // The queries of direct messages. Every read of a conversation or a message goes through the
 // predicates of core/visibility (conversationOpenTo, messageShownTo): participants only.
 import { sql } from 'kysely'
-import { conversationOpenTo, messageShownTo, type ViewerId } from '../../core/visibility/visibility.ts'
+import {
+  conversationOpenTo,
+  messageShownTo,
+  silencedBy,
+  type ViewerId,
+} from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 
@@ -237,20 +242,21 @@ export interface ConversationLine {
 /** The viewer's conversations: those with unread messages first, then the latest first. */
 export async function conversationsOf(db: Db, viewer: ViewerId, limit = 100): Promise<ConversationLine[]> {
   const { rows } = await sql<ConversationLine>`
-    select c.id, c.last_message_at::text as "lastMessageAt",
+    select id, "lastMessageAt", names, others, unread from (
+    select c.id, c.last_message_id as "lastId", c.last_message_at::text as "lastMessageAt",
       coalesce((select array_agg(m.name order by m.name) from conversation_participants o
         join members m on m.id = o.member_id
         where o.conversation_id = c.id and o.left_at is null and o.member_id <> ${viewer}), '{}') as names,
       (select count(*)::int from conversation_participants o
         where o.conversation_id = c.id and o.left_at is null and o.member_id <> ${viewer}) as others,
       (select count(*)::int from direct_messages dm
-        where dm.conversation_id = c.id and dm.id > cp.last_read_message_id and dm.id >= cp.first_message_id
-          and dm.kind = 'message' and dm.author_id <> ${viewer}
-          and not exists (select 1 from member_blocks b where b.blocker_id = ${viewer} and b.blocked_id = dm.author_id)
+        where dm.conversation_id = c.id and dm.id > cp.last_read_message_id and dm.kind = 'message'
+          and dm.author_id <> ${viewer} and ${messageShownTo(viewer, 'dm')}
       ) as unread
     from conversation_participants cp join conversations c on c.id = cp.conversation_id
     where cp.member_id = ${viewer} and cp.left_at is null and ${conversationOpenTo(viewer, 'c')}
-    order by (c.last_message_id > cp.last_read_message_id) desc, c.last_message_id desc
+    ) lines
+    order by unread > 0 desc, "lastId" desc
     limit ${limit}`.execute(db)
   return rows
 }
@@ -262,8 +268,7 @@ export async function countUnreadConversations(db: Db, viewer: ViewerId): Promis
     where cp.member_id = ${viewer} and cp.left_at is null
       and exists (select 1 from direct_messages dm
         where dm.conversation_id = cp.conversation_id and dm.id > cp.last_read_message_id
-          and dm.id >= cp.first_message_id and dm.kind = 'message' and dm.author_id <> ${viewer}
-          and not exists (select 1 from member_blocks b where b.blocker_id = ${viewer} and b.blocked_id = dm.author_id))`.execute(
+          and dm.kind = 'message' and dm.author_id <> ${viewer} and ${messageShownTo(viewer, 'dm')})`.execute(
     db,
   )
   return rows[0]?.n ?? 0
@@ -290,7 +295,7 @@ export interface MailRecipient {
 
 /**
  * The participants to tell about message `messageId` by mail, marked as told: verified, mail
- * wanted, not its author, not blocking the author, and having read everything up to the message
+ * wanted, not its author, not blocking or muting the author, and having read everything up to the message
  * their last mail was about (one mail per stretch of unread messages, never one per message).
  */
 export async function takeMailRecipients(
@@ -306,7 +311,7 @@ export async function takeMailRecipients(
       and cp.member_id <> ${authorId} and m.status = 'verified'
       and (cp.mailed_message_id is null or cp.last_read_message_id >= cp.mailed_message_id)
       and coalesce((select s.mail_mode from message_settings s where s.member_id = m.id), 'immediately') = 'immediately'
-      and not exists (select 1 from member_blocks b where b.blocker_id = m.id and b.blocked_id = ${authorId})
+      and not ${silencedBy(sql.ref<number>('m.id'), sql`${authorId}::int`)}
     returning m.id, m.email, m.name, m.locale`.execute(db)
   return rows
 }

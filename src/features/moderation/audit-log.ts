@@ -54,6 +54,26 @@ const groupAction: ActionText = {
   ],
 }
 
+/** A thread tool: which thread, and what changed (title, tags, Themenraum, the Ergebnis, a note). */
+const threadAction: ActionText = {
+  details: (d, t) => [
+    ...(typeof d.threadId === 'number'
+      ? [t('audit.detail.thread', { id: d.threadId, title: text(d.title ?? d.toTitle) })]
+      : []),
+    ...(d.fromTitle !== undefined
+      ? [t('audit.detail.titleChange', { from: text(d.fromTitle), to: text(d.toTitle) })]
+      : []),
+    ...(d.fromTags !== undefined
+      ? [t('audit.detail.tagsChange', { from: list(d.fromTags), to: list(d.toTags) })]
+      : []),
+    ...(d.from !== undefined && d.to !== undefined
+      ? [t('audit.detail.categoryChange', { from: text(d.from), to: text(d.to) })]
+      : []),
+    ...(typeof d.postId === 'number' ? [t('audit.detail.post', { id: d.postId })] : []),
+    ...(d.note ? [t('audit.detail.note', { value: text(d.note) })] : []),
+  ],
+}
+
 const roleChange: ActionText = {
   details: (d, t) => [
     t('audit.detail.role', {
@@ -139,6 +159,9 @@ export const auditTexts = {
   'member.question_asked': {
     details: (d, t) => (d.question ? [t('audit.detail.question', { value: text(d.question) })] : []),
   },
+  'member.question_answered': {
+    details: (d, t) => (d.answer ? [t('audit.detail.answer', { value: text(d.answer) })] : []),
+  },
   'member.suspended': {
     details: (d, t) => [
       ...(typeof d.postId === 'number' ? [t('audit.detail.post', { id: d.postId })] : []),
@@ -193,6 +216,13 @@ export const auditTexts = {
   'group.updated': groupAction,
   'group.invited': groupAction,
   'group.member_added': groupAction,
+  'thread.pinned': threadAction,
+  'thread.unpinned': threadAction,
+  'thread.moved': threadAction,
+  'thread.edited': threadAction,
+  'thread.result_marked': threadAction,
+  'thread.result_cleared': threadAction,
+  'post.unhidden': postAction,
   'group.member_removed': groupAction,
   'group.request_declined': groupAction,
   'group.role_changed': groupAction,
