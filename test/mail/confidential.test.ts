@@ -11,6 +11,7 @@ import type { Config } from '../../src/config.ts'
 import { enqueueMail, type QueuedMail } from '../../src/core/mail/mail.queue.ts'
 import { smtpTransport } from '../../src/core/mail/mail.transport.ts'
 import { scheduleDigests, sweepNotifications } from '../../src/features/digests/digests.jobs.ts'
+import { startConversation } from '../../src/features/messages/messages.service.ts'
 import { mailTemplates } from '../../src/jobs.ts'
 import {
   allTasks,
@@ -131,6 +132,19 @@ const scenarios: Record<string, () => Promise<void>> = {
       locale: 'de',
       params: { name: 'Wanda Warnung', reason: 'Bitte bleiben Sie sachlich.' },
     })
+  },
+
+  // A direct message from the confidential thread's author about it: the mail names neither the
+  // sender nor anything of the text (messages feature, through its real service).
+  'messages.new': async () => {
+    const reader = await longtimeMember(database.db, { name: 'Dana Direkt' })
+    to('messages.new', reader.email)
+    const sender = people.get(secret.author)!
+    await startConversation(
+      database.db,
+      { id: sender.id, name: secret.author, role: 'member', status: 'verified', locale: null, organisationId: 0 },
+      { to: [reader.id], body: `Zu ${secret.title}: ${secret.body} #${secret.tag}`, formKey: '' },
+    )
   },
 
   'digests.digest': async () => {
