@@ -68,7 +68,12 @@ export interface CategoryOverview extends CategoryRow {
   unreadThreads: number
 }
 
-/** The home page: open categories in order, each with its newest activity and my unread threads. */
+/**
+ * The home page: open categories in order, each with its newest activity and my unread threads.
+ * The thread count is kept by triggers (category_thread_counts), not counted per request; it
+ * counts every thread of the category, which is what its viewer may see: the visibility rule
+ * narrows by category (a closed group's Themenraum is listed only to its members).
+ */
 export async function listCategoryOverview(
   db: Db,
   memberId: number,
@@ -77,7 +82,7 @@ export async function listCategoryOverview(
   const visible = threadVisibleTo(memberId, 't')
   const result = await sql<CategoryOverview>`
     select c.id, c.name, c.slug, c.description, c.position, false as archived,
-      (select count(*) from threads t where t.category_id = c.id and ${visible})::int as "threadCount",
+      coalesce(n.threads, 0) as "threadCount",
       l.id as "latestThreadId", l.title as "latestTitle",
       ${isoText(sql`l.last_activity_at`)} as "latestIso",
       ${dateLabel(sql`l.last_activity_at`, locale)} as "latestLabel",
@@ -86,6 +91,7 @@ export async function listCategoryOverview(
         where t.category_id = c.id and ${visible} and t.last_activity_at > now() - interval '30 days'
           and coalesce(r.read_post_count, 0) < t.reply_count + 1)::int as "unreadThreads"
     from categories c
+    left join category_thread_counts n on n.category_id = c.id
     left join lateral (
       select t.id, t.title, t.last_activity_at from threads t
       where t.category_id = c.id and ${visible}
