@@ -69,6 +69,7 @@ registerMailTemplate('account.question', (p, c) =>
       str(p.question),
       c.t('mail.question.answer', { contact: str(p.contact) }),
     ],
+    action: { label: c.t('mail.question.action'), url: `${c.baseUrl}/status` },
   }),
 )
 

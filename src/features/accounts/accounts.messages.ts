@@ -152,7 +152,9 @@ export const de = {
   'mail.rejected.reason': 'Begründung der Moderation: {reason}',
   'mail.question.subject': 'Rückfrage zu Ihrem Antrag',
   'mail.question.text': 'Die Moderation hat eine Rückfrage zu Ihrem Antrag:',
-  'mail.question.answer': 'Bitte antworten Sie per E-Mail an die Moderation: {contact}',
+  'mail.question.answer':
+    'Bitte melden Sie sich an und antworten Sie auf Ihrer Statusseite. Bei Fragen zum Verfahren hilft der Support: {contact}',
+  'mail.question.action': 'Zur Statusseite',
   'mail.suspended.subject': 'Ihre Mitgliedschaft wurde gesperrt',
   'mail.suspended.text': 'Ihre Mitgliedschaft im Vertrauensraum wurde gesperrt.',
   'mail.suspended.until': 'Die Sperre endet am {date}.',
@@ -354,7 +356,9 @@ export const en: Record<keyof typeof de, string> = {
   'mail.rejected.reason': "The moderators' reason: {reason}",
   'mail.question.subject': 'A question about your application',
   'mail.question.text': 'The moderators have a question about your application:',
-  'mail.question.answer': 'Please answer by e-mail to the moderators: {contact}',
+  'mail.question.answer':
+    'Please sign in and answer on your status page. For questions about the procedure, contact support: {contact}',
+  'mail.question.action': 'Go to the status page',
   'mail.suspended.subject': 'Your membership has been suspended',
   'mail.suspended.text': 'Your membership of Vertrauensraum has been suspended.',
   'mail.suspended.until': 'The suspension ends on {date}.',

@@ -92,9 +92,11 @@ export async function findCategory(db: Db, member: CurrentMember, slug: string) 
 
 /** The home page: categories with their newest activity, and the most recently active threads. */
 export async function homeOverview(db: Db, member: CurrentMember, locale: Locale) {
-  const [categories, recent] = await Promise.all([
+  // Pinned threads first (moderation's thread tools), then the most recently active others.
+  const [categories, pinned, recent] = await Promise.all([
     repo.listCategoryOverview(db, member.id, locale),
-    listThreads(db, { memberId: member.id, locale, limit: 10 }),
+    listThreads(db, { memberId: member.id, locale, limit: 5, pinned: true }),
+    listThreads(db, { memberId: member.id, locale, limit: 10, pinned: false }),
   ])
-  return { categories, recent: recent.slice(0, 10) }
+  return { categories, recent: [...pinned.slice(0, 5), ...recent.slice(0, 10)] }
 }

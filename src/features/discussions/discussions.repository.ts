@@ -257,6 +257,8 @@ export interface ThreadListItem {
   cursor: string
   unread: number
   everRead: boolean
+  /** Pinned by the moderation: listed first (moderation feature, thread tools). */
+  pinned: boolean
 }
 
 export interface ThreadListQuery {
@@ -268,6 +270,8 @@ export interface ThreadListQuery {
   /** Keyset cursor: rows strictly after (older than) this one. */
   after?: { us: string; id: number }
   limit: number
+  /** Only pinned threads (true) or only the others (false); both when undefined. */
+  pinned?: boolean
 }
 
 /** Threads by newest activity, with my unread count; fetches limit + 1 to know whether more follow. */
@@ -279,6 +283,8 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
     conditions.push(
       sql<SqlBool>`exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = ${query.tag})`,
     )
+  if (query.pinned !== undefined)
+    conditions.push(query.pinned ? sql<SqlBool>`t.pinned_at is not null` : sql<SqlBool>`t.pinned_at is null`)
   if (query.after)
     conditions.push(
       sql<SqlBool>`(t.last_activity_at, t.id) < (timestamptz 'epoch' + ${query.after.us}::bigint * interval '1 microsecond', ${query.after.id}::int)`,
@@ -292,7 +298,7 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
       ${dateLabel(sql`t.last_activity_at`, query.locale)} as "lastActivityLabel",
       (extract(epoch from t.last_activity_at) * 1000000)::bigint::text || '-' || t.id as cursor,
       greatest(t.reply_count + 1 - coalesce(r.read_post_count, 0), 0)::int as unread,
-      r.member_id is not null as "everRead"
+      r.member_id is not null as "everRead", t.pinned_at is not null as pinned
     from threads t
     join categories c on c.id = t.category_id
     join members a on a.id = t.author_id

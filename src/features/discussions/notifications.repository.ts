@@ -84,6 +84,8 @@ export async function insertPostNotifications(
     join threads t on t.id = ${values.threadId}
     -- Nobody is told of a thread they may not see (a mention of someone outside a closed group).
     where x.member_id <> ${values.actorId} and ${threadVisibleTo(sql<number>`x.member_id`, 't')}
+      -- Nobody is told of what a member they muted wrote (moderation feature, member_mutes).
+      and not exists (select 1 from member_mutes mm where mm.member_id = x.member_id and mm.muted_member_id = ${values.actorId})
     order by x.member_id, x.rank
     on conflict (member_id, post_id) do nothing
   `.execute(db)

@@ -23,6 +23,7 @@ import {
   isOfficialDomain,
   isPublicMailDomain,
 } from '../organisations/organisations.service.ts'
+import { insertQuestion, questionsByApplicant } from './applicant-questions.ts'
 import { listApplicantRows } from './moderation.repository.ts'
 
 const alreadyDecided = () => new ConflictError('moderation.alreadyDecided')
@@ -44,10 +45,19 @@ const noPolicy: ModerationPolicy = { publicMailDomains: [] }
 /** The review queue: an address at a public mail provider is never evidence, even if listed. */
 export async function listApplicants(db: Db, policy: ModerationPolicy = noPolicy) {
   const rows = await listApplicantRows(db)
+  const questions = await questionsByApplicant(
+    db,
+    rows.map((row) => row.id),
+  )
   return rows.map((row) => {
     const domain = emailDomain(row.email)
     const publicProvider = domain !== null && isPublicMailDomain(domain, policy.publicMailDomains)
-    return { ...row, publicProvider, official_domain: row.official_domain && !publicProvider }
+    return {
+      ...row,
+      publicProvider,
+      official_domain: row.official_domain && !publicProvider,
+      questions: questions.get(row.id) ?? [],
+    }
   })
 }
 
@@ -121,6 +131,8 @@ export async function askApplicant(
       subjectId: applicantId,
       details: { question },
     })
+    // The question waits on the applicant's status page, where it is answered.
+    await insertQuestion(trx, { memberId: applicantId, askedBy: moderator.id, question })
     await mailMember(trx, member, 'account.question', { question, contact })
   })
 }
@@ -217,3 +229,10 @@ export async function moveToOrganisation(
     })
   })
 }
+
+export { type ApplicantQuestion, answerQuestion, questionsOf } from './applicant-questions.ts'
+// What other features use of moderation (the import rule: only this module): muting, and the
+// moderation's marks of a thread shown at its top.
+export { isMuted, mutedIds, notMutedBy } from './mutes.ts'
+export type { ThreadModerationMarks } from './thread-tools.repository.ts'
+export { canMarkResult, threadMarks } from './thread-tools.service.ts'

@@ -108,7 +108,7 @@ export async function queueRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
   applicantDecision(
     'ask',
     askForm,
-    (moderator, id, values) => askApplicant(db, moderator, id, values.question, config.contactEmail),
+    (moderator, id, values) => askApplicant(db, moderator, id, values.question, config.supportEmail),
     'moderation.asked',
   )
 }
