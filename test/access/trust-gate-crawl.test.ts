@@ -9,6 +9,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MemberStatus } from '../../src/db/schema.ts'
 import { loadDemoData } from '../../src/features/accounts/operator.ts'
+import { asCurrent, createThread, reply } from '../discussions/helpers.ts'
+import { createGroupWithRoom } from '../groups/helpers.ts'
 import { type Agent, createAgent } from '../helpers/agent.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
@@ -25,6 +27,8 @@ import {
 } from '../helpers/routes.ts'
 
 const marker = 'QXZ7MARKER'
+/** In everything of a closed group (invitation only, the admin in it): name, Themenraum, thread, posts. */
+const groupMarker = 'GRPZ8MARKER'
 /** Values tried per route parameter (the crawl usually knows many; a few real ones suffice). */
 const valuesPerParam = 3
 
@@ -39,6 +43,8 @@ let urls: string[] = []
 /** GET routes requested without a URL the admin could open (reported, not failed). */
 const guessed: string[] = []
 let names: string[] = []
+/** The closed group's thread: a member outside the group gets its 404. */
+let groupThreadId = 0
 
 // "3 neue Themen", "12 Beiträge", "5 Mitglieder": numbers that tell an outsider about the inside.
 const contentCount =
@@ -61,6 +67,7 @@ beforeAll(async () => {
   const adminRow = await createMember(database.db, { role: 'admin', name: `Ada Admin ${marker}` })
   admin = createAgent(app)
   await signInAs(database.db, admin, adminRow.id)
+  await createClosedGroup(asCurrent(adminRow))
   const result = await crawl(admin)
   crawled = result.pages
   crawlFailures = result.failed
@@ -79,6 +86,24 @@ beforeAll(async () => {
   names = (await database.db.selectFrom('members').select('name').execute()).map((m) => m.name)
 }, 600_000)
 
+/** A closed group whose every marker the admin (its creator, so a member) sees while crawling. */
+async function createClosedGroup(groupAdmin: ReturnType<typeof asCurrent>) {
+  const group = await createGroupWithRoom(database.db, groupAdmin, {
+    name: `Arbeitsgruppe ${groupMarker} ${marker}`,
+    room: `Themenraum ${groupMarker} ${marker}`,
+    description: `Beschreibung ${groupMarker} ${marker}`,
+    joinMode: 'invitation',
+  })
+  const { threadId, openingPostId } = await createThread(database.db, groupAdmin, {
+    title: `Thema ${groupMarker} ${marker}`,
+    category: group.slug,
+    tags: 'gruppenschlagwort',
+    body: `Text ${groupMarker} ${marker}`,
+  })
+  await reply(database.db, groupAdmin, threadId, openingPostId, `Antwort ${groupMarker} ${marker}`)
+  groupThreadId = threadId
+}
+
 afterAll(async () => {
   await app?.close()
   await database?.drop()
@@ -95,15 +120,21 @@ function leakIn(response: { body: string; headers: Record<string, unknown> }): s
 
 type Get = (url: string, headers: Record<string, string>) => Promise<LightMyRequestResponse>
 
+/** For a verified member outside the closed group: names and counts are theirs to see, the group not. */
+function groupLeakIn(response: { body: string; headers: Record<string, unknown> }): string | undefined {
+  const seen = `${response.body}${JSON.stringify(response.headers)}`.includes(groupMarker)
+  return seen ? `"${groupMarker}"` : undefined
+}
+
 /** Every URL, as a page and as an htmx request: what answered 5xx or showed something inside. */
-async function leaksFor(who: string, get: Get): Promise<string[]> {
+async function leaksFor(who: string, get: Get, leakOf = leakIn): Promise<string[]> {
   const found: string[] = []
   for (const url of urls) {
     for (const htmx of [false, true]) {
       const response = await get(url, htmx ? { 'hx-request': 'true' } : {})
       const as = `${url} as ${who}${htmx ? ' (htmx)' : ''}`
       if (response.statusCode >= 500) found.push(`${as} → ${response.statusCode}`)
-      const leak = leakIn(response)
+      const leak = leakOf(response)
       if (leak) found.push(`${as} leaks ${leak}`)
     }
   }
@@ -118,7 +149,9 @@ describe('the trust gate', () => {
     await signInAs(database.db, agent, (await createMember(database.db)).id)
     const home = await agent.get('/')
     expect(home.statusCode).toBe(200)
-    const threadPages = crawled.filter((url) => /^\/t\/\d+/.test(url))
+    const threadPages = crawled.filter(
+      (url) => /^\/t\/\d+/.test(url) && Number(/^\/t\/(\d+)/.exec(url)?.[1]) !== groupThreadId,
+    )
     expect(threadPages.length).toBeGreaterThan(0)
     expect((await agent.get(threadPages[0]!)).body).toContain(marker)
     // The leak check itself recognises names, the marker and counts.
@@ -138,6 +171,18 @@ describe('the trust gate', () => {
   it('anonymous visitors get nothing from any URL', async () => {
     const leaks = await leaksFor('anonymous', (url, headers) => app.inject({ url, headers }))
     expect(leaks).toEqual([])
+  }, 300_000)
+
+  it('a verified member outside a closed group sees nothing of it on any URL', async () => {
+    // The crawl reached the group's pages (as its admin, who sees the marker there).
+    expect(urls).toContain(`/t/${groupThreadId}`)
+    expect((await admin.get(`/t/${groupThreadId}`)).body).toContain(groupMarker)
+    const groupPage = crawled.find((url) => /^\/groups\/\d+$/.test(url))
+    expect(groupPage && (await admin.get(groupPage)).body).toContain(groupMarker)
+    const agent = createAgent(app)
+    await signInAs(database.db, agent, (await createMember(database.db)).id)
+    const get: Get = (url, headers) => agent.get(url, headers)
+    expect(await leaksFor('member outside the group', get, groupLeakIn)).toEqual([])
   }, 300_000)
 
   const statuses: MemberStatus[] = [

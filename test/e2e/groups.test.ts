@@ -1,0 +1,107 @@
+// Journey: a closed group. The admin creates a working group that decides on requests and opens
+// a Themenraum in it; Anna asks to join, the admin lets her in, Anna starts a thread in the
+// group's Themenraum. Jonas, a verified member outside the group, finds nothing of it: not the
+// thread, not the Themenraum, not in search. Without JavaScript throughout (plain forms); axe
+// on every new page.
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, memberContext } from './helpers/browser.ts'
+import { expectNoAxeViolations } from './helpers/checks.ts'
+import { adminAccount, demo } from './helpers/env.ts'
+
+let browser: Browser
+let adminContext: BrowserContext
+let annaContext: BrowserContext
+let jonasContext: BrowserContext
+const stamp = Date.now().toString(36)
+const groupName = `CDO-Netzwerk ${stamp}`
+const roomName = `Strategie ${stamp}`
+const title = `Gemeinsame KI-Leitlinie der Großstädte ${stamp}`
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  adminContext = await memberContext(browser, adminAccount, { javaScriptEnabled: false })
+  annaContext = await memberContext(browser, demo.anna, { javaScriptEnabled: false })
+  jonasContext = await memberContext(browser, demo.jonas)
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function open(context: BrowserContext, path: string): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(path)
+  return page
+}
+
+describe('a closed group', () => {
+  let groupPath = ''
+  let threadPath = ''
+
+  it('the admin creates it and opens a Themenraum (forms name their errors)', async () => {
+    const page = await open(adminContext, '/groups')
+    await expectNoAxeViolations(page, 'groups list (admin)')
+    await page.getByRole('link', { name: 'Neue Arbeitsgruppe anlegen' }).click()
+    await page.getByRole('button', { name: 'Arbeitsgruppe anlegen' }).click()
+    await expect(page.locator('.error-summary').textContent()).resolves.toContain('Name der Gruppe')
+    await expectNoAxeViolations(page, 'new group with errors')
+    await page.getByLabel('Name der Gruppe').fill(groupName)
+    await page.getByLabel('Beschreibung').fill('Die CDOs der Großstädte, vertraulich unter sich.')
+    await page.getByLabel('Beitritt auf Anfrage').check()
+    await page.getByRole('button', { name: 'Arbeitsgruppe anlegen' }).click()
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(groupName)
+    groupPath = new URL(page.url()).pathname
+    await page.getByRole('link', { name: 'Gruppe verwalten' }).click()
+    await expectNoAxeViolations(page, 'manage group')
+    await page.getByLabel('Name des Themenraums').fill(roomName)
+    await page.getByRole('button', { name: 'Themenraum anlegen' }).click()
+    await expect(page.getByText('Der Themenraum ist angelegt.').count()).resolves.toBeGreaterThan(0)
+    await page.close()
+  })
+
+  it('Anna asks to join, the admin lets her in, Anna starts a thread in the group', async () => {
+    const anna = await open(annaContext, '/groups')
+    await anna.getByRole('link', { name: groupName }).click()
+    await expectNoAxeViolations(anna, 'group page (outside)')
+    await expect(anna.getByText(roomName).count()).resolves.toBe(0)
+    await anna.getByLabel('Nachricht an die Gruppenleitung').fill('Ich bin CDO in Köln.')
+    await anna.getByRole('button', { name: 'Beitritt anfragen' }).click()
+    await expect(anna.getByText('Ihre Anfrage wartet auf eine Entscheidung.').count()).resolves.toBe(1)
+
+    const admin = await open(adminContext, `${groupPath}/manage`)
+    await expect(admin.getByText('Ich bin CDO in Köln.').count()).resolves.toBe(1)
+    await admin.getByRole('button', { name: `Aufnehmen ${demo.anna.name}` }).click()
+    await admin.close()
+
+    await anna.goto(groupPath)
+    await expectNoAxeViolations(anna, 'group page (member)')
+    await anna.getByRole('link', { name: `Neues Thema in ${roomName}` }).click()
+    await anna.getByLabel('Titel').fill(title)
+    await anna
+      .getByLabel('Ihr Beitrag')
+      .fill('Wir schreiben die Leitlinie gemeinsam, bevor sie öffentlich wird.')
+    await anna.getByRole('button', { name: 'Thema veröffentlichen' }).click()
+    await expect(anna.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title)
+    threadPath = new URL(anna.url()).pathname
+    await anna.goto('/')
+    await expect(anna.getByText(roomName).count()).resolves.toBeGreaterThan(0)
+    await anna.close()
+  })
+
+  it('Jonas, outside the group, finds nothing of it', async () => {
+    const jonas = await open(jonasContext, threadPath)
+    await expect(jonas.getByRole('heading', { level: 1 }).textContent()).resolves.not.toContain(title)
+    for (const path of [
+      '/',
+      `/search?q=${encodeURIComponent('KI-Leitlinie Großstädte')}`,
+      groupPath,
+      '/groups',
+    ]) {
+      await jonas.goto(path)
+      const text = await jonas.locator('main').textContent()
+      expect(text, path).not.toContain(title)
+      expect(text, path).not.toContain(roomName)
+    }
+    await jonas.close()
+  })
+})
