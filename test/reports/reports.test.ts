@@ -15,6 +15,10 @@ const markers = [
   'Verborgengammawort',
   'Verborgendeltawort',
   'Verborgenepsilonwort',
+  'Verborgenzetawort',
+  'Verborgenetawort',
+  'Verborgenthetawort',
+  'Verborgeniotawort',
 ]
 let forums = 0
 
@@ -192,5 +196,151 @@ describe('the queue and hiding', () => {
       },
     )
     expect(again.statusCode).toBe(409)
+  })
+})
+
+/** The reporter's notifications about the post: one report_outcome, naming the moderator. */
+async function expectReporterTold(f: Awaited<ReturnType<typeof forum>>) {
+  const notes = await setup.database.db
+    .selectFrom('notifications')
+    .select(['kind', 'actor_id'])
+    .where('member_id', '=', f.reporter.member.id)
+    .where('post_id', '=', f.postId)
+    .execute()
+  expect(notes).toEqual([{ kind: 'report_outcome', actor_id: f.moderator.member.id }])
+  expect((await f.reporter.agent.get('/notifications')).body).toContain(
+    'hat Ihre Meldung zu einem Beitrag in',
+  )
+}
+
+async function reported() {
+  const f = await forum()
+  await f.reporter.agent.submit(`/p/${f.postId}/report`, `/p/${f.postId}/report`, {
+    reason: 'third_party_data',
+    text: 'Adresse',
+  })
+  return f
+}
+
+describe('the other actions on a report', () => {
+  it('edits the post with a visible note; all errors in one round; the old text kept as a revision', async () => {
+    const f = await reported()
+    const bad = await f.moderator.agent.submit(
+      '/moderation/reports',
+      `/moderation/reports/${f.postId}/edit`,
+      {
+        reason: '',
+        body: '',
+        note: '',
+      },
+    )
+    expect(bad.statusCode).toBe(422)
+    // The card's error summary names each field ("<label>: <message>").
+    for (const label of [
+      'Begründung (für das Protokoll; beim Ausblenden sehen sie die Mitglieder):',
+      'Text des Beitrags:',
+      'Hinweis der Moderation (sichtbar unter dem Beitrag):',
+    ]) {
+      expect(bad.body, label).toContain(label)
+    }
+    const edited = await f.moderator.agent.submit(
+      '/moderation/reports',
+      `/moderation/reports/${f.postId}/edit`,
+      {
+        reason: 'Privatadresse entfernt',
+        body: 'Name und Adresse eines Dritten (entfernt).',
+        note: 'Adresse von der Moderation entfernt',
+      },
+    )
+    expect(edited.statusCode).toBe(303)
+    const page = (await f.second.agent.get(`/t/${f.threadId}`)).body
+    expect(page).not.toContain(f.marker)
+    expect(page).toContain('Adresse von der Moderation entfernt')
+    const revisions = await setup.database.db
+      .selectFrom('post_revisions')
+      .select('body_source')
+      .where('post_id', '=', f.postId)
+      .execute()
+    expect(revisions.map((r) => r.body_source).join()).toContain(f.marker)
+    const audit = (await f.moderator.agent.get('/moderation/audit')).body
+    expect(audit).toContain('Hinweis: Adresse von der Moderation entfernt')
+    expect(audit).toContain('Begründung: Privatadresse entfernt')
+    await expectReporterTold(f)
+  })
+
+  it('deletes the post: the placeholder for everyone, audited, the reporter told', async () => {
+    const f = await reported()
+    const deleted = await f.moderator.agent.submit(
+      '/moderation/reports',
+      `/moderation/reports/${f.postId}/delete`,
+      {
+        reason: 'Nicht zu retten',
+      },
+    )
+    expect(deleted.statusCode).toBe(303)
+    for (const who of [f.second, f.author]) {
+      const page = (await who.agent.get(`/t/${f.threadId}`)).body
+      expect(page).not.toContain(f.marker)
+      expect(page).toContain('[gelöscht]')
+    }
+    expect((await f.moderator.agent.get('/moderation/audit')).body).toContain('Begründung: Nicht zu retten')
+    await expectReporterTold(f)
+    // Nothing is left to decide on.
+    const again = await f.moderator.agent.submit(
+      '/moderation/reports',
+      `/moderation/reports/${f.postId}/hide`,
+      {
+        reason: 'nochmal',
+      },
+    )
+    expect(again.statusCode).toBe(404)
+  })
+
+  it('suspends the author: their sessions end, a mail tells them, audited with the post, the reporter told', async () => {
+    const f = await reported()
+    expect((await f.author.agent.get('/')).statusCode).toBe(200)
+    const suspended = await f.moderator.agent.submit(
+      '/moderation/reports',
+      `/moderation/reports/${f.postId}/suspend`,
+      { reason: 'Wiederholt Daten Dritter veröffentlicht' },
+    )
+    expect(suspended.statusCode).toBe(303)
+    const row = await setup.database.db
+      .selectFrom('members')
+      .select('status')
+      .where('id', '=', f.author.member.id)
+      .executeTakeFirstOrThrow()
+    expect(row.status).toBe('suspended')
+    // The author's session is over: the next request is not signed in.
+    const after = await f.author.agent.get(`/t/${f.threadId}`)
+    expect(after.statusCode).not.toBe(200)
+    expect(after.body).not.toContain(f.marker)
+    const mails = await sendQueuedMail(setup.database)
+    expect(mails.some((m) => m.to === f.author.member.email)).toBe(true)
+    const audit = (await f.moderator.agent.get('/moderation/audit')).body
+    expect(audit).toContain(`Beitrag Nr. ${f.postId}`)
+    expect(audit).toContain('Begründung: Wiederholt Daten Dritter veröffentlicht')
+    await expectReporterTold(f)
+  })
+
+  it('does not let a moderator suspend an admin author (409, nothing changes)', async () => {
+    const f = await forum()
+    const admin = await signedInMember(setup.database.db, setup.app, { name: 'Adele Admin', role: 'admin' })
+    const postId = await reply(setup.database.db, admin.current, f.threadId, f.openingPostId, 'Vom Admin.')
+    await f.reporter.agent.submit(`/p/${postId}/report`, `/p/${postId}/report`, { reason: 'spam', text: '' })
+    const refused = await f.moderator.agent.submit(
+      '/moderation/reports',
+      `/moderation/reports/${postId}/suspend`,
+      {
+        reason: 'Test',
+      },
+    )
+    expect(refused.statusCode).toBe(409)
+    const row = await setup.database.db
+      .selectFrom('members')
+      .select('status')
+      .where('id', '=', admin.member.id)
+      .executeTakeFirstOrThrow()
+    expect(row.status).toBe('verified')
   })
 })

@@ -108,7 +108,7 @@ export async function lockPost(db: Db, postId: number) {
   return rows[0] ?? null
 }
 
-export async function hidePost(db: Db, postId: number, by: number, reason: string): Promise<void> {
+export async function hidePost(db: Db, postId: number, by: number | null, reason: string): Promise<void> {
   await sql`update posts set hidden_at = now(), hidden_by = ${by}, hidden_reason = ${reason}
     where id = ${postId}`.execute(db)
 }
