@@ -9,6 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MemberStatus } from '../../src/db/schema.ts'
 import { loadDemoData } from '../../src/features/accounts/operator.ts'
+import { hidePost } from '../../src/features/moderation/reports.repository.ts'
 import { asCurrent, createThread, reply } from '../discussions/helpers.ts'
 import { createGroupWithRoom } from '../groups/helpers.ts'
 import { type Agent, createAgent } from '../helpers/agent.ts'
@@ -29,6 +30,8 @@ import {
 const marker = 'QXZ7MARKER'
 /** In everything of a closed group (invitation only, the admin in it): name, Themenraum, thread, posts. */
 const groupMarker = 'GRPZ8MARKER'
+/** In a reply the moderation hid: its author and the staff read it, other members see the placeholder. */
+const hiddenMarker = 'HIDZ9MARKER'
 /** Values tried per route parameter (the crawl usually knows many; a few real ones suffice). */
 const valuesPerParam = 3
 
@@ -45,6 +48,8 @@ const guessed: string[] = []
 let names: string[] = []
 /** The closed group's thread: a member outside the group gets its 404. */
 let groupThreadId = 0
+/** The thread with a hidden reply (moderation). */
+let hiddenThreadId = 0
 
 // "3 neue Themen", "12 Beiträge", "5 Mitglieder": numbers that tell an outsider about the inside.
 const contentCount =
@@ -68,6 +73,7 @@ beforeAll(async () => {
   admin = createAgent(app)
   await signInAs(database.db, admin, adminRow.id)
   await createClosedGroup(asCurrent(adminRow))
+  hiddenThreadId = await createHiddenPost()
   const result = await crawl(admin)
   crawled = result.pages
   crawlFailures = result.failed
@@ -102,6 +108,23 @@ async function createClosedGroup(groupAdmin: ReturnType<typeof asCurrent>) {
   })
   await reply(database.db, groupAdmin, threadId, openingPostId, `Antwort ${groupMarker} ${marker}`)
   groupThreadId = threadId
+}
+
+/** A reply with the hidden marker, hidden by the moderation (the admin crawling sees its text). */
+async function createHiddenPost(): Promise<number> {
+  const author = asCurrent(await createMember(database.db, { name: `Hanna Verborgen ${marker}` }))
+  const { threadId, openingPostId } = await createThread(database.db, author, {
+    title: `Thema mit Ausgeblendetem ${marker}`,
+  })
+  const postId = await reply(
+    database.db,
+    author,
+    threadId,
+    openingPostId,
+    `Ausgeblendet ${hiddenMarker} ${marker}`,
+  )
+  await hidePost(database.db, postId, null, 'Prüfung durch die Moderation')
+  return threadId
 }
 
 afterAll(async () => {
@@ -183,6 +206,22 @@ describe('the trust gate', () => {
     await signInAs(database.db, agent, (await createMember(database.db)).id)
     const get: Get = (url, headers) => agent.get(url, headers)
     expect(await leaksFor('member outside the group', get, groupLeakIn)).toEqual([])
+  }, 300_000)
+
+  it('another verified member sees only the placeholder of a hidden post, on every URL', async () => {
+    expect(urls).toContain(`/t/${hiddenThreadId}`)
+    expect((await admin.get(`/t/${hiddenThreadId}`)).body).toContain(hiddenMarker)
+    const agent = createAgent(app)
+    await signInAs(database.db, agent, (await createMember(database.db)).id)
+    expect((await agent.get(`/t/${hiddenThreadId}`)).body).toContain(
+      'Von der Moderation ausgeblendet: Prüfung durch die Moderation',
+    )
+    const hiddenLeakIn = (response: { body: string; headers: Record<string, unknown> }) =>
+      `${response.body}${JSON.stringify(response.headers)}`.includes(hiddenMarker)
+        ? `"${hiddenMarker}"`
+        : undefined
+    const get: Get = (url, headers) => agent.get(url, headers)
+    expect(await leaksFor('another member', get, hiddenLeakIn)).toEqual([])
   }, 300_000)
 
   const statuses: MemberStatus[] = [
