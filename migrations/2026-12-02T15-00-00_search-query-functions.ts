@@ -16,7 +16,9 @@ export async function down(db: Kysely<any>): Promise<void> {
     'search_similar(text, text, integer, integer)',
     'search_newest(tsquery, integer, text, text, integer, integer, text, timestamptz, timestamptz, integer)',
     'search_hits(tsquery, integer, text, text, integer, integer, text, date, date, boolean, integer)',
-    'search_thread_matches(threads, integer, text, text)',
+    'search_reply_tier(tsquery, integer[], integer, text, text, integer, integer, text, date, date, integer, integer)',
+    'search_thread_tier(tsquery, boolean, integer[], integer, text, text, integer, integer, text, date, date, integer, integer)',
+    'search_match_estimate(tsquery, text)',
     'search_author_matches(integer, integer, integer, text)',
     'search_query(text[], text[], integer[])',
   ])

@@ -11,10 +11,9 @@
 -- it must be readable).
 --
 -- Rare and common words take different paths, each with its own statement (and so its own
--- cached plan): a rare word (fewer raw matches than the pool) is fetched through GIN and ranked
--- in full; a common one is ranked among its newest matches, found by walking the newest
--- threads or posts and testing each (the test is written `(… @@ q) is true`, which no index
--- can answer, so even a generic plan walks instead of collecting every match through GIN).
+-- cached plan): the planner's own estimate of the matches (search_match_estimate) decides
+-- whether a tier walks the newest threads, testing each (`(… @@ q) is true`, which no index can
+-- answer, so even a generic plan walks), or fetches every match through GIN.
 
 /**
  * The tsquery of the typed terms (query.ts splits the input): kinds 'word', 'prefix' or
@@ -67,15 +66,6 @@ returns boolean language sql stable parallel safe as $$
         and (p_land is null or wo.land = p_land)))
 $$;
 
-/** The Themenraum, Reifegrad and tag filters on a thread. */
-create or replace function search_thread_matches(
-  p_thread threads, p_category integer, p_stage text, p_tag text)
-returns boolean language sql stable parallel safe as $$
-  select (p_category is null or p_thread.category_id = p_category)
-    and (p_stage is null or p_thread.stage = p_stage)
-    and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = p_thread.id and g.tag = p_tag))
-$$;
-
 /**
  * One page of candidates (up to p_needed: offset + page + 1, and some to spare for what the
  * caller's visibility rule leaves out), best first. Relevance: tiers title/tags, then opening
@@ -84,6 +74,9 @@ $$;
  * once. Newest: by the date of the newest matching text. Filters: Themenraum, Reifegrad, tag
  * on the thread; author, organisation, Land and the dates (Europe/Berlin, both ends included)
  * on the matching text.
+ *
+ * Each filter is switched on by a flag (`not v_x or …`), so that a generic plan does not guess
+ * from an unknown value (a date range from -infinity made it scan every thread by date).
  */
 create or replace function search_hits(
   p_query tsquery, p_category integer, p_stage text, p_tag text, p_author integer,
@@ -92,12 +85,7 @@ returns table (thread_id integer, post_id integer, source text)
 language plpgsql stable as $$
 #variable_conflict use_column
 declare
-  v_weights constant real[] := '{0.1, 0.2, 0.4, 1.0}';
   v_pool integer := greatest(100, p_needed);
-  v_from timestamptz := coalesce(p_from::timestamp at time zone 'Europe/Berlin', '-infinity');
-  v_to timestamptz := coalesce((p_to + 1)::timestamp at time zone 'Europe/Berlin', 'infinity');
-  v_by_author boolean := p_author is not null or p_organisation is not null or p_land is not null;
-  v_threaded boolean := p_category is not null or p_stage is not null or p_tag is not null;
   v_threads integer[] := '{}';
   v_posts integer[] := '{}';
   v_sources text[] := '{}';
@@ -109,112 +97,239 @@ begin
   end if;
   if p_newest then
     return query select * from search_newest(p_query, p_category, p_stage, p_tag, p_author,
-      p_organisation, p_land, v_from, v_to, p_needed);
+      p_organisation, p_land, coalesce(p_from::timestamp at time zone 'Europe/Berlin', '-infinity'),
+      coalesce((p_to + 1)::timestamp at time zone 'Europe/Berlin', 'infinity'), p_needed);
     return;
   end if;
-
-  -- Tier 1: title and tags.
-  if (select count(*) from (select 1 from search_threads s where s.title_document @@ p_query limit v_pool) x) < v_pool then
-    v_tier := array(
-      select m.thread_id
-      from (select s.thread_id, s.title_document from search_threads s where s.title_document @@ p_query offset 0) m
-      join threads t on t.id = m.thread_id
-      where (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-        and t.created_at >= v_from and t.created_at < v_to
-        and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
-      order by ts_rank(v_weights, m.title_document, p_query, 1) desc, m.thread_id desc
-      limit p_needed);
-  else
-    v_tier := array(
-      select c.thread_id
-      from (select s.thread_id, s.title_document
-        from threads t join search_threads s on s.thread_id = t.id
-        where (s.title_document @@ p_query) is true
-          and (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-          and t.created_at >= v_from and t.created_at < v_to
-          and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
-        order by t.last_activity_at desc, t.id desc
-        limit v_pool) c
-      order by ts_rank(v_weights, c.title_document, p_query, 1) desc, c.thread_id desc
-      limit p_needed);
-  end if;
+  v_tier := search_thread_tier(p_query, false, v_threads, p_category, p_stage, p_tag, p_author,
+    p_organisation, p_land, p_from, p_to, v_pool, p_needed);
   v_threads := v_tier;
   v_posts := array_fill(null::integer, array[cardinality(v_tier)]);
   v_sources := array_fill('title'::text, array[cardinality(v_tier)]);
-  if cardinality(v_threads) >= p_needed then
-    return query select * from unnest(v_threads, v_posts, v_sources);
-    return;
+  if cardinality(v_threads) < p_needed then
+    v_tier := search_thread_tier(p_query, true, v_threads, p_category, p_stage, p_tag, p_author,
+      p_organisation, p_land, p_from, p_to, v_pool, p_needed - cardinality(v_threads));
+    v_threads := v_threads || v_tier;
+    v_posts := v_posts || array(select t.opening_post_id from unnest(v_tier) with ordinality as x(id, n)
+      join threads t on t.id = x.id order by x.n);
+    v_sources := v_sources || array_fill('opening'::text, array[cardinality(v_tier)]);
   end if;
+  if cardinality(v_threads) < p_needed then
+    select coalesce(array_agg(r.thread_id order by r.n), '{}'), coalesce(array_agg(r.post_id order by r.n), '{}')
+      into v_tier, v_tier_posts
+    from search_reply_tier(p_query, v_threads, p_category, p_stage, p_tag, p_author, p_organisation,
+      p_land, p_from, p_to, v_pool * 3, p_needed - cardinality(v_threads)) with ordinality as r(thread_id, post_id, n);
+    v_threads := v_threads || v_tier;
+    v_posts := v_posts || v_tier_posts;
+    v_sources := v_sources || array_fill('reply'::text, array[cardinality(v_tier)]);
+  end if;
+  return query select * from unnest(v_threads, v_posts, v_sources);
+end $$;
 
-  -- Tier 2: the opening post (title and tags did not match).
-  if (select count(*) from (select 1 from search_threads s where s.document @@ p_query limit v_pool) x) < v_pool then
-    select array_agg(r.id order by r.n), array_agg(r.opening_post_id order by r.n) into v_tier, v_tier_posts
-    from (select t.id, t.opening_post_id, row_number() over (
-        order by ts_rank(v_weights, m.document, p_query, 1) desc, m.thread_id desc) as n
-      from (select s.thread_id, s.document from search_threads s where s.document @@ p_query offset 0) m
-      join threads t on t.id = m.thread_id
-      where t.id <> all (v_threads)
-        and (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-        and t.created_at >= v_from and t.created_at < v_to
-        and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
-      order by n limit p_needed - cardinality(v_threads)) r;
-  else
-    select array_agg(r.id order by r.n), array_agg(r.opening_post_id order by r.n) into v_tier, v_tier_posts
-    from (select c.id, c.opening_post_id, row_number() over (
-        order by ts_rank(v_weights, c.document, p_query, 1) desc, c.id desc) as n
-      from (select t.id, t.opening_post_id, s.document
+/**
+ * How many rows of search_threads (p_source 'title': title_document, 'thread': document) or
+ * search_posts ('reply') the planner expects to match, from its statistics of the index
+ * columns (the most common words and their frequencies, prefixes included): planning one
+ * tiny statement costs far less than counting the matches of a common word.
+ */
+create or replace function search_match_estimate(p_query tsquery, p_source text)
+returns integer language plpgsql volatile as $$
+declare
+  v_plan json;
+begin
+  execute format('explain (format json) select 1 from %s where %s @@ %L::tsquery',
+    case when p_source = 'reply' then 'search_posts' else 'search_threads' end,
+    case when p_source = 'title' then 'title_document' else 'document' end,
+    p_query::text) into v_plan;
+  return (v_plan -> 0 -> 'Plan' ->> 'Plan Rows')::integer;
+end $$;
+
+/**
+ * Tier 1 (p_opening false: title and tags) or tier 2 (true: the whole thread row), threads
+ * already found left out: the best p_limit thread ids. Fewer than p_pool matches (a capped
+ * count through GIN): all of them, ranked. Else the newest v_walk threads (of the Themenraum,
+ * when one is asked for, along its index) are tested one by one; when p_pool of them match,
+ * those are ranked (a common word: its newest matches); when not, all matches are fetched
+ * through GIN and ranked after all (a word between rare and common, or a narrow filter).
+ */
+create or replace function search_thread_tier(
+  p_query tsquery, p_opening boolean, p_except integer[], p_category integer, p_stage text, p_tag text,
+  p_author integer, p_organisation integer, p_land text, p_from date, p_to date, p_pool integer, p_limit integer)
+returns integer[] language plpgsql stable
+-- The walks must stop early: row by row along the index (a generic plan expects thousands of
+-- rows and would rather hash the whole search_threads table, testing every thread).
+set enable_hashjoin = off set enable_mergejoin = off
+as $$
+declare
+  v_weights constant real[] := '{0.1, 0.2, 0.4, 1.0}';
+  v_walk constant integer := 3000;
+  v_from timestamptz := p_from::timestamp at time zone 'Europe/Berlin';
+  v_to timestamptz := (p_to + 1)::timestamp at time zone 'Europe/Berlin';
+  v_dated boolean := p_from is not null or p_to is not null;
+  v_by_author boolean := p_author is not null or p_organisation is not null or p_land is not null;
+  -- Walk when at least p_pool of the newest v_walk threads can be expected to match.
+  v_common boolean := search_match_estimate(p_query, case when p_opening then 'thread' else 'title' end)
+    >= p_pool * (select greatest(reltuples, 1) from pg_class where oid = 'search_threads'::regclass) / v_walk;
+  v_found integer[];
+  v_since timestamptz;
+begin
+  -- The walk covers the newest v_walk threads (of the Themenraum): from this date on.
+  if v_common and p_category is not null then
+    v_since := coalesce((select w.last_activity_at from threads w where w.category_id = p_category
+      order by w.category_id, w.last_activity_at desc, w.id desc offset v_walk limit 1), '-infinity');
+  elsif v_common then
+    v_since := coalesce((select w.last_activity_at from threads w
+      order by w.last_activity_at desc, w.id desc offset v_walk limit 1), '-infinity');
+  end if;
+  if v_common and not p_opening and p_category is not null then
+    v_found := array(
+      select c.id from (
+        select t.id, s.title_document as document
         from threads t join search_threads s on s.thread_id = t.id
-        where (s.document @@ p_query) is true and t.id <> all (v_threads)
-          and (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-          and t.created_at >= v_from and t.created_at < v_to
+        where t.category_id = p_category and t.last_activity_at >= v_since
+          and (s.title_document @@ p_query) is true
+          and t.id <> all (p_except)
+          and (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+          and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag))
+          and (not v_dated or t.created_at >= coalesce(v_from, '-infinity') and t.created_at < coalesce(v_to, 'infinity'))
           and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
         order by t.last_activity_at desc, t.id desc
-        limit v_pool) c
-      order by n limit p_needed - cardinality(v_threads)) r;
+        limit p_pool) c
+      order by ts_rank(v_weights, c.document, p_query, 1) desc, c.id desc);
+  elsif v_common and not p_opening then
+    v_found := array(
+      select c.id from (
+        select t.id, s.title_document as document
+        from threads t join search_threads s on s.thread_id = t.id
+        where t.last_activity_at >= v_since
+          and (s.title_document @@ p_query) is true
+          and t.id <> all (p_except)
+          and (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+          and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag))
+          and (not v_dated or t.created_at >= coalesce(v_from, '-infinity') and t.created_at < coalesce(v_to, 'infinity'))
+          and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
+        order by t.last_activity_at desc, t.id desc
+        limit p_pool) c
+      order by ts_rank(v_weights, c.document, p_query, 1) desc, c.id desc);
+  elsif v_common and p_category is not null then
+    v_found := array(
+      select c.id from (
+        select t.id, s.document as document
+        from threads t join search_threads s on s.thread_id = t.id
+        where t.category_id = p_category and t.last_activity_at >= v_since
+          and (s.document @@ p_query) is true
+          and t.id <> all (p_except)
+          and (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+          and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag))
+          and (not v_dated or t.created_at >= coalesce(v_from, '-infinity') and t.created_at < coalesce(v_to, 'infinity'))
+          and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
+        order by t.last_activity_at desc, t.id desc
+        limit p_pool) c
+      order by ts_rank(v_weights, c.document, p_query, 1) desc, c.id desc);
+  elsif v_common then
+    v_found := array(
+      select c.id from (
+        select t.id, s.document as document
+        from threads t join search_threads s on s.thread_id = t.id
+        where t.last_activity_at >= v_since
+          and (s.document @@ p_query) is true
+          and t.id <> all (p_except)
+          and (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+          and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag))
+          and (not v_dated or t.created_at >= coalesce(v_from, '-infinity') and t.created_at < coalesce(v_to, 'infinity'))
+          and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
+        order by t.last_activity_at desc, t.id desc
+        limit p_pool) c
+      order by ts_rank(v_weights, c.document, p_query, 1) desc, c.id desc);
   end if;
-  v_threads := v_threads || coalesce(v_tier, '{}');
-  v_posts := v_posts || coalesce(v_tier_posts, '{}');
-  v_sources := v_sources || array_fill('opening'::text, array[coalesce(cardinality(v_tier), 0)]);
-  if cardinality(v_threads) >= p_needed then
-    return query select * from unnest(v_threads, v_posts, v_sources);
-    return;
+  if cardinality(v_found) >= p_pool then
+    return v_found[1:p_limit];
   end if;
+  if not p_opening then
+    return array(
+      select c.id from (select t.id
+      from (select s.thread_id from search_threads s where s.title_document @@ p_query offset 0) m
+      join threads t on t.id = m.thread_id
+      where true
+          and t.id <> all (p_except)
+          and (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+          and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag))
+          and (not v_dated or t.created_at >= coalesce(v_from, '-infinity') and t.created_at < coalesce(v_to, 'infinity'))
+          and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
+      order by t.id desc
+      limit p_pool) c
+      join search_threads s on s.thread_id = c.id
+      order by ts_rank(v_weights, s.title_document, p_query, 1) desc, c.id desc
+      limit p_limit);
+  end if;
+    return array(
+      select c.id from (select t.id
+      from (select s.thread_id from search_threads s where s.document @@ p_query offset 0) m
+      join threads t on t.id = m.thread_id
+      where true
+          and t.id <> all (p_except)
+          and (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+          and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag))
+          and (not v_dated or t.created_at >= coalesce(v_from, '-infinity') and t.created_at < coalesce(v_to, 'infinity'))
+          and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
+      order by t.id desc
+      limit p_pool) c
+      join search_threads s on s.thread_id = c.id
+      order by ts_rank(v_weights, s.document, p_query, 1) desc, c.id desc
+      limit p_limit);
+end $$;
 
-  -- Tier 3: replies, the best of each thread not found above.
-  if (select count(*) from (select 1 from search_posts sp where sp.document @@ p_query limit v_pool * 3) x) < v_pool * 3 then
-    select array_agg(r.thread_id order by r.n), array_agg(r.post_id order by r.n) into v_tier, v_tier_posts
-    from (select b.thread_id, b.post_id, row_number() over (order by b.rank desc, b.thread_id desc) as n
-      from (select distinct on (m.thread_id) m.thread_id, m.post_id, ts_rank(v_weights, m.document, p_query, 1) as rank
-        from (select sp.thread_id, sp.post_id, sp.document from search_posts sp where sp.document @@ p_query offset 0) m
+/**
+ * Tier 3: the best reply of each thread not found above, the best p_limit threads, from the
+ * newest p_pool matching replies: fewer matches than that (a capped count through GIN), all of
+ * them; else the newest v_walk replies tested one by one, and when fewer than p_pool of them
+ * match, all matches through GIN, the newest p_pool taken (before the joins when nothing but
+ * the word is asked for).
+ */
+create or replace function search_reply_tier(
+  p_query tsquery, p_except integer[], p_category integer, p_stage text, p_tag text, p_author integer,
+  p_organisation integer, p_land text, p_from date, p_to date, p_pool integer, p_limit integer)
+returns table (thread_id integer, post_id integer) language plpgsql stable
+set enable_hashjoin = off set enable_mergejoin = off
+as $$
+#variable_conflict use_column
+declare
+  v_weights constant real[] := '{0.1, 0.2, 0.4, 1.0}';
+  v_from timestamptz := p_from::timestamp at time zone 'Europe/Berlin';
+  v_to timestamptz := (p_to + 1)::timestamp at time zone 'Europe/Berlin';
+  v_dated boolean := p_from is not null or p_to is not null;
+  v_by_author boolean := p_author is not null or p_organisation is not null or p_land is not null;
+  v_threaded boolean := p_category is not null or p_stage is not null or p_tag is not null;
+  v_ids integer[];
+begin
+  if v_threaded or v_dated or v_by_author then
+      v_ids := array(
+        select m.post_id
+        from (select sp.thread_id, sp.post_id from search_posts sp where sp.document @@ p_query offset 0) m
         join posts p on p.id = m.post_id
         join threads t on t.id = m.thread_id
-        where m.thread_id <> all (v_threads)
-          and (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-          and p.created_at >= v_from and p.created_at < v_to
+        where m.thread_id <> all (p_except)
+          and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+            and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
+          and (not v_dated or p.created_at >= coalesce(v_from, '-infinity') and p.created_at < coalesce(v_to, 'infinity'))
           and (not v_by_author or search_author_matches(p.author_id, p_author, p_organisation, p_land))
-        order by m.thread_id, rank desc, m.post_id) b
-      order by n limit p_needed - cardinality(v_threads)) r;
-  else
-    select array_agg(r.thread_id order by r.n), array_agg(r.post_id order by r.n) into v_tier, v_tier_posts
-    from (select b.thread_id, b.post_id, row_number() over (order by b.rank desc, b.thread_id desc) as n
-      from (select distinct on (c.thread_id) c.thread_id, c.post_id, ts_rank(v_weights, c.document, p_query, 1) as rank
-        from (select sp.thread_id, sp.post_id, sp.document
-          from search_posts sp
-          join posts p on p.id = sp.post_id
-          join threads t on t.id = sp.thread_id
-          where (sp.document @@ p_query) is true and sp.thread_id <> all (v_threads)
-            and (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-            and p.created_at >= v_from and p.created_at < v_to
-            and (not v_by_author or search_author_matches(p.author_id, p_author, p_organisation, p_land))
-          order by sp.post_id desc
-          limit v_pool * 3) c
-        order by c.thread_id, rank desc, c.post_id) b
-      order by n limit p_needed - cardinality(v_threads)) r;
-  end if;
-  v_threads := v_threads || coalesce(v_tier, '{}');
-  v_posts := v_posts || coalesce(v_tier_posts, '{}');
-  v_sources := v_sources || array_fill('reply'::text, array[coalesce(cardinality(v_tier), 0)]);
-  return query select * from unnest(v_threads, v_posts, v_sources);
+        order by m.post_id desc
+        limit p_pool);
+    else
+      v_ids := array(
+        select m.post_id
+        from (select sp.thread_id, sp.post_id from search_posts sp where sp.document @@ p_query offset 0) m
+        where m.thread_id <> all (p_except)
+        order by m.post_id desc
+        limit p_pool);
+    end if;
+  return query
+    select b.thread_id, b.post_id from (
+      select distinct on (sp.thread_id) sp.thread_id, sp.post_id, ts_rank(v_weights, sp.document, p_query, 1) as rank
+      from search_posts sp where sp.post_id = any (v_ids)
+      order by sp.thread_id, rank desc, sp.post_id) b
+    order by b.rank desc, b.thread_id desc
+    limit p_limit;
 end $$;
 
 /**
@@ -231,6 +346,7 @@ language plpgsql stable as $$
 declare
   v_by_author boolean := p_author is not null or p_organisation is not null or p_land is not null;
   v_threaded boolean := p_category is not null or p_stage is not null or p_tag is not null;
+  v_dated boolean := p_from <> '-infinity' or p_to <> 'infinity';
   v_thread_ids integer[];
   v_thread_posts integer[];
   v_thread_at timestamptz[];
@@ -244,8 +360,9 @@ begin
       into v_thread_ids, v_thread_posts, v_thread_at
     from (select s.thread_id from search_threads s where s.document @@ p_query offset 0) m
     join threads t on t.id = m.thread_id
-    where (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-      and t.created_at >= p_from and t.created_at < p_to
+    where (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+        and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
+      and (not v_dated or t.created_at >= p_from and t.created_at < p_to)
       and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land));
   else
     select array_agg(c.id order by c.n), array_agg(c.opening_post_id order by c.n), array_agg(c.last_activity_at order by c.n)
@@ -253,8 +370,9 @@ begin
     from (select t.id, t.opening_post_id, t.last_activity_at, row_number() over (order by t.last_activity_at desc, t.id desc) as n
       from threads t join search_threads s on s.thread_id = t.id
       where (s.document @@ p_query) is true
-        and (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-        and t.created_at >= p_from and t.created_at < p_to
+        and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+        and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
+        and (not v_dated or t.created_at >= p_from and t.created_at < p_to)
         and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
       order by t.last_activity_at desc, t.id desc
       limit p_needed) c;
@@ -266,8 +384,9 @@ begin
     from (select sp.post_id from search_posts sp where sp.document @@ p_query offset 0) m
     join posts p on p.id = m.post_id
     join threads t on t.id = p.thread_id
-    where (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-      and p.created_at >= p_from and p.created_at < p_to
+    where (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+        and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
+      and (not v_dated or p.created_at >= p_from and p.created_at < p_to)
       and (not v_by_author or search_author_matches(p.author_id, p_author, p_organisation, p_land));
   else
     select array_agg(c.thread_id order by c.n), array_agg(c.id order by c.n), array_agg(c.created_at order by c.n)
@@ -277,8 +396,9 @@ begin
       join posts p on p.id = sp.post_id
       join threads t on t.id = sp.thread_id
       where (sp.document @@ p_query) is true
-        and (not v_threaded or search_thread_matches(t, p_category, p_stage, p_tag))
-        and p.created_at >= p_from and p.created_at < p_to
+        and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+        and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
+        and (not v_dated or p.created_at >= p_from and p.created_at < p_to)
         and (not v_by_author or search_author_matches(p.author_id, p_author, p_organisation, p_land))
       order by sp.post_id desc
       limit p_needed * 3) c;
