@@ -121,6 +121,9 @@ describe('searchOrganisations over the whole directory', () => {
     expect(steinfurt).toHaveLength(25)
     expect(steinfurt.every((row) => row.officialKey?.startsWith('05566'))).toBe(true)
     expect(keysOf(await searchOrganisations(database.db, '48493'))).toEqual(['05566096'])
+    // Two digits are a Land's key, not a prefix of half the Land.
+    expect(keysOf(await searchOrganisations(database.db, '01'))).toEqual(['01'])
+    expect(keysOf(await searchOrganisations(database.db, '0 9'))).toEqual(['09'])
     expect(keysOf(await searchOrganisations(database.db, '4849'))).toContain('05566096')
   })
 

@@ -58,7 +58,16 @@ interface Matching {
   tier: RawBuilder<number>
 }
 
+/** Shorter digit strings are a Land's key, never a prefix (all of a Land is no answer). */
+const minKeyPrefix = 3
+
 function byKey(digits: string): Matching {
+  if (digits.length < minKeyPrefix) {
+    return {
+      where: sql<SqlBool>`(o.official_key = ${digits} or o.ags = ${digits} or o.ars = ${digits})`,
+      tier: sql<number>`0`,
+    }
+  }
   const prefix = `${digits}%`
   return {
     where: sql<SqlBool>`(o.official_key like ${prefix} or o.ags like ${prefix} or o.ars like ${prefix}
@@ -100,21 +109,49 @@ function typedDomain(query: string): string | null {
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, '\\$&')
 
-/** Exact, as typed so far, or a subdomain of an official domain. */
-function byDomain(domain: string): Matching {
+/** The domain and the domains it is a subdomain of, down to two labels: a.b.stadt.de → a.b.stadt.de, b.stadt.de, stadt.de. */
+export function domainAndParents(domain: string): string[] {
+  const labels = domain.split('.')
+  const found: string[] = []
+  for (let i = 0; i <= labels.length - 2; i++) found.push(labels.slice(i).join('.'))
+  return found.length > 0 ? found : [domain]
+}
+
+/** Official domains matched by what was typed: exactly, as typed so far, or as a subdomain. */
+interface DomainHits {
+  exact: number[]
+  other: number[]
+}
+
+/**
+ * The organisations whose official domains match, looked up first on the domains alone (indexed:
+ * the domain as text, see migration 2026-12-02T16-10), so that the search itself matches them
+ * by id and can combine that with its other indexes.
+ */
+async function findDomainHits(db: Db, domain: string): Promise<DomainHits> {
+  const rows = await sql<{ id: number; exact: boolean }>`
+    select d.organisation_id as id, bool_or(d.domain::text = any(${domainAndParents(domain)}::text[])) as exact
+    from organisation_domains d
+    where d.domain::text like ${`${escapeLike(domain)}%`} or d.domain::text = any(${domainAndParents(domain)}::text[])
+    group by d.organisation_id
+    limit 200`.execute(db)
   return {
-    where: sql<SqlBool>`exists (
-      select 1 from organisation_domains d
-      where d.organisation_id = o.id
-        and (d.domain = ${domain} or d.domain::text like ${`${escapeLike(domain)}%`}
-             or ${domain} like '%.' || d.domain::text))`,
-    tier: sql<number>`case when exists (select 1 from organisation_domains d
-      where d.organisation_id = o.id and d.domain = ${domain}) then 0 else 1 end`,
+    exact: rows.rows.filter((row) => row.exact).map((row) => row.id),
+    other: rows.rows.filter((row) => !row.exact).map((row) => row.id),
+  }
+}
+
+function byDomain(hits: DomainHits): Matching | null {
+  const all = [...hits.exact, ...hits.other]
+  if (all.length === 0) return null
+  return {
+    where: sql<SqlBool>`o.id = any(${all}::int[])`,
+    tier: sql<number>`case when o.id = any(${hits.exact}::int[]) then 0 else 1 end`,
   }
 }
 
 /** How a query matches, or null when it cannot match anything (empty, one character, no words). */
-function matching(query: string): Matching | null {
+async function matching(db: Db, query: string): Promise<Matching | null> {
   const q = normaliseSearchQuery(query)
   if (q.length < 2) return null
   const ways: Matching[] = []
@@ -125,7 +162,8 @@ function matching(query: string): Matching | null {
     if (words.length > 0) ways.push(byName(words))
   }
   const domain = typedDomain(q)
-  if (domain) ways.push(byDomain(domain))
+  const domainWay = domain ? byDomain(await findDomainHits(db, domain)) : null
+  if (domainWay) ways.push(domainWay)
   if (ways.length === 0) return null
   if (ways.length === 1) return ways[0]!
   return {
@@ -202,7 +240,7 @@ export async function searchOrganisations(
   query: string,
   options: SearchOptions = {},
 ): Promise<OrganisationMatch[]> {
-  const how = matching(query)
+  const how = await matching(db, query)
   if (!how) return []
   // The page of hits first, on the organisations alone; the chain only for those.
   let hits = db
@@ -248,7 +286,7 @@ export async function findOrganisationByEmailDomain(
   if (!domain) return undefined
   const row = await withChain(db)
     .innerJoin('organisation_domains as d', 'd.organisation_id', 'o.id')
-    .where(sql<SqlBool>`(d.domain = ${domain} or ${domain} like '%.' || d.domain::text)`)
+    .where(sql<SqlBool>`d.domain::text = any(${domainAndParents(domain)}::text[])`)
     .where('o.historical_at', 'is', null)
     .orderBy(sql`length(d.domain::text) desc`)
     .executeTakeFirst()
