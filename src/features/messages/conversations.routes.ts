@@ -113,9 +113,11 @@ export async function conversationRoutes(fastify: FastifyInstance, deps: Feature
     async (request, reply) => {
       const form = parseForm(request, newConversationForm)
       const values = keepTyped(newConversationForm, form.values)
-      let chosen = service.parseIdList(form.values.to)
-      if (form.values.add) chosen = [...chosen, Number(form.values.add)]
-      if (form.values.remove) chosen = chosen.filter((id) => id !== Number(form.values.remove))
+      // Only well-formed ids count (a broken one is shown as the form's error).
+      const [removed] = service.parseIdList(form.values.remove)
+      const chosen = service
+        .parseIdList(`${form.values.to ?? ''},${form.values.add ?? ''}`)
+        .filter((id) => id !== removed)
       const q = form.values.q ?? ''
       const searching = form.values.action === 'search' || (!form.values.add && !form.values.remove)
       const results = searching ? await service.searchRecipients(db, me(request), q, chosen) : []

@@ -34,6 +34,8 @@ export { limits, reportReasons } from './messages.schemas.ts'
 export function parseIdList(raw: string | undefined): number[] {
   const ids = (raw ?? '')
     .split(',')
+    .slice(0, 100)
+    .filter((part) => /^[1-9][0-9]{0,9}$/.test(part))
     .map((part) => Number(part))
     .filter((id) => Number.isInteger(id) && id > 0 && id <= 2_147_483_647)
   return [...new Set(ids)]
