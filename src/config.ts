@@ -39,6 +39,16 @@ export interface Config {
   readonly supportEmail: string
   /** What the applicant's status page says a review usually takes (working days). */
   readonly reviewDaysTypical: number
+  /** The Impressum's defaults (a Markdown file <dataDir>/pages/impressum.md replaces the page). */
+  readonly imprint: {
+    readonly name: string
+    readonly address: readonly string[]
+    readonly representative: string
+    readonly email: string
+    readonly phone: string
+  }
+  /** A video in German Sign Language about the forum (BITV 2.0), linked from /gebaerdensprache. */
+  readonly signLanguageVideoUrl: string | undefined
   /** The operator's additions to the list of public mail providers (never official domains). */
   readonly publicMailDomains: readonly string[]
   /** Retention (days): unconfirmed registrations, rejected applications, records of sent mail. */
@@ -207,6 +217,15 @@ export function loadConfig(env: Env = process.env): Config {
     contactEmail: email(env, 'CONTACT_EMAIL', 'barrierefreiheit@localhost'),
     supportEmail: supportEmail(env),
     reviewDaysTypical: integer(env, 'REVIEW_DAYS_TYPICAL', 2, 1, 60),
+    imprint: Object.freeze({
+      name: env.IMPRINT_NAME || '',
+      // Lines of the postal address, separated by "|" (e.g. "Rathausplatz 1|12345 Musterstadt").
+      address: Object.freeze((env.IMPRINT_ADDRESS ?? '').split('|').map((line) => line.trim()).filter(Boolean)),
+      representative: env.IMPRINT_REPRESENTATIVE || '',
+      email: email(env, 'IMPRINT_EMAIL', supportEmail(env)),
+      phone: env.IMPRINT_PHONE || '',
+    }),
+    signLanguageVideoUrl: url(env, 'SIGN_LANGUAGE_VIDEO_URL', ['https:']),
     publicMailDomains: Object.freeze(domainList(env, 'PUBLIC_MAIL_DOMAINS')),
     retentionUnconfirmedDays: integer(env, 'RETENTION_UNCONFIRMED_DAYS', 30, 2, 3650),
     retentionRejectedDays: integer(env, 'RETENTION_REJECTED_DAYS', 180, 1, 3650),

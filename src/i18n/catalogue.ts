@@ -7,8 +7,9 @@ import * as groups from '../features/groups/groups.messages.ts'
 import * as mail from '../features/mail/mail.messages.ts'
 import * as messages from '../features/messages/messages.messages.ts'
 import * as moderation from '../features/moderation/moderation.messages.ts'
-import * as network from '../features/network/network.messages.ts'
 import * as threadTools from '../features/moderation/thread-tools.messages.ts'
+import * as pages from '../features/pages/pages.messages.ts'
+import * as network from '../features/network/network.messages.ts'
 import * as organisations from '../features/organisations/organisations.messages.ts'
 import * as profiles from '../features/profiles/profiles.messages.ts'
 import * as search from '../features/search/search.messages.ts'
@@ -20,9 +21,10 @@ export const de = {
   ...accounts.de,
   ...organisations.de,
   ...moderation.de,
+  ...threadTools.de,
+  ...pages.de,
   ...discussions.de,
   ...mail.de,
-  ...threadTools.de,
   ...digests.de,
   ...search.de,
   ...profiles.de,
@@ -38,10 +40,11 @@ export const en: Record<MessageKey, string> = {
   ...accounts.en,
   ...organisations.en,
   ...moderation.en,
+  ...threadTools.en,
+  ...pages.en,
   ...discussions.en,
   ...mail.en,
   ...digests.en,
-  ...threadTools.en,
   ...search.en,
   ...profiles.en,
   ...network.en,
