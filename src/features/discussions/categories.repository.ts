@@ -12,7 +12,13 @@ export interface CategoryRow {
   description: string
   position: number
   archived: boolean
+  /** The closed group whose Themenraum this is (shown only to whom the rule shows the category). */
+  groupName: string | null
 }
+
+/** The name of the group of the category aliased c, or null. */
+const groupNameOf = sql<string | null>`(select g.name from group_categories gc
+  join groups g on g.id = gc.group_id where gc.category_id = c.id)`
 
 const columns = [
   'id',
@@ -21,6 +27,7 @@ const columns = [
   'description',
   'position',
   sql<boolean>`archived_at is not null`.as('archived'),
+  groupNameOf.as('groupName'),
 ] as const
 
 /**
@@ -69,6 +76,13 @@ export interface CategoryOverview extends CategoryRow {
 }
 
 /**
+ * How many of a category's most recently active threads (of the last 30 days) the unread count
+ * looks at: it costs a bounded number of index probes however busy the forum is, and a badge
+ * of "100 Themen mit Neuem" says enough.
+ */
+const unreadLookback = 100
+
+/**
  * The home page: open categories in order, each with its newest activity and my unread threads.
  * The thread count is kept by triggers (category_thread_counts), not counted per request; it
  * counts every thread of the category, which is what its viewer may see: the visibility rule
@@ -81,21 +95,30 @@ export async function listCategoryOverview(
 ): Promise<CategoryOverview[]> {
   const visible = threadVisibleTo(memberId, 't')
   const result = await sql<CategoryOverview>`
-    select c.id, c.name, c.slug, c.description, c.position, false as archived,
+    select c.id, c.name, c.slug, c.description, c.position, false as archived, ${groupNameOf} as "groupName",
       coalesce(n.threads, 0) as "threadCount",
       l.id as "latestThreadId", l.title as "latestTitle",
       ${isoText(sql`l.last_activity_at`)} as "latestIso",
       ${dateLabel(sql`l.last_activity_at`, locale)} as "latestLabel",
-      (select count(*) from threads t
-        left join thread_reads r on r.thread_id = t.id and r.member_id = ${memberId}
-        where t.category_id = c.id and ${visible} and t.last_activity_at > now() - interval '30 days'
-          and coalesce(r.read_post_count, 0) < t.reply_count + 1)::int as "unreadThreads"
+      (select count(*) from (
+          select t.id, t.reply_count from threads t
+          where t.category_id = c.id and ${visible} and t.last_activity_at > now() - interval '30 days'
+          order by t.last_activity_at desc, t.id desc
+          limit ${unreadLookback}
+        ) w
+        where not exists (select 1 from thread_reads r
+          where r.member_id = ${memberId} and r.thread_id = w.id and r.read_post_count >= w.reply_count + 1)
+      )::int as "unreadThreads"
     from categories c
     left join category_thread_counts n on n.category_id = c.id
     left join lateral (
+      -- The category's newest activity comes from its own index (max() with the category fixed):
+      -- walking the forum-wide activity index until a quiet category turns up would cost more
+      -- the bigger the forum. The visibility rule still decides whether that thread is shown.
       select t.id, t.title, t.last_activity_at from threads t
       where t.category_id = c.id and ${visible}
-      order by t.last_activity_at desc, t.id desc
+        and t.last_activity_at = (select max(x.last_activity_at) from threads x where x.category_id = c.id)
+      order by t.id desc
       limit 1
     ) l on true
     where c.archived_at is null and ${categoryVisibleTo(memberId, 'c')}
