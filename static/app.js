@@ -75,6 +75,42 @@
       opener.setAttribute('aria-expanded', 'true')
   })
 
+  // Discussions: a post's Hilfreich button and its Antworten and Melden links carry no hx-*
+  // attributes (bytes on every post); this one handler sends them with htmx. Without JavaScript
+  // they are a button of the form #pf and plain links.
+  const postAction = /^\/p\/(\d+)\/(helpful|reply|report)$/
+  document.addEventListener('click', (event) => {
+    if (!window.htmx || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return
+    const control =
+      event.target instanceof Element
+        ? event.target.closest('.thread footer a[href^="/p/"], .thread footer button[formaction^="/p/"]')
+        : null
+    if (!control || control.hasAttribute('hx-get') || control.hasAttribute('hx-post')) return
+    const match = postAction.exec(control.getAttribute(control.tagName === 'A' ? 'href' : 'formaction'))
+    if (!match) return
+    event.preventDefault()
+    const [url, id, action] = match
+    const send = (verb, target, swap) => window.htmx.ajax(verb, url, { source: control, target, swap })
+    if (action === 'helpful') return send('POST', control, 'outerHTML')
+    if (action === 'report') return send('GET', control.closest('article'), 'beforeend')
+    control.setAttribute('aria-controls', `reply-${id}`)
+    send('GET', control, 'afterend')
+  })
+
+  // Discussions: a permalink (?at=…#post-…) opens the window that holds the post; focus goes to
+  // it. An old link without ?at to a post outside the first window asks for its window.
+  document.addEventListener('DOMContentLoaded', () => {
+    const target = document.querySelector('.thread [data-focus-first]')
+    if (target) {
+      target.removeAttribute('data-focus-first')
+      target.focus()
+      return
+    }
+    const post = /^#post-(\d+)$/.exec(location.hash)
+    if (post && document.querySelector('.thread') && !document.getElementById(`post-${post[1]}`))
+      location.replace(`${location.pathname}?at=${post[1]}${location.hash}`)
+  })
+
   // Discussions: "Cancel" in an inline form closes it (without JavaScript it is a plain link).
   document.addEventListener('click', (event) => {
     const cancel = event.target instanceof Element ? event.target.closest('[data-close]') : null

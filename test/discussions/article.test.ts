@@ -140,7 +140,7 @@ describe('the thread page and its fragments', () => {
     expect(toggled.body.replace(' data-focus-first', '')).toBe(button.exec(articleOf(after, chain[0]!))?.[0])
   })
 
-  it('print the subtree an htmx reply returns as the page prints it', async () => {
+  it('print the new post an htmx reply returns as the page prints it', async () => {
     const db = setup.database.db
     const anna = await signedInMember(db, setup.app, { name: 'Anna Teilbaum' })
     const bernd = await signedInMember(db, setup.app, { name: 'Bernd Teilbaum' })
@@ -153,10 +153,16 @@ describe('the thread page and its fragments', () => {
       await csrf(bernd.agent, `/t/${threadId}`),
     )
     expect(response.statusCode).toBe(200)
+    const newId = Number(/^<li id="post-(\d+)">/.exec(response.body)?.[1])
+    expect(listItem(response.body, newId)).toContain('Neu dazu')
     await bernd.agent.get(`/t/${threadId}`)
     const page = (await bernd.agent.get(`/t/${threadId}`)).body
-    const fromFragment = listItem(response.body, first).replace(' data-focus-first tabindex="-1"', '')
-    expect(fromFragment).toContain('Neu dazu')
-    expect(fromFragment).toBe(listItem(page, first))
+    const fromFragment = listItem(response.body, newId).replace(' data-focus-first tabindex="-1"', '')
+    expect(fromFragment).toBe(listItem(page, newId))
+    // The counts it swaps out of band are the page's.
+    const count = /<summary hx-swap-oob="innerHTML:#post-\d+>details>summary">([^<]*)<\/summary>/.exec(
+      response.body,
+    )
+    expect(listItem(page, first)).toContain(`<summary>${count?.[1]}</summary>`)
   })
 })

@@ -26,11 +26,11 @@ describe('"hilfreich"', () => {
     const { threadId, openingPostId } = await createThread(setup.database.db, author.current)
     const page = await reader.agent.get(`/t/${threadId}`)
     expect(page.body).toContain(
-      `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="false">Hilfreich <span>0</span></button>`,
+      `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" class="helpful" aria-pressed="false">Hilfreich <span>0</span></button>`,
     )
     const response = await reader.agent.submit(`/t/${threadId}`, `/p/${openingPostId}/helpful`, {})
     expect(response.statusCode).toBe(303)
-    expect(response.headers.location).toBe(`/t/${threadId}#post-${openingPostId}`)
+    expect(response.headers.location).toBe(`/t/${threadId}?at=${openingPostId}#post-${openingPostId}`)
     expect((await reader.agent.get(`/t/${threadId}`)).body).toContain(
       'aria-pressed="true">Hilfreich <span>1</span>',
     )
@@ -54,7 +54,7 @@ describe('"hilfreich"', () => {
     )
     expect(response.statusCode).toBe(200)
     expect(response.body).toBe(
-      `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" hx-post="/p/${openingPostId}/helpful" class="helpful" aria-pressed="true" data-focus-first>Hilfreich <span>1</span></button>`,
+      `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" class="helpful" aria-pressed="true" data-focus-first>Hilfreich <span>1</span></button>`,
     )
   })
 
@@ -120,7 +120,7 @@ describe('unread posts', () => {
     expect(list).toContain(`href="/t/${threadId}/unread"`)
     const jump = await reader.agent.get(`/t/${threadId}/unread`)
     expect(jump.statusCode).toBe(303)
-    expect(jump.headers.location).toBe(`/t/${threadId}#post-${first}`)
+    expect(jump.headers.location).toBe(`/t/${threadId}?at=${first}#post-${first}`)
 
     const page = (await reader.agent.get(`/t/${threadId}`)).body
     expect(page).toContain(
@@ -226,7 +226,7 @@ describe('notifications', () => {
     expect((await anna.agent.get('/notifications/abc')).statusCode).toBe(404)
     const open = await anna.agent.get(`/notifications/${n1!.id}`)
     expect(open.statusCode).toBe(303)
-    expect(open.headers.location).toBe(`/t/${first.threadId}#post-${r1}`)
+    expect(open.headers.location).toBe(`/t/${first.threadId}?at=${r1}#post-${r1}`)
     expect((await notificationsOf(anna.member.id)).filter((n) => n.read_at === null)).toHaveLength(2)
 
     const thread = await anna.agent.get(`/t/${second.threadId}`)

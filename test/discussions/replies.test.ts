@@ -39,7 +39,7 @@ describe('replying without JavaScript', () => {
       body: 'Eine *Antwort* auf das Thema.',
     })
     expect(response.statusCode).toBe(303)
-    expect(response.headers.location).toMatch(new RegExp(`^/t/${threadId}#post-\\d+$`))
+    expect(response.headers.location).toMatch(new RegExp(`^/t/${threadId}\\?at=\\d+#post-\\d+$`))
     const page = await bernd.agent.get(`/t/${threadId}`)
     const id = postIdFrom(response.headers.location as string)
     expect(page.body).toContain(`<li id="post-${id}">`)
@@ -77,7 +77,7 @@ describe('replying without JavaScript', () => {
     const id = await reply(database.db, bernd.current, threadId, openingPostId)
     const response = await anna.agent.get(`/p/${id}`)
     expect(response.statusCode).toBe(303)
-    expect(response.headers.location).toBe(`/t/${threadId}#post-${id}`)
+    expect(response.headers.location).toBe(`/t/${threadId}?at=${id}#post-${id}`)
     expect((await anna.agent.get('/p/99999999')).statusCode).toBe(404)
     expect((await anna.agent.get('/p/abc')).statusCode).toBe(404)
   })
@@ -96,7 +96,7 @@ describe('replying with htmx', () => {
     expect(response.body).toMatch(/<textarea[^>]*data-focus-first/)
   })
 
-  it('inserts a nested reply in place: the parent subtree comes back with focus on the new post', async () => {
+  it("inserts a nested reply in place: only the new post comes back, focused, starting its parent's list", async () => {
     const { threadId, openingPostId } = await createThread(database.db, anna.current)
     const first = await reply(database.db, anna.current, threadId, openingPostId, 'Erste')
     const response = await bernd.agent.post(
@@ -106,12 +106,31 @@ describe('replying with htmx', () => {
     )
     expect(response.statusCode).toBe(200)
     expect(response.headers['hx-retarget']).toBe(`#post-${first}`)
-    expect(response.headers['hx-reswap']).toBe('outerHTML')
+    expect(response.headers['hx-reswap']).toBe('beforeend')
     expect(response.body).not.toContain('<html')
-    expect(response.body.startsWith(`<li id="post-${first}">`)).toBe(true)
+    expect(response.body).toMatch(
+      /^<details open><summary>1 Antwort<\/summary><ol><li id="post-\d+"><article data-focus-first tabindex="-1">/,
+    )
+    expect(response.body).not.toContain(`id="post-${first}"`)
+    expect(response.body).not.toContain('Erste')
     expect(response.body).toMatch(/<article data-focus-first tabindex="-1">.*Neu und <em>eingefügt<\/em>/s)
-    // The replies heading is swapped out of band with the new count (opening post + 2 replies).
+    // The inline form goes; the replies heading is swapped out of band with the new count.
+    expect(response.body).toContain(`<div id="reply-${first}" hx-swap-oob="delete"></div>`)
     expect(response.body).toContain('<h2 id="replies-heading" hx-swap-oob="true">Antworten (2)</h2>')
+
+    // A second reply to the same post joins its list, and its count changes out of band.
+    const second = await bernd.agent.post(
+      `/t/${threadId}/posts`,
+      { parent: String(first), body: 'Noch eine' },
+      await htmxHeaders(bernd.agent, `/t/${threadId}`),
+    )
+    expect(second.headers['hx-retarget']).toBe(`#post-${first}>details>ol`)
+    expect(second.headers['hx-reswap']).toBe('beforeend')
+    expect(second.body).toMatch(/^<li id="post-\d+"><article data-focus-first/)
+    expect(second.body).toContain(
+      `<summary hx-swap-oob="innerHTML:#post-${first}>details>summary">2 Antworten</summary>`,
+    )
+    expect(second.body.match(/<li /g)).toHaveLength(1)
   })
 
   it('puts a reply below the indentation limit into the list of the level-5 ancestor', async () => {
@@ -128,11 +147,24 @@ describe('replying with htmx', () => {
       await htmxHeaders(bernd.agent, `/t/${threadId}`),
     )
     expect(response.statusCode).toBe(200)
-    expect(response.headers['hx-retarget']).toBe(`#post-${chain[4]}`)
-    expect(response.body.startsWith(`<li id="post-${chain[4]}">`)).toBe(true)
+    expect(response.headers['hx-retarget']).toBe(`#post-${chain[4]}>details>ol`)
+    expect(response.body).toMatch(/^<li id="post-\d+">/)
+    expect(response.body.match(/<li /g)).toHaveLength(1)
     expect(response.body).toMatch(
       /<article data-focus-first tabindex="-1">.*Antwort auf <bdi>Anna Becker<\/bdi>.*Ganz tief unten/s,
     )
+    // Every list above it shows one reply more: levels 1 to 5 (7 and 6 posts … 3 below).
+    for (const [level, count] of [
+      [0, 7],
+      [1, 6],
+      [2, 5],
+      [3, 4],
+      [4, 3],
+    ] as const) {
+      expect(response.body).toContain(
+        `<summary hx-swap-oob="innerHTML:#post-${chain[level]}>details>summary">${count} Antworten</summary>`,
+      )
+    }
   })
 
   it('appends a reply to the thread at the end of the list and renews the form', async () => {
@@ -302,7 +334,7 @@ describe('editing a post', () => {
       version: '1',
     })
     expect(response.statusCode).toBe(303)
-    expect(response.headers.location).toBe(`/t/${threadId}#post-${openingPostId}`)
+    expect(response.headers.location).toBe(`/t/${threadId}?at=${openingPostId}#post-${openingPostId}`)
     const page = await bernd.agent.get(`/t/${threadId}`)
     expect(page.body).toContain('Zweite <strong>Fassung</strong>')
     expect(page.body).toContain('<span class="edited">bearbeitet</span>')

@@ -6,6 +6,12 @@ import { threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, Role } from '../../db/schema.ts'
 import type { Stage } from './discussions.tables.ts'
+import {
+  mutedIdsColumn,
+  type ThreadModerationMarks,
+  threadMarksColumn,
+} from '../moderation/moderation.service.ts'
+import { type ThreadFileRecord, threadFilesColumn } from '../attachments/attachments.service.ts'
 
 const labelFormats: Record<Locale, string> = {
   de: 'DD.MM.YYYY, HH24:MI',
@@ -63,7 +69,7 @@ export async function findThreadHeader(
   return result.rows[0]?.head ?? undefined
 }
 
-/** A post of the thread page (see thread-page.v3.sql, which sends them as PostColumns). */
+/** A post of the thread page (see thread-page.v4.sql, which sends them as PostColumns). */
 export interface PostRecord {
   id: number
   depth: number
@@ -99,38 +105,85 @@ export interface ThreadPageRecord {
   unreadHere: number
   /** The moderation's marks (hidden, note) of the posts that have one, by post id. */
   marks?: PostMarks
+  /** The thread's own marks (moderation feature: pinned, note, Ergebnis); thread mode only. */
+  threadMarks?: ThreadModerationMarks | null
+  /** Members the viewer muted (moderation feature): their posts are collapsed. */
+  muted?: number[]
+  /** The thread's files on posts the viewer may read (attachments feature). */
+  files?: ThreadFileRecord[]
+  /** Replies whose parent is not in the window: the parent's id and author (null: deleted). */
+  orphans: Record<string, { id: number; name: string | null }> | null
+  /** Where the next window starts (null at the end) and whether this one starts at the beginning. */
+  window: { more: number | null; start: boolean }
 }
+
+/** Which posts of a thread: a window (from the start, after a post, around a post), or one post. */
+export type ThreadPageTarget =
+  | { threadId: number; after?: number; at?: number; size: number; max: number }
+  | { postId: number }
 
 export type PostMarks = Record<string, { hidden: boolean; hiddenReason: string | null; note: string | null }>
 
 /**
- * Everything the thread page shows, in one round trip: the head, every post in display order,
- * each author once, the posts the viewer found helpful, and the viewer's unread notification
- * counts; or, for one post, the same narrowed to that post's ancestors and subtree. Round trips
- * and per-request work in the database are what a thread page costs most, so this is one query,
- * and its body is a PL/pgSQL function whose plans Postgres keeps (planning it anew each time
- * cost more CPU than running it): see migrations/sql/discussions/thread-page.v3.sql. Whether the
- * viewer may see the thread is decided here, by the one visibility rule.
+ * Everything the thread page shows, in one round trip: the head, the opening post and a window
+ * of replies in display order, each author once, the posts the viewer found helpful, and the
+ * viewer's unread notification counts; or, for one post, that post with its ancestors. Round
+ * trips and per-request work in the database are what a thread page costs most, so this is one
+ * query, and its body is a PL/pgSQL function whose plans Postgres keeps (planning it anew each
+ * time cost more CPU than running it): see migrations/sql/discussions/thread-page.v4.sql. Whether
+ * the viewer may see the thread is decided here, by the one visibility rule.
  */
+interface PageRow {
+  page: ThreadPageRecord | null
+  marks: PostMarks
+  threadMarks: ThreadModerationMarks | null
+  muted: number[]
+  files: ThreadFileRecord[]
+}
+
 export async function selectThreadPage(
   db: Db,
   viewerId: number,
   locale: Locale,
-  target: { threadId: number } | { postId: number },
+  target: ThreadPageTarget,
 ): Promise<ThreadPageRecord | undefined> {
   const format = labelFormats[locale]
   const query =
     'threadId' in target
-      ? sql<{ page: ThreadPageRecord | null; marks: PostMarks }>`
-          select discussions_thread_page(t.id, ${viewerId}, ${format}) as page, moderation_post_marks(t.id) as marks
+      ? sql<PageRow>`
+          select discussions_thread_page(t.id, ${viewerId}, ${format}, null, ${target.after ?? null}::integer,
+            ${target.at ?? null}::integer, ${target.size}::integer, ${target.max}::integer) as page,
+            moderation_post_marks(t.id) as marks, ${threadMarksColumn(viewerId, 't')} as "threadMarks",
+            ${mutedIdsColumn(viewerId)} as muted, ${threadFilesColumn(viewerId)} as files
           from threads t where t.id = ${target.threadId} and ${threadVisibleTo(viewerId, 't')}`
-      : sql<{ page: ThreadPageRecord | null; marks: PostMarks }>`
-          select discussions_thread_page(t.id, ${viewerId}, ${format}, p.id) as page, moderation_post_marks(t.id) as marks
+      : sql<PageRow>`
+          select discussions_thread_page(t.id, ${viewerId}, ${format}, p.id) as page, moderation_post_marks(t.id) as marks,
+            null as "threadMarks", ${mutedIdsColumn(viewerId)} as muted, ${threadFilesColumn(viewerId)} as files
           from posts p join threads t on t.id = p.thread_id
           where p.id = ${target.postId} and ${threadVisibleTo(viewerId, 't')}`
   const result = await query.execute(db)
   const row = result.rows[0]
-  return row?.page ? { ...row.page, marks: row.marks } : undefined
+  return row?.page
+    ? { ...row.page, marks: row.marks, threadMarks: row.threadMarks, muted: row.muted, files: row.files }
+    : undefined
+}
+
+/**
+ * How many posts each of these posts has below it (its whole subtree), for the counts a new
+ * reply changes on the page. One index range per post on (thread_id, path).
+ */
+export async function subtreeSizes(
+  db: Db,
+  threadId: number,
+  postIds: readonly number[],
+): Promise<Map<number, number>> {
+  if (postIds.length === 0) return new Map()
+  const result = await sql<{ id: number; size: number }>`
+    select a.id, (select count(*)::int from posts p where p.thread_id = ${threadId}
+        and p.path > a.path and p.path < a.path || 2147483647) as size
+    from posts a where a.id = any(${sql.val([...postIds])}::int[]) and a.thread_id = ${threadId}
+  `.execute(db)
+  return new Map(result.rows.map((row) => [row.id, row.size]))
 }
 
 export interface ThreadForWrite {

@@ -34,11 +34,15 @@ import {
 } from './permissions.ts'
 import {
   type LoadedThreadPage,
+  loadNewReply,
   loadPostInThread,
   loadThreadPage,
+  type NewReply,
   ownerDepth,
   type PostInThread,
+  readStateAfter,
   toThreadView,
+  type WindowRequest,
   withoutActions,
 } from './thread-page.ts'
 
@@ -281,9 +285,9 @@ export interface ThreadPage extends LoadedThreadPage {
 }
 
 /**
- * The thread page: head, the whole tree and the bell count in one query, and my read state
- * moved forward: a write only when something new was read, and one more only when I have
- * unread notifications about this thread (they are marked read).
+ * The thread page: head, a window of the tree and the bell count in one query, and my read
+ * state moved forward (thread-page.ts readStateAfter): a write only when something new was read,
+ * and one more only when I have unread notifications about this thread (they are marked read).
  */
 export async function openThread(
   db: Db,
@@ -291,23 +295,11 @@ export async function openThread(
   member: CurrentMember,
   threadId: number,
   locale: Locale,
+  window: WindowRequest = {},
 ): Promise<ThreadPage> {
-  const page = await loadThreadPage(db, member, threadId, locale)
-  const { thread, tree, postCount } = page
-  if (
-    tree.lastPostId !== undefined &&
-    (thread.lastReadPostId === null ||
-      thread.lastReadPostId < tree.lastPostId ||
-      (thread.readPostCount ?? 0) < postCount)
-  ) {
-    await repo.saveReadState(db, {
-      memberId: member.id,
-      threadId,
-      lastReadPostId: tree.lastPostId,
-      readPostCount: postCount,
-      at: clock.now(),
-    })
-  }
+  const page = await loadThreadPage(db, member, threadId, locale, window)
+  const read = readStateAfter(page)
+  if (read) await repo.saveReadState(db, { memberId: member.id, threadId, ...read, at: clock.now() })
   const notificationsRead =
     page.unreadNotificationsHere > 0 ? await markRead(db, member.id, { threadId }, clock.now()) : 0
   return { ...page, unreadNotifications: page.unreadNotifications - notificationsRead }
@@ -438,17 +430,16 @@ export async function replyToPost(
 }
 
 /**
- * What the page shows after a reply via htmx: the new post alone when it went into the
- * top-level list, else the list owner's subtree with the new post in it; focus on the new post.
+ * What the page adds after a reply via htmx: the new post alone (focused), where it goes, and
+ * the reply counts above it that change; never the thread or the owner's subtree.
  */
 export async function loadReplyPlacement(
   db: Db,
   member: CurrentMember,
   result: ReplyResult,
   locale: Locale,
-): Promise<PostInThread> {
-  const shown = result.ownerIsOpening ? result.postId : result.ownerId
-  return loadPostInThread(db, member, shown, locale, { focusId: result.postId })
+): Promise<NewReply> {
+  return loadNewReply(db, member, result.postId, locale)
 }
 
 /** The head of a thread (for pages about one thread that do not show all of it). */

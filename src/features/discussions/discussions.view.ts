@@ -7,6 +7,7 @@ import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Locale } from '../../db/schema.ts'
 import { translate } from '../../i18n/index.ts'
 import type { ViewData } from '../../plugins/views.ts'
+import { uploadField } from '../attachments/attachments.service.ts'
 import { limits } from './discussions.schemas.ts'
 import { type Stage, stages } from './discussions.tables.ts'
 import { isStaff } from './permissions.ts'
@@ -65,6 +66,8 @@ export function common(request: FastifyRequest): Record<string, unknown> {
     stageLabels: stageLabels(request.locale),
     limits,
     isModerator: isStaff(request.member),
+    // The file input of the post forms: limits, and the files sent with a form shown again.
+    uploadField: uploadField(request),
   }
 }
 
@@ -88,8 +91,9 @@ export function newFormKey(): string {
   return randomUUID()
 }
 
+/** A post's address: the window of its thread that holds it, scrolled to the post. */
 export function permalink(threadId: number, postId: number): string {
-  return `/t/${threadId}#post-${postId}`
+  return `/t/${threadId}?at=${postId}#post-${postId}`
 }
 
 /** Tags with their query-string form, for filter links. */

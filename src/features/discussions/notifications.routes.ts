@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { wantsFragment } from '../../plugins/views.ts'
 import { idParams, limits, mentionQuery } from './discussions.schemas.ts'
-import { fragment, me, page } from './discussions.view.ts'
+import { fragment, me, page, permalink } from './discussions.view.ts'
 import * as notifications from './notifications.service.ts'
 
 export async function notificationsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
@@ -36,7 +36,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, deps: Featur
 
   app.get('/notifications/:id', { schema: { params: idParams } }, async (request, reply) => {
     const target = await notifications.open(db, clock, me(request), request.params.id)
-    return reply.redirect(`/t/${target.threadId}#post-${target.postId}`, 303)
+    return reply.redirect(permalink(target.threadId, target.postId), 303)
   })
 
   app.post('/notifications/read', async (request, reply) => {

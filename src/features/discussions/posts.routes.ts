@@ -7,6 +7,7 @@ import type { FeatureDeps } from '../../deps.ts'
 import { ConflictError, type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
 import { maxId, parseForm } from '../../lib/form-schema.ts'
 import { wantsFragment } from '../../plugins/views.ts'
+import { attachFiles, receiveFiles, uploadErrors, uploadStatus } from '../attachments/attachments.service.ts'
 import { editForm, idParams, limits, previewForm, replyForm } from './discussions.schemas.ts'
 import * as service from './discussions.service.ts'
 import { fragment, me, newFormKey, page, permalink, postingLimit } from './discussions.view.ts'
@@ -52,33 +53,41 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
 
   app.post(
     '/t/:id/posts',
-    { config: postingLimit, schema: { params: idParams, body: replyForm } },
+    {
+      config: postingLimit,
+      schema: { params: idParams, body: replyForm },
+      preValidation: receiveFiles(deps, replyForm),
+    },
     async (request, reply) => {
       const threadId = request.params.id
       const member = me(request)
       const form = parseForm(request, replyForm)
       let result: service.ReplyResult
       try {
-        result = await service.replyToPost(db, clock, member, threadId, form.values, form.errors)
+        const errors = { ...form.errors, ...uploadErrors(request) }
+        result = await service.replyToPost(db, clock, member, threadId, form.values, errors)
       } catch (error) {
         if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error
         return showFailedReply(request, reply, threadId, form.values, error)
       }
+      if (!result.repeated) await attachFiles(db, request, result.postId)
       if (!wantsFragment(request)) return reply.redirect(permalink(threadId, result.postId), 303)
-      const { post, thread } = await service.loadReplyPlacement(db, member, result, request.locale)
+      const placed = await service.loadReplyPlacement(db, member, result, request.locale)
       const toThread = form.values.parent === ''
-      if (result.ownerIsOpening) {
-        reply.header('hx-retarget', '#replies').header('hx-reswap', 'beforeend')
-      } else {
-        // The owner post with its new reply, plus the replies heading with the new count (out of band).
-        reply.header('hx-retarget', `#post-${result.ownerId}`).header('hx-reswap', 'outerHTML')
-      }
+      // Only the new post goes out, into its list (out of band: the counts above it, the form).
+      const target = {
+        top: ['#replies', 'beforeend'],
+        list: [`#post-${placed.ownerId}>details>ol`, 'beforeend'],
+        first: [`#post-${placed.ownerId}`, 'beforeend'],
+      }[placed.place]
+      reply.header('hx-retarget', target[0]).header('hx-reswap', target[1])
       return fragment(reply, 'discussions/_reply-appended', {
-        thread,
-        node: post,
-        freshForm:
-          result.ownerIsOpening && toThread ? { formId: 'thread', formKey: newFormKey() } : undefined,
-        closeBox: result.ownerIsOpening && !toThread ? `reply-${form.values.parent}` : undefined,
+        thread: placed.thread,
+        node: placed.post,
+        startsList: placed.place === 'first',
+        counts: placed.counts,
+        freshForm: toThread ? { formId: 'thread', formKey: newFormKey() } : undefined,
+        closeBox: toThread ? undefined : `reply-${form.values.parent}`,
       })
     },
   )
@@ -98,7 +107,7 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
     const htmx = wantsFragment(request)
     const errors = error instanceof ValidationError ? error.fields : undefined
     const conflict = error instanceof ConflictError ? request.t(error.messageKey) : undefined
-    reply.code(error.statusCode)
+    reply.code(uploadStatus(request, error.statusCode))
     if (error instanceof service.ThreadBusyError) reply.header('retry-after', '5')
     const thread = await service.loadThreadHead(db, member, threadId, request.locale)
     const kept = { body: values.body }
@@ -188,13 +197,19 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
 
   app.post(
     '/p/:id/edit',
-    { config: postingLimit, schema: { params: idParams, body: editForm } },
+    {
+      config: postingLimit,
+      schema: { params: idParams, body: editForm },
+      preValidation: receiveFiles(deps, editForm),
+    },
     async (request, reply) => {
       const postId = request.params.id
       const member = me(request)
       const form = parseForm(request, editForm)
       try {
-        const { threadId } = await service.editPost(db, clock, member, postId, form.values, form.errors)
+        const errors = { ...form.errors, ...uploadErrors(request) }
+        const { threadId } = await service.editPost(db, clock, member, postId, form.values, errors)
+        await attachFiles(db, request, postId)
         if (!wantsFragment(request)) return reply.redirect(permalink(threadId, postId), 303)
         const { post, thread } = await service.loadPost(db, member, postId, request.locale, { focus: true })
         return fragment(reply, 'discussions/_article', { ...post, thread })
@@ -202,7 +217,7 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
         if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error
         const { post, thread } = await service.loadPost(db, member, postId, request.locale)
         const conflict = error instanceof service.EditConflictError ? error : undefined
-        reply.code(error.statusCode)
+        reply.code(uploadStatus(request, error.statusCode))
         return showEditForm(request, reply, {
           thread,
           post,

@@ -1,22 +1,33 @@
 // The one producer of what a thread page and its htmx fragments show: the thread's head and
-// every post as a view model (author, body, dates, marks, and what the viewer may do with it),
-// nested into the tree the page prints. The database returns named fields (see
-// migrations/sql/discussions/thread-page.v3.sql: the posts as one array per field); they are
+// a window of its posts as view models (author, body, dates, marks, and what the viewer may do
+// with it), nested into the tree the page prints. The database returns named fields (see
+// migrations/sql/discussions/thread-page.v4.sql: the posts as one array per field); they are
 // mapped here, once, and nowhere else.
 //
 // Replies nest up to `maxIndent` levels; deeper replies continue in the list of their
-// level-(maxIndent-1) ancestor, unindented, with "in reply to …".
+// level-(maxIndent-1) ancestor, unindented, with "in reply to …". A page shows the opening post
+// and a window of about `windowSize` replies in display order (whole top-level subtrees where
+// they end within `windowMax`); a window that starts inside a subtree shows its first replies
+// unindented, with "in reply to …" as well.
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import { canReadHiddenPost } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, Role } from '../../db/schema.ts'
 import { NotFoundError } from '../../lib/errors.ts'
 import {
+  addFilesToPosts,
+  type PostFiles,
+  type ThreadDocument,
+  threadFiles,
+} from '../attachments/attachments.service.ts'
+import type { ThreadModerationMarks } from '../moderation/moderation.service.ts'
+import {
   type AuthorRecord,
   type PostColumns,
   type PostMarks,
   type PostRecord,
   selectThreadPage,
+  subtreeSizes,
   type ThreadHeader,
   type ThreadPageRecord,
 } from './discussions.repository.ts'
@@ -31,6 +42,9 @@ import {
 } from './permissions.ts'
 
 export const maxIndent = 6
+/** Replies per window of the thread page, and how far a window grows to end with a subtree. */
+export const windowSize = 100
+export const windowMax = 150
 
 export interface PostView {
   id: number
@@ -49,6 +63,10 @@ export interface PostView {
   hiddenReason: string | null
   /** The moderator's note of an edit, shown under the post. */
   moderatorNote: string | null
+  /** The viewer muted the author: the post is collapsed (opened with a <details>, no JS needed). */
+  muted: boolean
+  /** Its files the viewer may read (attachments feature); absent when it has none. */
+  files?: PostFiles
   canReport: boolean
   edited: boolean
   version: number
@@ -59,8 +77,11 @@ export interface PostView {
   children: PostView[]
   /** Posts shown inside this post's list (all levels). */
   descendants: number
-  /** Set for replies deeper than the indentation; name is null when that post was deleted. */
-  replyTo: { id: number; name: string | null } | undefined
+  /**
+   * Set for replies deeper than the indentation, and for replies whose parent is in an earlier
+   * window (away: link to its window); name is null when that post was deleted.
+   */
+  replyTo: { id: number; name: string | null; away?: boolean } | undefined
   own: boolean
   canEdit: boolean
   canDelete: boolean
@@ -99,6 +120,10 @@ export interface TreeOptions {
   /** Ids of the posts the viewer found helpful. */
   helped?: ReadonlySet<number>
   authors?: Readonly<Record<string, AuthorRecord>>
+  /** Members the viewer muted (moderation feature): their posts are collapsed. */
+  muted?: ReadonlySet<number>
+  /** Replies whose parent is not among the posts: the parent, for "in reply to …". */
+  orphans?: Readonly<Record<string, { id: number; name: string | null }>>
 }
 
 /** The list a reply at `depth` goes into: the depth of its owner in the ancestor chain. */
@@ -114,6 +139,7 @@ function isPlain(post: PostView): boolean {
     !post.deleted &&
     !post.hidden &&
     !post.moderatorNote &&
+    !post.muted &&
     !post.edited &&
     post.staff === undefined &&
     post.replyTo === undefined &&
@@ -147,6 +173,7 @@ export function toPostView(record: MarkedPost, options: TreeOptions): PostView {
     hidden: record.mark?.hidden ?? false,
     hiddenReason: record.mark?.hiddenReason ?? null,
     moderatorNote: record.mark?.note ?? null,
+    muted: !own && (options.muted?.has(record.authorId) ?? false),
     canReport: !own && !record.deleted,
     edited: record.edited,
     version: record.version,
@@ -197,6 +224,8 @@ export function buildTree(records: readonly MarkedPost[], options: TreeOptions):
     const parent = chain[post.depth - 1]
     if (post.depth > maxIndent && parent)
       post.replyTo = { id: parent.id, name: parent.deleted ? null : parent.authorName }
+    else if (!parent && options.orphans?.[post.id])
+      post.replyTo = { ...options.orphans[post.id]!, away: true }
     post.plain = isPlain(post)
     const owner = chain[ownerDepth(post.depth)]
     if (!owner || owner.depth === 0) replies.push(post)
@@ -216,9 +245,31 @@ export function toThreadView(viewer: CurrentMember, head: ThreadHeader): ThreadV
   return { ...head, canChangeStage: canChangeStage(viewer, head), canLock: canLockThread(viewer) }
 }
 
+/** Where a thread page's window is: after a post ("weitere Antworten") or around one (permalink). */
+export interface WindowRequest {
+  after?: number
+  at?: number
+  /** Replies per window (tests use small windows). */
+  size?: number
+  max?: number
+}
+
+export interface WindowPlace {
+  /** The cursor of the next window; undefined at the end of the thread. */
+  more: number | undefined
+  /** The window starts with the thread's first reply. */
+  start: boolean
+}
+
 export interface LoadedThreadPage {
   thread: ThreadView
   tree: ThreadTree
+  window: WindowPlace
+  /** The moderation's marks of the thread (pinned, note, Ergebnis), shown at its top. */
+  moderationMarks: ThreadModerationMarks | null
+  /** "Dokumente in diesem Thema": the thread's files the viewer may read (attachments feature). */
+  documents: ThreadDocument[]
+  /** Posts on the page (the opening post and the window). */
   postCount: number
   unreadNotifications: number
   unreadNotificationsHere: number
@@ -258,36 +309,86 @@ function withMarks(viewer: CurrentMember, posts: PostRecord[], marks: PostMarks 
 function produce(
   viewer: CurrentMember,
   record: ThreadPageRecord,
-  options: { lastReadPostId: number | null; focusId?: number },
+  options: {
+    lastReadPostId: number | null
+    focusId?: number
+    focusFirstReply?: boolean
+  },
 ): LoadedThreadPage {
   const posts = withMarks(viewer, postRecords(record.posts), record.marks)
+  const firstReply = posts.find((post) => post.depth > 0)
   const tree = buildTree(posts, {
     viewer,
     locked: record.head.locked,
     lastReadPostId: options.lastReadPostId,
-    focusId: options.focusId,
+    focusId: options.focusFirstReply ? firstReply?.id : options.focusId,
     helped: new Set(record.helped),
     authors: record.authors ?? {},
+    orphans: record.orphans ?? {},
+    muted: new Set(record.muted ?? []),
   })
+  const files = threadFiles(record.files)
+  addFilesToPosts(tree.byId.values(), files)
   return {
     thread: toThreadView(viewer, record.head),
     tree,
+    documents: files.documents,
+    window: { more: record.window?.more ?? undefined, start: record.window?.start ?? true },
+    moderationMarks: record.threadMarks ?? null,
     postCount: posts.length,
     unreadNotifications: record.unread,
     unreadNotificationsHere: record.unreadHere,
   }
 }
 
-/** The whole thread as the viewer sees it, new posts marked after their last read one. One query. */
+/**
+ * A window of the thread as the viewer sees it, new posts marked after their last read one: the
+ * first, the one after `after` (its first reply gets the focus), or the one that holds `at`
+ * (which gets the focus). One query.
+ */
 export async function loadThreadPage(
   db: Db,
   viewer: CurrentMember,
   threadId: number,
   locale: Locale,
+  window: WindowRequest = {},
 ): Promise<LoadedThreadPage> {
-  const record = await selectThreadPage(db, viewer.id, locale, { threadId })
+  const record = await selectThreadPage(db, viewer.id, locale, {
+    threadId,
+    after: window.after,
+    at: window.at,
+    size: window.size ?? windowSize,
+    max: window.max ?? windowMax,
+  })
   if (!record) throw new NotFoundError()
-  return produce(viewer, record, { lastReadPostId: record.head.lastReadPostId })
+  const page = produce(viewer, record, {
+    lastReadPostId: record.head.lastReadPostId,
+    focusId: window.at,
+    focusFirstReply: window.after !== undefined,
+  })
+  return page
+}
+
+/**
+ * The read state after the viewer saw this window: the last read post moves to the newest post
+ * shown, and the count of read posts grows by the posts shown that were newer than the last read
+ * one (up to the thread's size). Undefined when nothing changes. A post in a later window that is
+ * older than the newest one shown is no longer marked new (the state is one mark per thread).
+ */
+export function readStateAfter(
+  page: LoadedThreadPage,
+): { lastReadPostId: number; readPostCount: number } | undefined {
+  const { thread, tree } = page
+  if (tree.lastPostId === undefined) return undefined
+  const before = thread.lastReadPostId ?? 0
+  let seen = 0
+  for (const id of tree.byId.keys()) if (id > before) seen++
+  const total = thread.replyCount + 1
+  const lastReadPostId = Math.max(before, tree.lastPostId)
+  const readPostCount = Math.min(total, (thread.readPostCount ?? 0) + seen)
+  if (lastReadPostId === thread.lastReadPostId && readPostCount === (thread.readPostCount ?? 0))
+    return undefined
+  return { lastReadPostId, readPostCount }
 }
 
 export interface PostInThread {
@@ -298,7 +399,7 @@ export interface PostInThread {
 }
 
 /**
- * One post as the page shows it (with its subtree, and its ancestors for "in reply to"), for
+ * One post as the page shows it (with its ancestors for "in reply to", without its replies), for
  * the fragments that replace or add a post and for the pages about one post. One query.
  */
 export async function loadPostInThread(
@@ -314,6 +415,42 @@ export async function loadPostInThread(
   const post = tree.byId.get(postId)
   if (!post) throw new NotFoundError()
   return { thread, post, tree }
+}
+
+/** Where a new reply goes on the page, and the reply counts it changes. */
+export interface NewReply {
+  thread: ThreadView
+  post: PostView
+  /** The post whose list it joins (the opening post: the top-level list). */
+  ownerId: number
+  /**
+   * top: the end of the top-level list; list: the end of the owner's list; first: the owner's
+   * first reply, which starts its list.
+   */
+  place: 'top' | 'list' | 'first'
+  /** Posts above it whose "n Antworten" changes, with their new count (outermost first). */
+  counts: { id: number; descendants: number }[]
+}
+
+/** The new reply as the page adds it: the post alone, and the counts of the lists it is in. */
+export async function loadNewReply(
+  db: Db,
+  viewer: CurrentMember,
+  postId: number,
+  locale: Locale,
+): Promise<NewReply> {
+  const { thread, post, tree } = await loadPostInThread(db, viewer, postId, locale, { focusId: postId })
+  const chain = [...tree.byId.values()].filter((p) => p.depth > 0 && p.depth <= ownerDepth(post.depth))
+  const owner = chain.at(-1)
+  if (!owner) return { thread, post, ownerId: tree.opening?.id ?? postId, place: 'top', counts: [] }
+  const sizes = await subtreeSizes(
+    db,
+    thread.id,
+    chain.map((p) => p.id),
+  )
+  const counts = chain.map((p) => ({ id: p.id, descendants: sizes.get(p.id) ?? 1 }))
+  const place = (sizes.get(owner.id) ?? 1) > 1 ? 'list' : 'first'
+  return { thread, post, ownerId: owner.id, place, counts: place === 'first' ? counts.slice(0, -1) : counts }
 }
 
 /** A post shown on its own above a form (reply, delete, revisions): no actions of its own. */

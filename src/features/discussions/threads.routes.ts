@@ -5,13 +5,32 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
-import { field, formSchema, keepTyped, parseForm } from '../../lib/form-schema.ts'
+import { field, formSchema, keepTyped, param, parseForm } from '../../lib/form-schema.ts'
+import { wantsFragment } from '../../plugins/views.ts'
+import {
+  attachFiles,
+  receiveFiles,
+  uploadErrors,
+  uploadStatus,
+} from '../attachments/attachments.service.ts'
+import { canMarkResult } from '../moderation/moderation.service.ts'
 import { similarToDraft } from '../search/search.service.ts'
 import { idParams, lockForm, newThreadForm, stageForm } from './discussions.schemas.ts'
 import * as service from './discussions.service.ts'
-import { me, newFormKey, page, permalink, postingLimit, stageOptions, tagLinks } from './discussions.view.ts'
+import {
+  fragment,
+  me,
+  newFormKey,
+  page,
+  permalink,
+  postingLimit,
+  stageOptions,
+  tagLinks,
+} from './discussions.view.ts'
 
 const newThreadQuery = Type.Object({ category: Type.Optional(Type.String({ maxLength: 100 })) })
+/** Which window of the thread: after a post ("weitere Antworten") or the one holding a post. */
+const windowQuery = Type.Object({ after: Type.Optional(param.id()), at: Type.Optional(param.id()) })
 /** The new-thread form plus the button "Ähnliche Themen prüfen" (intent=similar, search feature). */
 const newThreadWithIntent = formSchema({ ...newThreadForm.properties, intent: field.line({ max: 20 }) })
 
@@ -48,50 +67,72 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
     })
   })
 
-  app.post('/t', { config: postingLimit, schema: { body: newThreadWithIntent } }, async (request, reply) => {
-    const form = parseForm(request, newThreadWithIntent)
-    // "Ähnliche Themen prüfen" without JavaScript: the form comes back with similar threads, nothing is saved.
-    if (form.values.intent === 'similar') {
-      const similar = await similarToDraft(db, me(request), {
-        title: form.values.title,
-        body: form.values.body,
-      })
-      return newThreadPage(
-        request,
-        reply.code(200),
-        keepTyped(newThreadForm, form.values),
-        undefined,
-        similar,
-      )
-    }
-    try {
-      const { threadId } = await service.startThread(db, clock, me(request), form.values, form.errors)
-      return reply.redirect(`/t/${threadId}`, 303)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      reply.code(422)
-      return newThreadPage(request, reply, keepTyped(newThreadForm, form.values), error.fields)
-    }
-  })
+  const receiveThreadFiles = receiveFiles(deps, newThreadWithIntent)
+  app.post(
+    '/t',
+    { config: postingLimit, schema: { body: newThreadWithIntent }, preValidation: receiveThreadFiles },
+    async (request, reply) => {
+      const form = parseForm(request, newThreadWithIntent)
+      // "Ähnliche Themen prüfen" without JavaScript: the form comes back with similar threads, nothing is saved.
+      if (form.values.intent === 'similar') {
+        const similar = await similarToDraft(db, me(request), {
+          title: form.values.title,
+          body: form.values.body,
+        })
+        return newThreadPage(
+          request,
+          reply.code(200),
+          keepTyped(newThreadForm, form.values),
+          undefined,
+          similar,
+        )
+      }
+      try {
+        const errors = { ...form.errors, ...uploadErrors(request) }
+        const written = await service.startThread(db, clock, me(request), form.values, errors)
+        if (!written.repeated) await attachFiles(db, request, written.postId)
+        return reply.redirect(`/t/${written.threadId}`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        reply.code(uploadStatus(request, 422))
+        return newThreadPage(request, reply, keepTyped(newThreadForm, form.values), error.fields)
+      }
+    },
+  )
 
-  // The thread page loads the bell count together with the thread (one round trip less).
-  app.get('/t/:id', { schema: { params: idParams } }, async (request, reply) => {
+  // The thread page loads the bell count together with the thread (one round trip less). It
+  // shows one window of the replies; htmx asks ?after=… for the next one as a fragment.
+  app.get('/t/:id', { schema: { params: idParams, querystring: windowQuery } }, async (request, reply) => {
     const threadId = request.params.id
-    const { thread, tree, unreadNotifications } = await service.openThread(
+    const { after, at } = request.query
+    const { thread, tree, window, moderationMarks, documents, unreadNotifications } = await service.openThread(
       db,
       clock,
       me(request),
       threadId,
       request.locale,
+      { after, at: after === undefined ? at : undefined },
     )
+    if (after !== undefined && wantsFragment(request)) {
+      return fragment(reply, 'discussions/_thread-window', {
+        thread,
+        replies: tree.replies,
+        more: window.more,
+      })
+    }
     return page(reply, 'discussions/thread', {
+      documents,
       title: thread.title,
+      marks: moderationMarks,
+      canUseTools: canMarkResult(me(request), thread),
       layout: { bellCount: unreadNotifications },
       thread,
       tags: tagLinks(thread.tags),
       opening: tree.opening,
       replies: tree.replies,
       firstUnreadId: tree.firstUnreadId,
+      windowStart: window.start,
+      more: window.more,
       stages: stageOptions(request.locale, thread.stage),
       replyForm: { formId: 'thread', formKey: newFormKey() },
     })
