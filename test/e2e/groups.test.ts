@@ -1,8 +1,8 @@
 // Journey: a closed group. The admin creates a working group that decides on requests and opens
 // a Themenraum in it; Anna asks to join, the admin lets her in, Anna starts a thread in the
 // group's Themenraum. Jonas, a verified member outside the group, finds nothing of it: not the
-// thread, not the Themenraum, not in search. Without JavaScript throughout (plain forms); axe
-// on every new page.
+// thread, not the Themenraum, not in search. The pages are plain forms (test/groups/flows.test.ts
+// posts them without JavaScript); axe on every new page.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, memberContext } from './helpers/browser.ts'
@@ -20,8 +20,8 @@ const title = `Gemeinsame KI-Leitlinie der Großstädte ${stamp}`
 
 beforeAll(async () => {
   browser = await launchBrowser()
-  adminContext = await memberContext(browser, adminAccount, { javaScriptEnabled: false })
-  annaContext = await memberContext(browser, demo.anna, { javaScriptEnabled: false })
+  adminContext = await memberContext(browser, adminAccount)
+  annaContext = await memberContext(browser, demo.anna)
   jonasContext = await memberContext(browser, demo.jonas)
 })
 afterAll(async () => {
@@ -57,7 +57,7 @@ describe('a closed group', () => {
     await page.getByRole('button', { name: 'Themenraum anlegen' }).click()
     await expect(page.getByText('Der Themenraum ist angelegt.').count()).resolves.toBeGreaterThan(0)
     await page.close()
-  })
+  }, 180_000)
 
   it('Anna asks to join, the admin lets her in, Anna starts a thread in the group', async () => {
     const anna = await open(annaContext, '/groups')
@@ -86,7 +86,7 @@ describe('a closed group', () => {
     await anna.goto('/')
     await expect(anna.getByText(roomName).count()).resolves.toBeGreaterThan(0)
     await anna.close()
-  })
+  }, 180_000)
 
   it('Jonas, outside the group, finds nothing of it', async () => {
     const jonas = await open(jonasContext, threadPath)

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CurrentMember } from '../../src/core/members/current-member.ts'
 import { digestThreads } from '../../src/features/digests/digests.repository.ts'
 import * as groups from '../../src/features/groups/groups.service.ts'
+import { createThread, reply, signedInMember } from '../discussions/helpers.ts'
 import type { Agent } from '../helpers/agent.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
-import { createThread, reply, signedInMember } from '../discussions/helpers.ts'
 import { addToGroup, createGroupWithRoom, handleOf } from './helpers.ts'
 
 let database: TestDatabase
@@ -57,9 +57,14 @@ afterAll(async () => {
 describe('a closed group’s thread', () => {
   it('is shown to the group’s members, with its Themenraum and the new-thread choice', async () => {
     expect((await insider.agent.get(`/t/${threadId}`)).body).toContain(marker)
-    expect((await insider.agent.get(`/c/${group.slug}`)).body).toContain(title)
-    expect((await insider.agent.get('/')).body).toContain(`Raum ${marker}`)
-    expect((await insider.agent.get('/t/new')).body).toContain(`Raum ${marker}`)
+    const room = await insider.agent.get(`/c/${group.slug}`)
+    expect(room.body).toContain(title)
+    expect(room.body).toContain('Geschlossener Themenraum')
+    expect(room.body).toContain(`href="/groups/${group.groupId}"`)
+    const home = await insider.agent.get('/')
+    expect(home.body).toContain(`Raum ${marker}`)
+    expect(home.body).toContain('Arbeitsgruppe Netzwerk Nord')
+    expect((await insider.agent.get('/t/new')).body).toContain(`Netzwerk Nord / Raum ${marker}`)
     const page = await insider.agent.get(`/groups/${group.groupId}`)
     expect(page.body).toContain(`Raum ${marker}`)
     expect(page.body).toContain('Ina Insider')
@@ -152,4 +157,3 @@ describe('invitation-only groups', () => {
     expect((await outsider.agent.get(`/groups/${hidden.groupId}`)).body).not.toContain(`Raum`)
   })
 })
-

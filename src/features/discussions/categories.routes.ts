@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { wantsFragment } from '../../plugins/views.ts'
+import { groupOfCategory } from '../groups/groups.service.ts'
 import * as categories from './categories.service.ts'
 import { limits, slugParams, threadListQuery } from './discussions.schemas.ts'
 import * as service from './discussions.service.ts'
@@ -44,14 +45,18 @@ export async function categoriesRoutes(fastify: FastifyInstance, deps: FeatureDe
       const stage = service.isStage(request.query.stage) ? request.query.stage : undefined
       const tag = tagFilter(request.query.tag)
       const after = parseCursor(request.query.after)
-      const { threads, nextCursor } = await service.listCategoryThreads(db, me(request), {
-        locale: request.locale,
-        categoryId: category.id,
-        stage,
-        tag,
-        after,
-        limit: threadsPerPage,
-      })
+      const [{ threads, nextCursor }, group] = await Promise.all([
+        service.listCategoryThreads(db, me(request), {
+          locale: request.locale,
+          categoryId: category.id,
+          stage,
+          tag,
+          after,
+          limit: threadsPerPage,
+        }),
+        // A closed group's Themenraum says so (the page passed the visibility rule above).
+        groupOfCategory(db, category.id),
+      ])
       const nextUrl = nextCursor ? listUrl(category.slug, { stage, tag, after: nextCursor }) : undefined
       const data = { category, threads: withTagLinks(threads), nextUrl }
       if (after && wantsFragment(request))
@@ -59,6 +64,7 @@ export async function categoriesRoutes(fastify: FastifyInstance, deps: FeatureDe
       return page(reply, 'discussions/category', {
         ...data,
         title: category.name,
+        group,
         stages: stageOptions(request.locale, stage),
         filter: { stage, tag },
         filtered: stage !== undefined || tag !== undefined,

@@ -75,6 +75,7 @@ export const de = {
   'groups.error.lastAdmin':
     'Die Gruppe braucht mindestens eine Leitung. Machen Sie zuerst ein anderes Mitglied zur Leitung.',
   'groups.inGroup': 'Arbeitsgruppe {name}',
+  'groups.category.notice': 'Geschlossener Themenraum: Die Themen hier sehen nur die Mitglieder der',
   'audit.group.created': 'Arbeitsgruppe angelegt',
   'audit.group.created.text': '{actor} hat eine Arbeitsgruppe angelegt',
   'audit.group.updated': 'Arbeitsgruppe geändert',
@@ -170,6 +171,7 @@ export const en: Record<keyof typeof de, string> = {
   'groups.error.alreadyMember': 'This member is already in the group.',
   'groups.error.lastAdmin': 'The group needs at least one admin. Make another member an admin first.',
   'groups.inGroup': 'Working group {name}',
+  'groups.category.notice': 'Closed topic room: only the members see its threads, of the',
   'audit.group.created': 'Working group created',
   'audit.group.created.text': '{actor} created a working group',
   'audit.group.updated': 'Working group changed',
