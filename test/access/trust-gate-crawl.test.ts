@@ -9,6 +9,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MemberStatus } from '../../src/db/schema.ts'
 import { loadDemoData } from '../../src/features/accounts/operator.ts'
+import {
+  reportMessage,
+  sendMessage,
+  startConversation,
+} from '../../src/features/messages/messages.service.ts'
 import { hidePost } from '../../src/features/moderation/reports.repository.ts'
 import { asCurrent, createThread, reply } from '../discussions/helpers.ts'
 import { createGroupWithRoom } from '../groups/helpers.ts'
@@ -32,6 +37,8 @@ const marker = 'QXZ7MARKER'
 const groupMarker = 'GRPZ8MARKER'
 /** In a reply the moderation hid: its author and the staff read it, other members see the placeholder. */
 const hiddenMarker = 'HIDZ9MARKER'
+/** In a direct conversation of the admin (and in a reported message of it): for its participants only. */
+const dmMarker = 'DMZ6MARKER'
 /** Values tried per route parameter (the crawl usually knows many; a few real ones suffice). */
 const valuesPerParam = 3
 
@@ -50,6 +57,8 @@ let names: string[] = []
 let groupThreadId = 0
 /** The thread with a hidden reply (moderation). */
 let hiddenThreadId = 0
+/** The admin's direct conversation (messages). */
+let conversationId = 0
 
 // "3 neue Themen", "12 Beiträge", "5 Mitglieder": numbers that tell an outsider about the inside.
 const contentCount =
@@ -74,6 +83,7 @@ beforeAll(async () => {
   await signInAs(database.db, admin, adminRow.id)
   await createClosedGroup(asCurrent(adminRow))
   hiddenThreadId = await createHiddenPost()
+  conversationId = await createConversation(asCurrent(adminRow))
   const result = await crawl(admin)
   crawled = result.pages
   crawlFailures = result.failed
@@ -125,6 +135,22 @@ async function createHiddenPost(): Promise<number> {
   )
   await hidePost(database.db, postId, null, 'Prüfung durch die Moderation')
   return threadId
+}
+
+/** A conversation of the admin with a member; the member reports one of the admin's messages. */
+async function createConversation(participant: ReturnType<typeof asCurrent>): Promise<number> {
+  const other = asCurrent(await createMember(database.db, { name: `Dirk Direkt ${marker}` }))
+  const id = await startConversation(database.db, other, {
+    to: [participant.id],
+    body: `Persönlich ${dmMarker} ${marker}`,
+    formKey: '',
+  })
+  const message = await sendMessage(database.db, participant, id, {
+    body: `Antwort ${dmMarker} ${marker}`,
+    formKey: '',
+  })
+  await reportMessage(database.db, other, id, message, { reason: 'other', text: `Meldung ${dmMarker}` })
+  return id
 }
 
 afterAll(async () => {
@@ -222,6 +248,26 @@ describe('the trust gate', () => {
         : undefined
     const get: Get = (url, headers) => agent.get(url, headers)
     expect(await leaksFor('another member', get, hiddenLeakIn)).toEqual([])
+  }, 300_000)
+
+  it('a verified member who takes no part in a conversation gets its 404 and sees it on no URL', async () => {
+    expect(urls).toContain(`/messages/${conversationId}`)
+    expect((await admin.get(`/messages/${conversationId}`)).body).toContain(dmMarker)
+    expect((await admin.get('/moderation/messages')).body).toContain(dmMarker)
+    const agent = createAgent(app)
+    await signInAs(database.db, agent, (await createMember(database.db)).id)
+    const missing = await agent.get('/messages/2147483647')
+    for (const url of urls.filter((u) => u.startsWith(`/messages/${conversationId}`))) {
+      const response = await agent.get(url)
+      expect(response.statusCode, url).toBe(404)
+      expect(response.body.replace(/name="csrf-token" content="[^"]+"/, ''), url).toBe(
+        missing.body.replace(/name="csrf-token" content="[^"]+"/, ''),
+      )
+    }
+    const dmLeakIn = (response: { body: string; headers: Record<string, unknown> }) =>
+      `${response.body}${JSON.stringify(response.headers)}`.includes(dmMarker) ? `"${dmMarker}"` : undefined
+    const get: Get = (url, headers) => agent.get(url, headers)
+    expect(await leaksFor('member outside the conversation', get, dmLeakIn)).toEqual([])
   }, 300_000)
 
   const statuses: MemberStatus[] = [
