@@ -380,12 +380,13 @@ async function main(): Promise<void> {
     const indexBytes =
       (sizesByTable.search_threads ?? 0) + (sizesByTable.search_posts ?? 0) + (sizesByTable.search_words ?? 0)
 
-    // Members: the reader, and writers (the posting limit allows 60 posts per member and 15 minutes).
+    // Members: the reader, and writers (the posting limit allows 60 posts per member and 15 minutes;
+    // chosen at random, so that a run soon after another on a kept database meets fresh limits).
     const cookie = await signIn(db, seeded.memberId)
     const writers = (
       await sql<{
         id: number
-      }>`select id from members where status = 'verified' and id <> ${seeded.memberId} order by id limit 12`.execute(
+      }>`select id from members where status = 'verified' and id <> ${seeded.memberId} order by random() limit 12`.execute(
         db,
       )
     ).rows
@@ -456,7 +457,14 @@ async function main(): Promise<void> {
     const results = []
     for (const target of targets) {
       const first = await request(base, target)
-      if (first.status !== 200) throw new Error(`${target.name}: ${first.status} ${first.body.slice(0, 300)}`)
+      if (first.status !== 200) {
+        // The yardstick is another feature's page: say so and go on with the searches.
+        if (target.name.startsWith('reference')) {
+          console.log(`${target.name}: answered ${first.status}, left out`)
+          continue
+        }
+        throw new Error(`${target.name}: ${first.status} ${first.body.slice(0, 300)}`)
+      }
       const hits = (first.body.match(/<h3><a href="\/t\//g) ?? first.body.match(/<li><a href="\/t\//g) ?? [])
         .length
       await load(base, target, 2) // warm-up

@@ -10,6 +10,9 @@
 -- 'opening' (the opening post matched: it must be readable) or 'reply' (that reply matched:
 -- it must be readable).
 --
+-- Each set-returning function declares how many rows it returns (ROWS): with the default of
+-- 1000 the statement around it hashed all threads to join a page of candidates.
+--
 -- Rare and common words take different paths, each with its own statement (and so its own
 -- cached plan): the planner's own estimate of the matches (search_match_estimate) decides
 -- whether a tier walks the newest threads, testing each (`(… @@ q) is true`, which no index can
@@ -82,7 +85,7 @@ create or replace function search_hits(
   p_query tsquery, p_category integer, p_stage text, p_tag text, p_author integer,
   p_organisation integer, p_land text, p_from date, p_to date, p_newest boolean, p_needed integer)
 returns table (thread_id integer, post_id integer, source text)
-language plpgsql stable as $$
+language plpgsql stable rows 40 as $$
 #variable_conflict use_column
 declare
   v_pool integer := greatest(100, p_needed);
@@ -289,7 +292,7 @@ end $$;
 create or replace function search_reply_tier(
   p_query tsquery, p_except integer[], p_category integer, p_stage text, p_tag text, p_author integer,
   p_organisation integer, p_land text, p_from date, p_to date, p_pool integer, p_limit integer)
-returns table (thread_id integer, post_id integer) language plpgsql stable
+returns table (thread_id integer, post_id integer) language plpgsql stable rows 30
 set enable_hashjoin = off set enable_mergejoin = off
 as $$
 #variable_conflict use_column
@@ -341,7 +344,7 @@ create or replace function search_newest(
   p_query tsquery, p_category integer, p_stage text, p_tag text, p_author integer,
   p_organisation integer, p_land text, p_from timestamptz, p_to timestamptz, p_needed integer)
 returns table (thread_id integer, post_id integer, source text)
-language plpgsql stable as $$
+language plpgsql stable rows 40 as $$
 #variable_conflict use_column
 declare
   v_by_author boolean := p_author is not null or p_organisation is not null or p_land is not null;
@@ -427,7 +430,7 @@ end $$;
  */
 create or replace function search_similar(p_title text, p_text text, p_except integer, p_limit integer)
 returns table (thread_id integer)
-language plpgsql stable as $$
+language plpgsql stable rows 15 as $$
 #variable_conflict use_column
 declare
   v_weights constant real[] := '{0.1, 0.2, 0.4, 1.0}';
@@ -439,16 +442,19 @@ declare
   v_title_words tsquery := search_any_word_query(p_title);
   v_title text := search_title_text(p_title, '{}');
   v_candidates integer[];
+  v_common text[];
 begin
   if cardinality(v_lexemes) = 0 then
     return;
   end if;
+  -- The common words once (not once per word of the text: that read the statistics 40 times).
+  v_common := array(
+    select m.word from pg_stats st, unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) as m(word, share)
+    where st.tablename = 'search_threads' and st.attname = 'title_document' and st.schemaname = current_schema()
+      and m.share > 0.05);
   select string_agg(l.lexeme, ' | ')::tsquery into v_distinctive
   from unnest(v_lexemes) as l(lexeme)
-  where not exists (
-    select 1 from pg_stats st, unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) as m(word, share)
-    where st.tablename = 'search_threads' and st.attname = 'title_document' and st.schemaname = current_schema()
-      and m.word = l.lexeme and m.share > 0.05);
+  where l.lexeme <> all (v_common);
   if v_distinctive is not null then
     v_candidates := array(select s.thread_id from search_threads s
       where s.title_document @@ v_distinctive and s.thread_id <> p_except
