@@ -83,3 +83,8 @@ export function notMutedBy(recipient: unknown, actor: unknown) {
   return sql<boolean>`not exists (select 1 from member_mutes mm
     where mm.member_id = ${recipient} and mm.muted_member_id = ${actor})`
 }
+
+/** The ids the viewer muted, as an SQL column (int[]) for a page's one statement. */
+export function mutedIdsColumn(viewer: number) {
+  return sql<number[]>`array(select mm.muted_member_id from member_mutes mm where mm.member_id = ${viewer})`
+}

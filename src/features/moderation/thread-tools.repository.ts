@@ -153,3 +153,18 @@ export async function findThreadMarks(
     where t.id = ${threadId} and ${threadVisibleTo(viewer, 't')}`.execute(db)
   return rows[0] ?? null
 }
+
+/**
+ * The same marks as SQL columns for the thread page's one statement (the thread aliased
+ * `threadAlias`): discussions' selectThreadPage selects them beside the page, so the page costs
+ * no extra round trip.
+ */
+export function threadMarksColumn(viewer: ViewerId, threadAlias = 't') {
+  const thread = sql.ref(threadAlias)
+  return sql<ThreadModerationMarks>`json_build_object('pinned', ${thread}.pinned_at is not null,
+    'moderatorNote', ${thread}.moderator_note,
+    'result', (select json_build_object('postId', p.id, 'authorName', m.name,
+        'excerpt', left(regexp_replace(p.body_source, '\\s+', ' ', 'g'), 240))
+      from posts p join members m on m.id = p.author_id
+      where p.id = ${thread}.result_post_id and ${postReadableBy(viewer, 'p')}))`
+}
