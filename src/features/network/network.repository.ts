@@ -111,19 +111,29 @@ const threadLineColumns = sql`t.id, t.title, t.stage, t.confidential, t.reply_co
   t.last_activity_at as "lastActivityAt", a.id as "authorId", a.name as "authorName",
   c.name as "categoryName", c.slug as "categorySlug"`
 
-/** Threads started by the organisation's present members that the viewer may see, newest activity first. */
-export async function listOrganisationThreads(
+/** Whose threads a thread list shows: an organisation's present members', or one member's. */
+export type ThreadLineFilter = { organisationId: number } | { authorId: number }
+
+/**
+ * Threads that the viewer may see, newest activity first: the organisation pages' and the
+ * profiles' (network.service's listThreadsStartedBy) one list of thread lines.
+ */
+export async function listThreadLines(
   db: Db,
   viewer: ViewerId,
-  organisationId: number,
+  filter: ThreadLineFilter,
   limit: number,
 ): Promise<ThreadLine[]> {
+  const whose =
+    'organisationId' in filter
+      ? sql`a.organisation_id = ${filter.organisationId}`
+      : sql`t.author_id = ${filter.authorId}`
   const result = await sql<ThreadLine>`
     select ${threadLineColumns}
     from threads t
     join members a on a.id = t.author_id
     join categories c on c.id = t.category_id
-    where a.organisation_id = ${organisationId} and ${threadVisibleTo(viewer, 't')}
+    where ${whose} and ${threadVisibleTo(viewer, 't')}
     order by t.last_activity_at desc, t.id desc
     limit ${limit}`.execute(db)
   return result.rows

@@ -30,6 +30,16 @@ export async function organisationChains(db: Db, ids: readonly number[]) {
   return repo.parentChains(db, [...new Set(ids)])
 }
 
+/** The threads a member started that the viewer may see, newest activity first (profiles). */
+export async function listThreadsStartedBy(
+  db: Db,
+  viewer: CurrentMember,
+  memberId: number,
+  limit: number,
+): Promise<repo.ThreadLine[]> {
+  return repo.listThreadLines(db, viewer.id, { authorId: memberId }, limit)
+}
+
 /** A tag as threads store it (lower case, single spaces), or undefined when it cannot be one. */
 export function normaliseTag(raw: string | undefined): string | undefined {
   const tag = raw?.trim().replace(/\s+/g, ' ').toLowerCase()
@@ -90,7 +100,7 @@ export async function loadOrganisationPage(
   const chain = chains.get(organisation.id) ?? []
   const [members, threads, counts, below, served, servedBy, mergedInto] = await Promise.all([
     repo.listOrganisationMembers(db, organisation.id, organisationMembersShown),
-    repo.listOrganisationThreads(db, viewer.id, organisation.id, organisationThreadsShown),
+    repo.listThreadLines(db, viewer.id, { organisationId: organisation.id }, organisationThreadsShown),
     repo.countOrganisationThreadsByStage(db, viewer.id, organisation.id),
     kindsWithBelow.has(organisation.kind)
       ? repo.listOrganisationsBelowWithMembers(db, organisation.id, organisationsBelowShown)

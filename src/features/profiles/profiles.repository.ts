@@ -5,7 +5,6 @@ import { type RawBuilder, sql } from 'kysely'
 import { postReadableBy, threadVisibleTo, type ViewerId } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { MemberStatus, OrganisationKind, Role } from '../../db/schema.ts'
-import type { Stage } from '../discussions/discussions.service.ts'
 
 /** Members who have been in the forum: they have a profile (pending, rejected and deleted do not). */
 export const statusesWithProfile: MemberStatus[] = ['verified', 'suspended', 'expired', 'left']
@@ -40,39 +39,6 @@ export async function findProfile(db: Db, memberId: number): Promise<ProfileRow 
     left join member_profiles p on p.member_id = m.id
     where m.id = ${memberId} and m.status = any(${statusesWithProfile}::text[])`.execute(db)
   return result.rows[0]
-}
-
-export interface StartedThread {
-  id: number
-  title: string
-  stage: Stage
-  confidential: boolean
-  replyCount: number
-  lastActivityAt: Date
-  authorId: number
-  authorName: string
-  categoryName: string
-  categorySlug: string
-}
-
-/** Threads the member started that the viewer may see, newest activity first. */
-export async function listStartedThreads(
-  db: Db,
-  viewer: ViewerId,
-  memberId: number,
-  limit: number,
-): Promise<StartedThread[]> {
-  const result = await sql<StartedThread>`
-    select t.id, t.title, t.stage, t.confidential, t.reply_count as "replyCount",
-      t.last_activity_at as "lastActivityAt", a.id as "authorId", a.name as "authorName",
-      c.name as "categoryName", c.slug as "categorySlug"
-    from threads t
-    join members a on a.id = t.author_id
-    join categories c on c.id = t.category_id
-    where t.author_id = ${memberId} and ${threadVisibleTo(viewer, 't')}
-    order by t.last_activity_at desc, t.id desc
-    limit ${limit}`.execute(db)
-  return result.rows
 }
 
 export interface RecentReply {

@@ -10,7 +10,7 @@ import { type FieldErrors, NotFoundError, ValidationError } from '../../lib/erro
 import type { FormValues } from '../../lib/form-schema.ts'
 import { staffNameProblem } from '../accounts/accounts.service.ts'
 import { previewPost } from '../discussions/discussions.service.ts'
-import { organisationChains } from '../network/network.service.ts'
+import { listThreadsStartedBy, organisationChains } from '../network/network.service.ts'
 import * as repo from './profiles.repository.ts'
 import { limits, type profileForm } from './profiles.schemas.ts'
 
@@ -37,7 +37,7 @@ export async function loadProfile(db: Db, viewer: CurrentMember, memberId: numbe
   if (!profile) throw new NotFoundError()
   const [chains, threads, replies, predecessors, successor, openSuccession] = await Promise.all([
     organisationChains(db, [profile.organisationId]),
-    repo.listStartedThreads(db, viewer.id, memberId, threadsShown),
+    listThreadsStartedBy(db, viewer, memberId, threadsShown),
     repo.listRecentReplies(db, viewer.id, memberId, repliesShown),
     repo.listPredecessors(db, memberId),
     profile.status === 'left' ? repo.findSuccessor(db, memberId) : Promise.resolve(undefined),
