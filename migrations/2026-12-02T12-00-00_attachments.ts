@@ -32,6 +32,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create table attachments (
       id integer generated always as identity primary key,
       post_id integer references posts (id) on delete cascade,
+      -- The post's thread (posts never change threads), so a thread page finds its files at once.
+      thread_id integer references threads (id) on delete cascade,
       uploader_id integer not null references members (id) on delete cascade,
       blob_sha256 text not null,
       thumbnail_sha256 text,
@@ -45,6 +47,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       attached_at timestamptz
     )`.execute(db)
   await sql`create index attachments_post on attachments (post_id, position) where post_id is not null`.execute(
+    db,
+  )
+  await sql`create index attachments_thread on attachments (thread_id, post_id, position) where post_id is not null`.execute(
     db,
   )
   await sql`create index attachments_pending on attachments (uploader_id, created_at) where post_id is null`.execute(

@@ -144,7 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(accessPlugin, { db })
     await site.register(errorsPlugin)
     // Multipart form posts (files with a post): read where a route asks (attachments/uploads.ts).
-    await site.register(multipartForms)
+    await site.register(multipartForms, { limits: config.attachments })
     const features: FeatureDeps = {
       config,
       db,

@@ -1,6 +1,7 @@
 // Table types for Kysely. One interface per table; row aliases beside it.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { AccountsTables } from '../features/accounts/accounts.tables.ts'
+import type { AttachmentsTables } from '../features/attachments/attachments.tables.ts'
 import type { DigestsTables } from '../features/digests/digests.tables.ts'
 import type { DiscussionsTables } from '../features/discussions/discussions.tables.ts'
 import type { GroupsTables } from '../features/groups/groups.tables.ts'
@@ -190,12 +191,13 @@ export interface RateLimitTable {
 
 export interface Database
   extends DiscussionsTables,
+    AttachmentsTables,
     MailTables,
     DigestsTables,
     AccountsTables,
     ProfilesTables,
-    ModerationTables,
-    GroupsTables {
+    GroupsTables,
+    ModerationTables {
   organisations: OrganisationTable
   organisation_domains: OrganisationDomainTable
   organisation_municipalities: OrganisationMunicipalityTable

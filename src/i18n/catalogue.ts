@@ -1,6 +1,7 @@
 // All messages, merged. German is the source of truth; each part's English catalogue must
 // have exactly the same keys (the type checker says so).
 import * as accounts from '../features/accounts/accounts.messages.ts'
+import * as attachments from '../features/attachments/attachments.messages.ts'
 import * as digests from '../features/digests/digests.messages.ts'
 import * as discussions from '../features/discussions/discussions.messages.ts'
 import * as groups from '../features/groups/groups.messages.ts'
@@ -19,6 +20,7 @@ import { en as commonEn } from './common.en.ts'
 export const de = {
   ...commonDe,
   ...accounts.de,
+  ...attachments.de,
   ...organisations.de,
   ...moderation.de,
   ...threadTools.de,
@@ -38,6 +40,7 @@ export type MessageKey = keyof typeof de
 export const en: Record<MessageKey, string> = {
   ...commonEn,
   ...accounts.en,
+  ...attachments.en,
   ...organisations.en,
   ...moderation.en,
   ...threadTools.en,

@@ -20,6 +20,13 @@ declare module 'fastify' {
     /** A token for a form (or the htmx meta tag) of this page; sets the secret cookie when needed. */
     generateCsrf(): string
   }
+  interface FastifyRequest {
+    /**
+     * Would this token pass the CSRF check (and does the request come from our origin)? For
+     * multipart uploads, which must know before a file is stored, not only in the preHandler.
+     */
+    csrfTokenValid(token: string | undefined): boolean
+  }
 }
 
 export interface CsrfOptions {
@@ -99,6 +106,14 @@ export const csrfPlugin = fp(
         }
       }
       return tokens.create(secret, tokenBinding(request))
+    })
+
+    app.decorateRequest('csrfTokenValid', function (this: FastifyRequest, token: string | undefined) {
+      const secret = secretOf(this)
+      const given = token || (typeof this.headers['x-csrf-token'] === 'string' ? this.headers['x-csrf-token'] : '')
+      return (
+        comesFromOrigin(this, origin) && !!secret && !!given && tokens.verify(secret, given, tokenBinding(this))
+      )
     })
 
     app.addHook('preHandler', async (request) => {

@@ -66,7 +66,8 @@ interface ObjectSchema {
   properties?: Record<string, { type?: unknown; 'x-input'?: InputKind }>
 }
 
-function cleanForm(body: unknown, schema: ObjectSchema): Record<string, unknown> {
+/** A form body as the schema sees it (also for multipart forms, whose fields arrive later). */
+export function cleanForm(body: unknown, schema: ObjectSchema): Record<string, unknown> {
   const source =
     body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {}
   // The CSRF check (a preHandler) reads the token from the body after validation.

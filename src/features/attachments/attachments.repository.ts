@@ -1,7 +1,7 @@
 // Queries of the attachments table. Every read of a file for a viewer joins the one visibility
 // rule (core/visibility): a file is exactly as visible as the post it is on.
-import { sql } from 'kysely'
-import { postReadableBy, threadVisibleTo, type ViewerId } from '../../core/visibility/visibility.ts'
+import { type RawBuilder, sql } from 'kysely'
+import { postReadableBy, threadVisibleTo, type Viewer, type ViewerId } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 
 export interface AttachmentRow {
@@ -97,10 +97,20 @@ export async function attachToPost(
       from attachments
       where uploader_id = ${memberId} and post_id is null and id = any(${sql.val(ids)}::int[])
     )
-    update attachments a set post_id = ${postId}, position = placed.position, attached_at = now()
+    update attachments a set post_id = ${postId}, position = placed.position, attached_at = now(),
+      thread_id = (select thread_id from posts where id = ${postId})
     from placed where a.id = placed.id
     returning a.id`.execute(db)
   return result.rows.length
+}
+
+export async function openingPostOf(db: Db, threadId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('threads')
+    .select('opening_post_id')
+    .where('id', '=', threadId)
+    .executeTakeFirst()
+  return row?.opening_post_id ?? null
 }
 
 export async function countOnPost(db: Db, postId: number): Promise<number> {
@@ -130,51 +140,31 @@ export async function fileForViewer(
   return row ? { ...row, postId: row.postId as number } : undefined
 }
 
-/** The files of these posts that the viewer may read, by post, in their order. */
-export async function filesOfPosts(
-  db: Db,
-  viewer: ViewerId,
-  postIds: readonly number[],
-): Promise<Map<number, AttachmentRow[]>> {
-  const byPost = new Map<number, AttachmentRow[]>()
-  if (postIds.length === 0) return byPost
-  const rows = await db
-    .selectFrom('attachments as a')
-    .innerJoin('posts as p', 'p.id', 'a.post_id')
-    .innerJoin('threads as t', 't.id', 'p.thread_id')
-    .select(columns)
-    .where('a.post_id', 'in', postIds)
-    .where(threadVisibleTo(viewer, 't'))
-    .where(postReadableBy(viewer, 'p'))
-    .orderBy('a.post_id')
-    .orderBy('a.position')
-    .execute()
-  for (const row of rows) {
-    const list = byPost.get(row.postId as number) ?? []
-    list.push(row)
-    byPost.set(row.postId as number, list)
-  }
-  return byPost
+/** A file of a thread as the thread page's statement returns it (JSON). */
+export interface ThreadFileRecord {
+  id: number
+  postId: number
+  name: string
+  mediaType: string
+  size: number
+  thumbnail: boolean
+  width: number | null
+  height: number | null
 }
 
-/** Every file of a thread the viewer may read ("Dokumente in diesem Thema"), oldest post first. */
-export async function documentsOfThread(
-  db: Db,
-  viewer: ViewerId,
-  threadId: number,
-): Promise<AttachmentRow[]> {
-  return db
-    .selectFrom('attachments as a')
-    .innerJoin('posts as p', 'p.id', 'a.post_id')
-    .innerJoin('threads as t', 't.id', 'p.thread_id')
-    .select(columns)
-    .where('t.id', '=', threadId)
-    .where(threadVisibleTo(viewer, 't'))
-    .where(postReadableBy(viewer, 'p'))
-    .orderBy('p.id')
-    .orderBy('a.position')
-    .limit(200)
-    .execute()
+/**
+ * SQL for a column of the thread page's own statement (one round trip): the files of the thread
+ * aliased `threadAlias` on posts the viewer may read, as a JSON array, oldest post first. The
+ * statement has checked the thread's visibility already.
+ */
+export function threadFilesColumn(viewer: Viewer, threadAlias = 't'): RawBuilder<ThreadFileRecord[]> {
+  const thread = sql.ref(`${threadAlias}.id`)
+  return sql<ThreadFileRecord[]>`(select coalesce(json_agg(json_build_object('id', f.id, 'postId', f.post_id,
+      'name', f.name, 'mediaType', f.media_type, 'size', f.size, 'thumbnail', f.thumbnail_sha256 is not null,
+      'width', f.width, 'height', f.height) order by f.post_id, f.position), '[]'::json)
+    from (select a.* from attachments a join posts p on p.id = a.post_id
+      where a.thread_id = ${thread} and a.post_id is not null and ${postReadableBy(viewer, 'p')}
+      order by a.post_id, a.position limit 500) f)`
 }
 
 /** Removes an attachment (its blob goes with the next garbage collection when nothing else uses it). */

@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Config } from '../../config.ts'
 import { recordAudit } from '../../core/audit/audit.ts'
 import type { FeatureDeps } from '../../deps.ts'
 import { NotFoundError } from '../../lib/errors.ts'
@@ -25,7 +26,10 @@ const removeForm = formSchema({ reason: field.line({ max: 500, label: 'attachmen
 
 /** Registers multipart parsing for the whole site scope (the post forms live in other features). */
 export const multipartForms = fp(
-  async (app) => {
+  async (app, options: { limits: Config['attachments'] }) => {
+    app.decorateRequest('attachmentLimits', {
+      getter: () => options.limits,
+    })
     // Limits per request are set where the parts are read (uploads.ts); these are the outer bounds.
     await app.register(fastifyMultipart, {
       limits: { fieldNameSize: 100, headerPairs: 200 },

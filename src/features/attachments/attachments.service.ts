@@ -4,12 +4,14 @@
 import type { TObject } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
-import type { ViewerId } from '../../core/visibility/visibility.ts'
+import type { Viewer } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
 import * as repository from './attachments.repository.ts'
+import type { ThreadFileRecord } from './attachments.repository.ts'
 import { type BlobStore, PostgresBlobStore } from './blob-store.ts'
 import { acceptList, allowedType } from './file-types.ts'
+import { thumbnailBox } from './images.ts'
 import { filesField, type PendingFile, receiveMultipart, sizeLabel, type Uploads } from './uploads.ts'
 
 export type { PendingFile, Uploads }
@@ -54,20 +56,28 @@ export interface UploadFieldView {
   maxSize: string
 }
 
-/** What the file input of a post form shows: the files already sent with it, the limits. */
-export function uploadField(config: Config, request: FastifyRequest): UploadFieldView {
+/**
+ * What the file input of a post form shows: the files already sent with it (after an error),
+ * the limits. Every discussions page has it (discussions.view.ts common()).
+ */
+export function uploadField(request: FastifyRequest): UploadFieldView {
+  const limits = request.attachmentLimits
   return {
     pending: request.uploads?.files ?? [],
     accept: acceptList,
-    maxFiles: config.attachments.maxFiles,
-    maxSize: sizeLabel(config.attachments.maxFileBytes),
+    maxFiles: limits.maxFiles,
+    maxSize: sizeLabel(limits.maxFileBytes),
   }
 }
 
-/** Puts the files of the request's form on the post it wrote. */
+/**
+ * Puts the files of the request's form on the post it wrote; the form shown next (htmx's fresh
+ * reply form) then lists none.
+ */
 export async function attachFiles(db: Db, request: FastifyRequest, postId: number): Promise<number> {
   const files = request.uploads?.files ?? []
   const member = request.member
+  request.uploads = undefined
   if (!member || files.length === 0) return 0
   return repository.attachToPost(
     db,
@@ -75,6 +85,16 @@ export async function attachFiles(db: Db, request: FastifyRequest, postId: numbe
     postId,
     files.map((file) => file.id),
   )
+}
+
+/** The same for a new thread: the files go on its opening post. */
+export async function attachFilesToThread(
+  db: Db,
+  request: FastifyRequest,
+  threadId: number,
+): Promise<number> {
+  const postId = await repository.openingPostOf(db, threadId)
+  return postId ? attachFiles(db, request, postId) : 0
 }
 
 export interface FileView {
@@ -87,20 +107,42 @@ export interface FileView {
   thumbnailUrl: string | undefined
   width: number | null
   height: number | null
+  /** The thumbnail's size (the image scaled into thumbnailBox), so the page does not jump. */
+  thumbWidth: number | undefined
+  thumbHeight: number | undefined
 }
 
-export function fileView(row: repository.AttachmentRow): FileView {
-  const type = allowedType(row.mediaType)
+function thumbnailSize(width: number | null, height: number | null) {
+  if (!width || !height) return { thumbWidth: undefined, thumbHeight: undefined }
+  const scale = Math.min(1, thumbnailBox / width, thumbnailBox / height)
+  return { thumbWidth: Math.round(width * scale), thumbHeight: Math.round(height * scale) }
+}
+
+/** What a file view needs of a file (a row, or the thread page's JSON record). */
+interface ShownFile {
+  id: number
+  name: string
+  mediaType: string
+  size: number
+  /** Whether it has a thumbnail (an image). */
+  thumbnail: boolean
+  width: number | null
+  height: number | null
+}
+
+export function fileView(file: ShownFile): FileView {
+  const type = allowedType(file.mediaType)
   return {
-    id: row.id,
-    name: row.name,
-    url: `/files/${row.id}`,
-    typeLabel: type?.label ?? row.mediaType,
-    sizeLabel: sizeLabel(row.size),
-    image: type?.image === true && row.thumbnailKey !== null,
-    thumbnailUrl: row.thumbnailKey ? `/files/${row.id}/thumbnail` : undefined,
-    width: row.width,
-    height: row.height,
+    ...thumbnailSize(file.width, file.height),
+    id: file.id,
+    name: file.name,
+    url: `/files/${file.id}`,
+    typeLabel: type?.label ?? file.mediaType,
+    sizeLabel: sizeLabel(file.size),
+    image: type?.image === true && file.thumbnail,
+    thumbnailUrl: file.thumbnail ? `/files/${file.id}/thumbnail` : undefined,
+    width: file.width,
+    height: file.height,
   }
 }
 
@@ -109,63 +151,50 @@ export interface PostFiles {
   documents: FileView[]
 }
 
-/** The files of these posts that the viewer may read (one query), by post id. */
-export async function filesOfPosts(
-  db: Db,
-  viewer: ViewerId,
-  postIds: readonly number[],
-): Promise<Map<number, PostFiles>> {
-  const rows = await repository.filesOfPosts(db, viewer, postIds)
-  const result = new Map<number, PostFiles>()
-  for (const [postId, files] of rows) {
-    const views = files.map(fileView)
-    result.set(postId, {
-      images: views.filter((file) => file.image),
-      documents: views.filter((file) => !file.image),
-    })
-  }
-  return result
-}
-
-/** Sets `files` on each post (and its nested replies) that has files the viewer may read. */
-export async function addFilesToPosts<P extends { id: number; files?: PostFiles; children?: P[] }>(
-  db: Db,
-  viewer: ViewerId,
-  posts: readonly P[],
-): Promise<void> {
-  const all: P[] = []
-  const walk = (list: readonly P[]) => {
-    for (const post of list) {
-      all.push(post)
-      if (post.children) walk(post.children)
-    }
-  }
-  walk(posts)
-  const files = await filesOfPosts(
-    db,
-    viewer,
-    all.map((post) => post.id),
-  )
-  if (files.size === 0) return
-  for (const post of all) {
-    const own = files.get(post.id)
-    if (own) post.files = own
-  }
-}
-
 export interface ThreadDocument extends FileView {
   postId: number
-  postUrl: string
 }
 
-/** "Dokumente in diesem Thema": every file of the thread the viewer may read. */
-export async function threadDocuments(db: Db, viewer: ViewerId, threadId: number): Promise<ThreadDocument[]> {
-  const rows = await repository.documentsOfThread(db, viewer, threadId)
-  return rows.map((row) => ({
-    ...fileView(row),
-    postId: row.postId as number,
-    postUrl: `/t/${threadId}#post-${row.postId}`,
-  }))
+export type { ThreadFileRecord }
+
+/**
+ * A column for the thread page's own statement (no extra round trip): the thread's files on
+ * posts the viewer may read (core/visibility's rule), as JSON. The statement's thread alias is `t`.
+ */
+export function threadFilesColumn(viewer: Viewer, threadAlias = 't') {
+  return repository.threadFilesColumn(viewer, threadAlias)
+}
+
+export interface ThreadFiles {
+  /** "Dokumente in diesem Thema": every file of the thread the viewer may read. */
+  documents: ThreadDocument[]
+  byPost: Map<number, PostFiles>
+}
+
+/** The thread page's files (from threadFilesColumn), by post and as the thread's list. */
+export function threadFiles(records: readonly ThreadFileRecord[] | null | undefined): ThreadFiles {
+  const documents: ThreadDocument[] = []
+  const byPost = new Map<number, PostFiles>()
+  for (const record of records ?? []) {
+    const view = fileView(record)
+    documents.push({ ...view, postId: record.postId })
+    let own = byPost.get(record.postId)
+    if (!own) {
+      own = { images: [], documents: [] }
+      byPost.set(record.postId, own)
+    }
+    ;(view.image ? own.images : own.documents).push(view)
+  }
+  return { documents, byPost }
+}
+
+/** Sets `files` on each of these posts that has files in `files`. */
+export function addFilesToPosts(posts: Iterable<{ id: number; files?: PostFiles }>, files: ThreadFiles): void {
+  if (files.byPost.size === 0) return
+  for (const post of posts) {
+    const own = files.byPost.get(post.id)
+    if (own) post.files = own
+  }
 }
 
 /** How many files a post has (for mail: "2 Anhänge", never a name or a link). */

@@ -27,6 +27,7 @@ export interface AttachmentChunkTable {
 export interface AttachmentTable {
   id: Generated<number>
   post_id: number | null
+  thread_id: number | null
   uploader_id: number
   blob_sha256: string
   thumbnail_sha256: string | null

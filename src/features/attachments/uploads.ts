@@ -46,6 +46,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the uploads hook on a multipart form post. */
     uploads?: Uploads
+    /** The attachment limits of the configuration (for the file inputs of forms). */
+    readonly attachmentLimits: UploadLimits
   }
 }
 

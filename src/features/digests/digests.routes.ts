@@ -165,7 +165,9 @@ const oneClickBody = Type.Optional(
 
 async function unsubscribeRoutes(fastify: FastifyInstance, options: { key: Buffer; db: FeatureDeps['db'] }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  // Mail clients may post the one-click body as multipart/form-data; we need nothing from it.
+  // Mail clients may post the one-click body as multipart/form-data; we need nothing from it
+  // (this scope's own parser replaces the site's, which reads the files of post forms).
+  if (app.hasContentTypeParser('multipart/form-data')) app.removeContentTypeParser('multipart/form-data')
   app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_r, _b, done) =>
     done(null, {}),
   )
