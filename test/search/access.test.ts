@@ -1,6 +1,7 @@
 // Only verified members search: anonymous visitors and every unverified status get nothing
 // from any search URL (no titles, names or counts), as page or as htmx fragment; and results
 // follow the visibility rule (deleted posts are gone).
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { MemberStatus } from '../../src/db/schema.ts'
 import { deletePost } from '../../src/features/discussions/discussions.service.ts'
@@ -84,5 +85,28 @@ describe('what search shows follows the visibility rule', () => {
     const after = await agent.get('/search?q=Kürbisfeldbewässerung')
     expect(after.body).not.toContain('Ein Thema über Gartenbau')
     expect(after.body).not.toContain('Kürbisfeldbewässerung.')
+  })
+
+  it('finds a reply the moderation hid only for its author, in a thread or an opening post alike', async () => {
+    const db = setup.database.db
+    const author = await signedInMember(db, setup.app)
+    const { threadId, openingPostId } = await createThread(db, author.current, {
+      title: 'Ein Thema über Obstbau',
+      body: 'Eröffnung mit Apfelbaumschnittkurs.',
+    })
+    const postId = await reply(db, author.current, threadId, openingPostId, 'Nur hier: Birnenspalierpflege.')
+    await sql`update posts set hidden_at = now(), hidden_reason = 'Test' where id in (${postId}, ${openingPostId})`.execute(
+      db,
+    )
+    const other = await signedInMember(db, setup.app)
+    for (const word of ['Birnenspalierpflege', 'Apfelbaumschnittkurs']) {
+      const hidden = await other.agent.get(`/search?q=${word}`)
+      expect(hidden.body, word).not.toContain('Ein Thema über Obstbau')
+      expect(hidden.body, word).not.toContain('Nur hier')
+      expect(hidden.body, word).not.toContain('Eröffnung mit')
+      expect((await author.agent.get(`/search?q=${word}`)).body, word).toContain('Ein Thema über Obstbau')
+    }
+    // The title stays findable: it is not hidden.
+    expect((await other.agent.get('/search?q=Obstbau')).body).toContain('Ein Thema über Obstbau')
   })
 })
