@@ -1,7 +1,12 @@
 // Queries of the attachments table. Every read of a file for a viewer joins the one visibility
 // rule (core/visibility): a file is exactly as visible as the post it is on.
 import { type RawBuilder, sql } from 'kysely'
-import { postReadableBy, threadVisibleTo, type Viewer, type ViewerId } from '../../core/visibility/visibility.ts'
+import {
+  postReadableBy,
+  threadVisibleTo,
+  type Viewer,
+  type ViewerId,
+} from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 
 export interface AttachmentRow {

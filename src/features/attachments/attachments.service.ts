@@ -7,8 +7,8 @@ import type { Config } from '../../config.ts'
 import type { Viewer } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
-import * as repository from './attachments.repository.ts'
 import type { ThreadFileRecord } from './attachments.repository.ts'
+import * as repository from './attachments.repository.ts'
 import { type BlobStore, PostgresBlobStore } from './blob-store.ts'
 import { acceptList, allowedType } from './file-types.ts'
 import { thumbnailBox } from './images.ts'
@@ -189,7 +189,10 @@ export function threadFiles(records: readonly ThreadFileRecord[] | null | undefi
 }
 
 /** Sets `files` on each of these posts that has files in `files`. */
-export function addFilesToPosts(posts: Iterable<{ id: number; files?: PostFiles }>, files: ThreadFiles): void {
+export function addFilesToPosts(
+  posts: Iterable<{ id: number; files?: PostFiles }>,
+  files: ThreadFiles,
+): void {
   if (files.byPost.size === 0) return
   for (const post of posts) {
     const own = files.byPost.get(post.id)

@@ -7,12 +7,7 @@ import type { FeatureDeps } from '../../deps.ts'
 import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
 import { field, formSchema, keepTyped, param, parseForm } from '../../lib/form-schema.ts'
 import { wantsFragment } from '../../plugins/views.ts'
-import {
-  attachFiles,
-  receiveFiles,
-  uploadErrors,
-  uploadStatus,
-} from '../attachments/attachments.service.ts'
+import { attachFiles, receiveFiles, uploadErrors, uploadStatus } from '../attachments/attachments.service.ts'
 import { canMarkResult } from '../moderation/moderation.service.ts'
 import { similarToDraft } from '../search/search.service.ts'
 import { idParams, lockForm, newThreadForm, stageForm } from './discussions.schemas.ts'
@@ -105,14 +100,11 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
   app.get('/t/:id', { schema: { params: idParams, querystring: windowQuery } }, async (request, reply) => {
     const threadId = request.params.id
     const { after, at } = request.query
-    const { thread, tree, window, moderationMarks, documents, unreadNotifications } = await service.openThread(
-      db,
-      clock,
-      me(request),
-      threadId,
-      request.locale,
-      { after, at: after === undefined ? at : undefined },
-    )
+    const { thread, tree, window, moderationMarks, documents, unreadNotifications } =
+      await service.openThread(db, clock, me(request), threadId, request.locale, {
+        after,
+        at: after === undefined ? at : undefined,
+      })
     if (after !== undefined && wantsFragment(request)) {
       return fragment(reply, 'discussions/_thread-window', {
         thread,
