@@ -169,7 +169,7 @@ describe('results', () => {
 
   it('links a match in a reply to that reply', async () => {
     const page = await agent.get('/search?q=Terminvergabe')
-    expect(page.body).toContain(`href="/t/${ids.replyOnly}#post-${ids.reply}"`)
+    expect(page.body).toContain(`href="/t/${ids.replyOnly}?at&#x3D;${ids.reply}#post-${ids.reply}"`)
     expect(page.body).toContain('Treffer in einer Antwort')
   })
 

@@ -177,7 +177,8 @@ export async function search(db: Db, member: CurrentMember, request: SearchReque
   if (!found.searchable) return { ...empty, state: 'onlyStopWords' }
   const hits = found.hits.map((row) => ({
     threadId: row.threadId,
-    href: row.postId ? `/t/${row.threadId}#post-${row.postId}` : `/t/${row.threadId}`,
+    // A reply's link opens the window of the thread page that holds it (paged threads).
+    href: row.postId ? `/t/${row.threadId}?at=${row.postId}#post-${row.postId}` : `/t/${row.threadId}`,
     title: row.title,
     categoryName: row.categoryName,
     categorySlug: row.categorySlug,
