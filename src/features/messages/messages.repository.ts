@@ -1,10 +1,11 @@
 // The queries of direct messages. Every read of a conversation or a message goes through the
 // predicates of core/visibility (conversationOpenTo, messageShownTo): participants only.
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import {
   conversationOpenTo,
   messageShownTo,
   silencedBy,
+  type Viewer,
   type ViewerId,
 } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
@@ -261,16 +262,20 @@ export async function conversationsOf(db: Db, viewer: ViewerId, limit = 100): Pr
   return rows
 }
 
-/** Conversations with a message the viewer has not read (the navigation's count). */
-export async function countUnreadConversations(db: Db, viewer: ViewerId): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from conversation_participants cp
+/**
+ * Conversations with a message the viewer has not read (the navigation's count), as SQL over the
+ * viewer (a member id or a column): the session statement reads it with the session.
+ */
+export function unreadConversationsOf(viewer: Viewer): RawBuilder<number> {
+  return sql<number>`(select count(*)::int from conversation_participants cp
     where cp.member_id = ${viewer} and cp.left_at is null
       and exists (select 1 from direct_messages dm
         where dm.conversation_id = cp.conversation_id and dm.id > cp.last_read_message_id
-          and dm.kind = 'message' and dm.author_id <> ${viewer} and ${messageShownTo(viewer, 'dm')})`.execute(
-    db,
-  )
+          and dm.kind = 'message' and dm.author_id <> ${viewer} and ${messageShownTo(viewer, 'dm')}))`
+}
+
+export async function countUnreadConversations(db: Db, viewer: ViewerId): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select ${unreadConversationsOf(viewer)} as n`.execute(db)
   return rows[0]?.n ?? 0
 }
 

@@ -5,6 +5,7 @@
 // Nobody but the current participants reads a conversation: moderators and admins get no route
 // and no query for it. A participant may report one message; that message (and nothing else of
 // the conversation) is then shown in the moderators' queue.
+import type { RawBuilder } from 'kysely'
 import { recordAudit } from '../../core/audit/audit.ts'
 import { enqueueMail } from '../../core/mail/mail.queue.ts'
 import type { CurrentMember } from '../../core/members/current-member.ts'
@@ -226,6 +227,9 @@ export async function addParticipant(
 
 export const listConversations = (db: Db, me: CurrentMember) => repo.conversationsOf(db, me.id)
 export const unreadConversations = (db: Db, me: CurrentMember) => repo.countUnreadConversations(db, me.id)
+/** The navigation's count as SQL over the signed-in member (read with the session). */
+export const unreadConversationsColumn = (member: { id: RawBuilder<number> }) =>
+  repo.unreadConversationsOf(member.id)
 
 // ---------------------------------------------------------------------------------------
 // Blocking and settings
