@@ -65,6 +65,7 @@ describe('a closed group’s thread', () => {
     expect(home.body).toContain(`Raum ${marker}`)
     expect(home.body).toContain('Arbeitsgruppe Netzwerk Nord')
     expect((await insider.agent.get('/t/new')).body).toContain(`Netzwerk Nord / Raum ${marker}`)
+    expect((await insider.agent.get('/account/digest')).body).toContain(`Netzwerk Nord / Raum ${marker}`)
     const page = await insider.agent.get(`/groups/${group.groupId}`)
     expect(page.body).toContain(`Raum ${marker}`)
     expect(page.body).toContain('Ina Insider')

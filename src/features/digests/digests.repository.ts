@@ -2,7 +2,12 @@
 // delivery records, and adding jobs in bulk. Every function takes `db` first, so a
 // transaction is just another `db`.
 import { type RawBuilder, sql } from 'kysely'
-import { categoryVisibleTo, postReadableBy, postShownTo, threadVisibleTo } from '../../core/visibility/visibility.ts'
+import {
+  categoryVisibleTo,
+  postReadableBy,
+  postShownTo,
+  threadVisibleTo,
+} from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, MemberStatus } from '../../db/schema.ts'
 import type { Stage } from '../discussions/discussions.service.ts'
@@ -70,11 +75,13 @@ export async function switchDigestOff(db: Db, memberId: number): Promise<boolean
   return exists !== undefined
 }
 
-/** The open Themenräume the member may see (a closed group's only for its members). */
+/** The open Themenräume the member may see (a closed group's only for its members, named with it). */
 export async function listCategories(db: Db, memberId: number): Promise<{ id: number; name: string }[]> {
+  const named = sql<string>`coalesce((select g.name from group_categories gc join groups g on g.id = gc.group_id
+    where gc.category_id = c.id) || ' / ' || c.name, c.name)`
   return db
     .selectFrom('categories as c')
-    .select(['id', 'name'])
+    .select(['id', named.as('name')])
     .where('archived_at', 'is', null)
     .where(categoryVisibleTo(memberId, 'c'))
     .orderBy('position')
