@@ -12,6 +12,7 @@ import type { Db } from './db/database.ts'
 import { deriveKey } from './deps.ts'
 import { accountJobs } from './features/accounts/accounts.jobs.ts'
 import { accountMailTemplates } from './features/accounts/accounts.mails.ts'
+import { attachmentJobs } from './features/attachments/attachments.jobs.ts'
 import { digestJobs } from './features/digests/digests.jobs.ts'
 import { digestMailTemplates } from './features/digests/digests.mails.ts'
 import { mailJobs } from './features/mail/mail.jobs.ts'
@@ -31,7 +32,13 @@ export const mailTemplates: MailTemplates = {
 
 /** Every feature's tasks and cron items. */
 export function appJobs(deps: JobDeps): JobRegistry {
-  return jobRegistry([mailJobs(deps), accountJobs(deps), digestJobs(deps), profileJobs(deps)])
+  return jobRegistry([
+    mailJobs(deps),
+    accountJobs(deps),
+    digestJobs(deps),
+    profileJobs(deps),
+    attachmentJobs(deps),
+  ])
 }
 
 export interface JobRunnerOptions {

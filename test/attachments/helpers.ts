@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto'
 import { crc32, deflateRawSync } from 'node:zlib'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import sharp from 'sharp'
+import type { Db } from '../../src/db/database.ts'
+import { attachToPost, insertPending } from '../../src/features/attachments/attachments.repository.ts'
+import { PostgresBlobStore } from '../../src/features/attachments/blob-store.ts'
 import type { Agent } from '../helpers/agent.ts'
 
 export interface FilePart {
@@ -198,3 +201,31 @@ export const svgWithScript = Buffer.from(
 )
 export const csvFile = Buffer.from('Gemeinde;Einwohner\nMusterstadt;12345\nBeispieldorf;678\n')
 export const textFile = Buffer.from('Protokoll der Sitzung\n\nÄnderungen übernommen.\n')
+
+/**
+ * A file on a post, stored the way an upload stores it (for tests elsewhere, e.g. the leak
+ * crawl): a text file, or an image with its thumbnail when `image` is given.
+ */
+export async function attachFileToPost(
+  db: Db,
+  post: { id: number; authorId: number },
+  file: { name: string; content: Buffer; mediaType: string; image?: boolean },
+): Promise<number> {
+  const store = new PostgresBlobStore(db)
+  const stored = await store.put([file.content])
+  const thumbnail = file.image
+    ? await store.put([await sharp(file.content).resize(120).webp().toBuffer()])
+    : undefined
+  const id = await insertPending(db, {
+    uploaderId: post.authorId,
+    key: stored.key,
+    thumbnailKey: thumbnail?.key ?? null,
+    name: file.name,
+    mediaType: file.mediaType,
+    size: stored.size,
+    width: file.image ? 640 : null,
+    height: file.image ? 480 : null,
+  })
+  await attachToPost(db, post.authorId, post.id, [id])
+  return id
+}
