@@ -13,6 +13,8 @@ declare module '@fastify/session' {
     flash?: string
     /** The member's row, read with the session in the same statement; not stored. */
     readonly loadedMember?: LoadedMember
+    /** The layout's figures read with it (views plugin, LayoutData.columns); not stored. */
+    readonly loadedLayout?: Record<string, unknown>
   }
 }
 
@@ -44,7 +46,11 @@ export const sessionPlugin = fp(
       },
       rolling: false,
       saveUninitialized: false,
-      store: new PostgresSessionStore(options.db, options),
+      // The layout's figures are read with the session when the views plugin is there.
+      store: new PostgresSessionStore(options.db, {
+        ...options,
+        columns: () => (app.hasDecorator('layoutColumns') ? app.layoutColumns() : []),
+      }),
     })
   },
   { name: 'session', dependencies: [] },

@@ -5,6 +5,7 @@ import path from 'node:path'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
+import type { SessionColumn } from '../core/sessions/session-store.ts'
 import { translate } from '../i18n/index.ts'
 import type { FieldErrors } from '../lib/errors.ts'
 
@@ -21,11 +22,19 @@ export type ViewData = Record<string, unknown> & { title?: string; errors?: Fiel
 export interface LayoutData {
   keys: readonly string[]
   load(request: FastifyRequest): Promise<Record<string, unknown>>
+  /**
+   * The same figures as SQL over the signed-in member, one per key: then they are read in the
+   * statement that loads the session (no round trip of their own), and load() only runs when
+   * that did not happen. Only for figures a request does not change before it renders.
+   */
+  columns?: Readonly<Record<string, SessionColumn['value']>>
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     addLayoutData(provider: LayoutData): void
+    /** The layout figures the session store reads with the session (see LayoutData.columns). */
+    layoutColumns(): readonly SessionColumn[]
   }
   interface FastifyReply {
     page(view: string, data?: ViewData): FastifyReply
@@ -146,16 +155,28 @@ export const viewsPlugin = fp(
   async (app, options: { render: RenderView }) => {
     const { render } = options
     const layoutProviders: LayoutData[] = []
+    const sessionColumns: SessionColumn[] = []
     app.decorate('addLayoutData', (provider: LayoutData) => {
       layoutProviders.push(provider)
+      for (const [key, value] of Object.entries(provider.columns ?? {})) sessionColumns.push({ key, value })
     })
+    app.decorate('layoutColumns', () => sessionColumns)
 
-    /** The layout data this page still lacks, or null when nothing needs loading. */
-    function pendingLayout(reply: FastifyReply, data: ViewData): Promise<Record<string, unknown>> | null {
-      if (data.errorPage || reply.request.member?.status !== 'verified') return null
-      const given = (data.layout ?? {}) as Record<string, unknown>
+    /**
+     * The layout data of this page: what the page passed, over what was read with the session;
+     * a promise when a provider still has to load some, undefined when there is no layout.
+     */
+    function layoutFor(
+      reply: FastifyReply,
+      data: ViewData,
+    ): Record<string, unknown> | Promise<Record<string, unknown>> | undefined {
+      if (data.errorPage || reply.request.member?.status !== 'verified') return data.layout as undefined
+      const given = {
+        ...(reply.request.session?.loadedLayout ?? {}),
+        ...((data.layout ?? {}) as Record<string, unknown>),
+      }
       const missing = layoutProviders.filter((p) => p.keys.some((key) => !(key in given)))
-      if (missing.length === 0) return null
+      if (missing.length === 0) return given
       return Promise.all(missing.map((p) => p.load(reply.request))).then((parts) =>
         Object.assign({}, ...parts, given),
       )
@@ -178,9 +199,14 @@ export const viewsPlugin = fp(
         path: request.url.split('?')[0],
       }
       // Only pages that show a form ask for a token: readers of public pages get no CSRF cookie.
+      // One token per page, made on first use (each costs an HMAC; a thread page has many forms).
+      let token: string | undefined
       Object.defineProperty(context, 'csrfToken', {
         enumerable: true,
-        get: () => reply.generateCsrf(),
+        get: () => {
+          token ??= reply.generateCsrf()
+          return token
+        },
       })
       return context
     }
@@ -195,8 +221,11 @@ export const viewsPlugin = fp(
         this.type('text/html; charset=utf-8')
         return this.send(render('layouts/main', context))
       }
-      const layout = pendingLayout(this, data)
-      if (!layout) return send()
+      const layout = layoutFor(this, data)
+      if (!(layout instanceof Promise)) {
+        context.layout = layout
+        return send()
+      }
       // Sent once the layout data is there; returning the reply makes Fastify wait for it.
       layout.then(
         (loaded) => {

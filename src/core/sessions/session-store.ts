@@ -7,7 +7,7 @@
 // and absolute (from sign-in, never extended).
 import { createHash } from 'node:crypto'
 import type { Session } from 'fastify'
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { type LoadedMember, loadedMemberJson } from '../members/current-member.ts'
 
@@ -17,6 +17,18 @@ type SessionData = Record<string, unknown> & {
   userAgent?: string
   /** Read with the session, never stored (see load). */
   loadedMember?: LoadedMember
+  /** The layout's figures (e.g. the bell's count), read with the session, never stored. */
+  loadedLayout?: Record<string, unknown>
+}
+
+/**
+ * A figure read in the same statement as the session, as SQL over the signed-in member's row
+ * (its id and role; both null when the session has no member). The layout's counts use it,
+ * so that a member page needs no round trip of its own for them.
+ */
+export interface SessionColumn {
+  key: string
+  value(member: { id: RawBuilder<number>; role: RawBuilder<string> }): RawBuilder<unknown>
 }
 
 export function hashSessionId(sessionId: string): string {
@@ -30,12 +42,19 @@ export interface SessionLifetimes {
   absoluteHours: number
 }
 
+export interface SessionStoreOptions extends SessionLifetimes {
+  /** Asked at every load: features add their columns after the store is made. */
+  columns?: () => readonly SessionColumn[]
+}
+
 export class PostgresSessionStore {
   private readonly db: Db
   private readonly lifetimes: SessionLifetimes
-  constructor(db: Db, lifetimes: SessionLifetimes) {
+  private readonly columns: () => readonly SessionColumn[]
+  constructor(db: Db, options: SessionStoreOptions) {
     this.db = db
-    this.lifetimes = lifetimes
+    this.lifetimes = options
+    this.columns = options.columns ?? (() => [])
   }
 
   get(sessionId: string, callback: (error: unknown, value?: Session | null) => void): void {
@@ -64,8 +83,18 @@ export class PostgresSessionStore {
       )
   }
 
-  /** The session and its member in one statement (the trust gate takes the member from it). */
+  /**
+   * The session, its member and the layout's figures in one statement (the trust gate takes
+   * the member from it, the views the figures).
+   */
   private async load(sessionId: string): Promise<SessionData | null> {
+    const columns = this.columns()
+    const member = { id: sql.ref<number>('m.id'), role: sql.ref<string>('m.role') }
+    const layout: RawBuilder<Record<string, unknown> | null> = columns.length
+      ? sql<Record<string, unknown>>`json_build_object(${sql.join(
+          columns.map((column) => sql`${sql.lit(column.key)}::text, ${column.value(member)}`),
+        )})`
+      : sql<null>`null`
     const row = await this.db
       .selectFrom('sessions as s')
       .leftJoin('members as m', 'm.id', 's.member_id')
@@ -74,6 +103,7 @@ export class PostgresSessionStore {
         's.member_id',
         sql<boolean>`s.last_seen_at < now() - interval '1 minute'`.as('stale'),
         loadedMemberJson('m').as('member'),
+        layout.as('layout'),
       ])
       .where('s.sid_hash', '=', hashSessionId(sessionId))
       .where('s.idle_expires_at', '>', sql<Date>`now()`)
@@ -86,6 +116,7 @@ export class PostgresSessionStore {
       ...(row.data as SessionData),
       memberId: row.member_id ?? undefined,
       loadedMember: row.member ?? undefined,
+      loadedLayout: row.layout ?? undefined,
     }
   }
 
@@ -101,7 +132,14 @@ export class PostgresSessionStore {
   }
 
   private async save(sessionId: string, session: SessionData): Promise<void> {
-    const { cookie: _cookie, memberId, userAgent, loadedMember: _loaded, ...data } = session
+    const {
+      cookie: _cookie,
+      memberId,
+      userAgent,
+      loadedMember: _member,
+      loadedLayout: _layout,
+      ...data
+    } = session
     // Not (or no longer) signed in: nothing to keep. This is also the empty session that
     // regenerate() stores at sign-in before the member id is set.
     if (!memberId) {

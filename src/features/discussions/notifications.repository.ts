@@ -1,6 +1,6 @@
 // Queries of the in-forum notifications and of @mentions.
-import { sql } from 'kysely'
-import { threadVisibleTo } from '../../core/visibility/visibility.ts'
+import { type RawBuilder, sql } from 'kysely'
+import { threadVisibleTo, type Viewer } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 import { dateLabel, isoText } from './discussions.repository.ts'
@@ -92,12 +92,15 @@ export async function insertPostNotifications(
 }
 
 /** Unread notifications of threads the member may still see (not those of a group they left). */
-export async function countUnread(db: Db, memberId: number): Promise<number> {
-  const result = await sql<{ count: number }>`
-    select count(*)::int as count
+/** SQL: the bell's count, unread notifications about threads the member may see (a member id or its column). */
+export function unreadCountOf(memberId: Viewer): RawBuilder<number> {
+  return sql<number>`(select count(*)::int
     from notifications n join threads t on t.id = n.thread_id
-    where n.member_id = ${memberId} and n.read_at is null and ${threadVisibleTo(memberId, 't')}
-  `.execute(db)
+    where n.member_id = ${memberId} and n.read_at is null and ${threadVisibleTo(memberId, 't')})`
+}
+
+export async function countUnread(db: Db, memberId: number): Promise<number> {
+  const result = await sql<{ count: number }>`select ${unreadCountOf(memberId)} as count`.execute(db)
   return Number(result.rows[0]?.count ?? 0)
 }
 

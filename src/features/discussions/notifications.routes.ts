@@ -13,9 +13,11 @@ export async function notificationsRoutes(fastify: FastifyInstance, deps: Featur
 
   // Every full page of a verified member shows the bell with its count (pages that load the
   // count themselves, like the thread page, pass it as layout data and skip this).
+  // The count is read with the session (columns); load() is the fallback.
   app.addLayoutData({
     keys: ['bellCount'],
     load: async (request) => ({ bellCount: await notifications.unreadCount(db, me(request)) }),
+    columns: { bellCount: notifications.unreadCountColumn },
   })
 
   app.get('/notifications', async (request, reply) => {

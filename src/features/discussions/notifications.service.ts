@@ -1,6 +1,7 @@
 // Notifications in the forum: replies to my posts, new posts in threads I follow, @mentions.
 // They are written together with the post (see discussions.service.ts); here members read them.
 
+import type { RawBuilder } from 'kysely'
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
@@ -12,6 +13,9 @@ import * as repo from './notifications.repository.ts'
 export async function unreadCount(db: Db, member: CurrentMember): Promise<number> {
   return repo.countUnread(db, member.id)
 }
+
+/** The bell's count as SQL over the member's id column, read with the session (views' LayoutData.columns). */
+export const unreadCountColumn = (member: { id: RawBuilder<number> }) => repo.unreadCountOf(member.id)
 
 /**
  * A sentence with member text in it, as parts: the member's parts are printed inside <bdi>, so
