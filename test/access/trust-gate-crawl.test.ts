@@ -15,6 +15,7 @@ import {
   startConversation,
 } from '../../src/features/messages/messages.service.ts'
 import { hidePost } from '../../src/features/moderation/reports.repository.ts'
+import { attachFileToPost, photoWithGps } from '../attachments/helpers.ts'
 import { asCurrent, createThread, reply } from '../discussions/helpers.ts'
 import { createGroupWithRoom } from '../groups/helpers.ts'
 import { type Agent, createAgent } from '../helpers/agent.ts'
@@ -83,6 +84,7 @@ beforeAll(async () => {
   await signInAs(database.db, admin, adminRow.id)
   await createClosedGroup(asCurrent(adminRow))
   hiddenThreadId = await createHiddenPost()
+  await attachMarkedFiles()
   conversationId = await createConversation(asCurrent(adminRow))
   const result = await crawl(admin)
   crawled = result.pages
@@ -95,7 +97,10 @@ beforeAll(async () => {
   for (const route of routes) {
     fromRoutes.push(...(await urlsFor(route, params)))
   }
-  urls = [...new Set([...crawled, ...fromRoutes])]
+  // The thread page's windows (?after= the next window, ?at= the one holding a post) of the threads
+  // whose replies carry their own marker: the same visibility rule must hold in every window.
+  const windows = [...(await windowUrls(groupThreadId)), ...(await windowUrls(hiddenThreadId))]
+  urls = [...new Set([...crawled, ...fromRoutes, ...windows])]
   console.info(
     `trust-gate crawl: ${crawled.length} pages crawled, ${urls.length} URLs for ${routes.length} GET routes`,
   )
@@ -118,6 +123,39 @@ async function createClosedGroup(groupAdmin: ReturnType<typeof asCurrent>) {
   })
   await reply(database.db, groupAdmin, threadId, openingPostId, `Antwort ${groupMarker} ${marker}`)
   groupThreadId = threadId
+}
+
+/** A thread's window URLs: the window after its opening post and the one holding its last reply. */
+async function windowUrls(threadId: number): Promise<string[]> {
+  const posts = await database.db
+    .selectFrom('posts')
+    .select(['id', 'depth'])
+    .where('thread_id', '=', threadId)
+    .orderBy('id')
+    .execute()
+  const opening = posts.find((post) => post.depth === 0)!.id
+  return [`/t/${threadId}?after=${opening}`, `/t/${threadId}?at=${posts.at(-1)!.id}`]
+}
+
+/** A document and a photo on a demo post, the marker in their names and the document: files join the crawl. */
+async function attachMarkedFiles() {
+  const post = await database.db
+    .selectFrom('posts')
+    .select(['id', 'author_id as authorId'])
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .executeTakeFirstOrThrow()
+  await attachFileToPost(database.db, post, {
+    name: `Konzept ${marker}.txt`,
+    content: Buffer.from(`Intern ${marker}\n`),
+    mediaType: 'text/plain',
+  })
+  await attachFileToPost(database.db, post, {
+    name: `Foto ${marker}.png`,
+    content: await photoWithGps('png'),
+    mediaType: 'image/png',
+    image: true,
+  })
 }
 
 /** A reply with the hidden marker, hidden by the moderation (the admin crawling sees its text). */
@@ -226,6 +264,10 @@ describe('the trust gate', () => {
     // The crawl reached the group's pages (as its admin, who sees the marker there).
     expect(urls).toContain(`/t/${groupThreadId}`)
     expect((await admin.get(`/t/${groupThreadId}`)).body).toContain(groupMarker)
+    for (const url of await windowUrls(groupThreadId)) {
+      expect(urls).toContain(url)
+      expect((await admin.get(url, { 'hx-request': 'true' })).body, url).toContain(groupMarker)
+    }
     const groupPage = crawled.find((url) => /^\/groups\/\d+$/.test(url))
     expect(groupPage && (await admin.get(groupPage)).body).toContain(groupMarker)
     const agent = createAgent(app)
