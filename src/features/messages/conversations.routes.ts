@@ -54,10 +54,12 @@ export async function conversationRoutes(fastify: FastifyInstance, deps: Feature
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db } = deps
 
-  // The navigation's count: conversations with unread messages.
+  // The navigation's count: conversations with unread messages, read with the session (columns);
+  // load() is the fallback.
   app.addLayoutData({
     keys: ['messageCount'],
     load: async (request) => ({ messageCount: await service.unreadConversations(db, me(request)) }),
+    columns: { messageCount: service.unreadConversationsColumn },
   })
 
   app.get('/messages', async (request, reply) => {
