@@ -21,6 +21,7 @@ import { mailRoutes } from './features/mail/mail.routes.ts'
 import { messagesRoutes } from './features/messages/messages.routes.ts'
 import { metricsPlugin } from './features/metrics/metrics.plugin.ts'
 import { moderationRoutes } from './features/moderation/moderation.routes.ts'
+import { draftsRoutes } from './features/drafts/drafts.routes.ts'
 import { networkRoutes } from './features/network/network.routes.ts'
 import { organisationsRoutes } from './features/organisations/organisations.routes.ts'
 import { pagesRoutes } from './features/pages/pages.routes.ts'
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(networkRoutes, features)
     await site.register(groupsRoutes, features)
     await site.register(messagesRoutes, features)
+    await site.register(draftsRoutes, features)
     if (deps.extraRoutes) await site.register(deps.extraRoutes, features)
   })
 

@@ -10,6 +10,7 @@ import * as messages from '../features/messages/messages.messages.ts'
 import * as moderation from '../features/moderation/moderation.messages.ts'
 import * as threadTools from '../features/moderation/thread-tools.messages.ts'
 import * as pages from '../features/pages/pages.messages.ts'
+import * as drafts from '../features/drafts/drafts.messages.ts'
 import * as network from '../features/network/network.messages.ts'
 import * as organisations from '../features/organisations/organisations.messages.ts'
 import * as profiles from '../features/profiles/profiles.messages.ts'
@@ -25,6 +26,7 @@ export const de = {
   ...moderation.de,
   ...threadTools.de,
   ...pages.de,
+  ...drafts.de,
   ...discussions.de,
   ...mail.de,
   ...digests.de,
@@ -45,6 +47,7 @@ export const en: Record<MessageKey, string> = {
   ...moderation.en,
   ...threadTools.en,
   ...pages.en,
+  ...drafts.en,
   ...discussions.en,
   ...mail.en,
   ...digests.en,
