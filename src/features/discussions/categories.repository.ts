@@ -106,8 +106,10 @@ export async function listCategoryOverview(
           order by t.last_activity_at desc, t.id desc
           limit ${unreadLookback}
         ) w
-        where not exists (select 1 from thread_reads r
-          where r.member_id = ${memberId} and r.thread_id = w.id and r.read_post_count >= w.reply_count + 1)
+        -- A scalar subquery stays one key lookup per thread (PostgreSQL may turn an anti-join
+        -- into a scan of every read mark).
+        where coalesce((select r.read_post_count from thread_reads r
+          where r.member_id = ${memberId} and r.thread_id = w.id), 0) < w.reply_count + 1
       )::int as "unreadThreads"
     from categories c
     left join category_thread_counts n on n.category_id = c.id
