@@ -85,6 +85,9 @@ function formatDate(value: unknown, locale: string, style: keyof typeof dateForm
   return formatter.format(date)
 }
 
+/** Entries of the `cached` helper (about 1 KB each for a post). */
+const cachedMax = 20_000
+
 export function createViewEngine(folder = viewsFolder) {
   const hbs = Handlebars.create()
   const localeOf = (options: Handlebars.HelperOptions): 'de' | 'en' => options.data?.root?.locale ?? 'de'
@@ -107,6 +110,22 @@ export function createViewEngine(folder = viewsFolder) {
     'field',
     (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '',
   )
+
+  // {{{cached "partial" key…}}}: the partial's HTML for this context, rendered once per locale and
+  // key, then reused (for what is the same for every reader, e.g. an ordinary post; the key must
+  // name everything the partial shows). A cache, not state: bounded, and any instance may miss.
+  const cache = new Map<string, string>()
+  hbs.registerHelper('cached', function (this: unknown, name: string, ...args: unknown[]) {
+    const options = args.pop() as Handlebars.HelperOptions
+    const key = `${name}\u0000${localeOf(options)}\u0000${args.join('\u0000')}`
+    let html = cache.get(key)
+    if (html === undefined) {
+      html = (hbs.partials[name] as Template)(this, { data: options.data })
+      if (cache.size >= cachedMax) cache.clear()
+      cache.set(key, html)
+    }
+    return new hbs.SafeString(html)
+  })
 
   const templates = new Map<string, Template>()
   for (const [name, source] of listTemplates(folder)) {

@@ -204,8 +204,8 @@ describe('the thread page in windows', () => {
     expect(response.body).toContain(`<li id="post-${target}"><article data-focus-first tabindex="-1">`)
     expect(postsIn(response.body)).toBeLessThanOrEqual(150)
     expect(response.body).not.toContain(`id="post-${big.top[0]}"`)
-    // The post's time links to its permalink, which a reply without JavaScript redirects to.
-    expect(response.body).toContain(`href="?at=${target}#post-${target}"`)
+    // The post's time links to it in this window.
+    expect(response.body).toContain(`<a href="#post-${target}"><time`)
   })
 
   it('answers malformed or huge window parameters with the 400 page, never a 500', async () => {

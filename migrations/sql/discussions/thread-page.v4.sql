@@ -10,6 +10,7 @@
 --   * Post mode (p_post_id) returns that post and its ancestors only, not its subtree: every
 --     caller shows one post (its fragments, reply/edit/delete pages, the new reply).
 --   * Authors and the viewer's reactions are read for the window's posts only.
+--   * createdIso without seconds (the page prints minutes; 3 bytes less per post).
 -- Unchanged: the posts as named columns (one array per field), the head, the bell counts, and
 -- the visibility rule applied by the callers (core/visibility's threadVisibleTo()).
 drop function if exists discussions_thread_page(integer, integer, text, integer);
@@ -82,7 +83,7 @@ begin
         'createdIso', array_agg(s.created_iso), 'createdLabel', array_agg(s.created_label))
       from (select p.id, p.depth, p.author_id, p.body_html,
           p.deleted_at is not null as deleted, p.edited_at is not null as edited, p.version, p.helpful_count,
-          to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_iso,
+          to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') as created_iso,
           to_char(p.created_at at time zone 'Europe/Berlin', p_label_format) as created_label
         from posts p where p.id = any(v_ids) and p.thread_id = p_thread_id
         order by p.path) s),
