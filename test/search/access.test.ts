@@ -109,4 +109,37 @@ describe('what search shows follows the visibility rule', () => {
     // The title stays findable: it is not hidden.
     expect((await other.agent.get('/search?q=Obstbau')).body).toContain('Ein Thema über Obstbau')
   })
+
+  it("finds what an outsider may see behind a full page of a closed group's newer matches", async () => {
+    const db = setup.database.db
+    const insider = await signedInMember(db, setup.app)
+    const group = await sql<{ id: number }>`
+      insert into groups (name, join_mode) values ('AG Regenwasser', 'invitation') returning id`.execute(db)
+    const groupId = group.rows[0]!.id
+    await sql`insert into categories (name, slug) values ('AG Regenwasser intern', 'ag-regenwasser')`.execute(
+      db,
+    )
+    await sql`insert into group_categories (category_id, group_id)
+      select id, ${groupId} from categories where slug = 'ag-regenwasser'`.execute(db)
+    await sql`insert into group_members (group_id, member_id) values (${groupId}, ${insider.current.id})`.execute(
+      db,
+    )
+    for (const n of [1, 2, 3])
+      await createThread(db, insider.current, { title: `Zisternenförderung offen ${n}`, category: 'ki' })
+    // Newer, as well ranked and more than a page: the candidates of the first try are all hidden.
+    for (let n = 1; n <= 40; n++)
+      await createThread(db, insider.current, {
+        title: `Zisternenförderung intern ${n}`,
+        category: 'ag-regenwasser',
+      })
+    const outsider = await signedInMember(db, setup.app)
+    const page = (await outsider.agent.get('/search?q=Zisternenförderung')).body
+    // As hits (not only as "did you mean" titles, which a search with few hits adds).
+    const hits = /<ol class="thread-list search-hits"[\s\S]*?<\/ol>/.exec(page)?.[0] ?? ''
+    for (const n of [1, 2, 3]) expect(hits).toContain(`Zisternenförderung offen ${n}`)
+    expect(page).not.toContain('intern')
+    expect(page).not.toContain('AG Regenwasser')
+    const inside = (await insider.agent.get('/search?q=Zisternenförderung')).body
+    expect(inside).toContain('Zisternenförderung intern 40')
+  })
 })
