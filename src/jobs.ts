@@ -16,6 +16,7 @@ import { attachmentJobs } from './features/attachments/attachments.jobs.ts'
 import { digestJobs } from './features/digests/digests.jobs.ts'
 import { digestMailTemplates } from './features/digests/digests.mails.ts'
 import { mailJobs } from './features/mail/mail.jobs.ts'
+import { messageJobs } from './features/messages/messages.jobs.ts'
 import { messageMailTemplates } from './features/messages/messages.mails.ts'
 import { moderationMailTemplates } from './features/moderation/moderation.mails.ts'
 import { profileJobs } from './features/profiles/profiles.jobs.ts'
@@ -37,6 +38,7 @@ export function appJobs(deps: JobDeps): JobRegistry {
     accountJobs(deps),
     digestJobs(deps),
     profileJobs(deps),
+    messageJobs(deps),
     attachmentJobs(deps),
   ])
 }

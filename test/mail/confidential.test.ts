@@ -11,8 +11,13 @@ import type { Config } from '../../src/config.ts'
 import { enqueueMail, type QueuedMail } from '../../src/core/mail/mail.queue.ts'
 import { smtpTransport } from '../../src/core/mail/mail.transport.ts'
 import { scheduleDigests, sweepNotifications } from '../../src/features/digests/digests.jobs.ts'
-import { startConversation } from '../../src/features/messages/messages.service.ts'
+import {
+  mailHourlySummaries,
+  setMailMode,
+  startConversation,
+} from '../../src/features/messages/messages.service.ts'
 import { mailTemplates } from '../../src/jobs.ts'
+import { attachFileToPost, pdfFile } from '../attachments/helpers.ts'
 import {
   allTasks,
   createCategory,
@@ -46,6 +51,8 @@ const secret = {
   reply: 'Unsere Backups waren 0815 verschlüsselt',
   replyWord: '0815',
   mentioner: 'Mia Mention',
+  /** A file on the confidential reply: mail names no file and links to none. */
+  attachment: 'Wiederanlaufplan-Krisenstab.pdf',
 }
 const open = { title: 'Offenes Kontrollthema zur E-Akte', author: 'Otto Offen' }
 
@@ -139,12 +146,24 @@ const scenarios: Record<string, () => Promise<void>> = {
   'messages.new': async () => {
     const reader = await longtimeMember(database.db, { name: 'Dana Direkt' })
     to('messages.new', reader.email)
-    const sender = people.get(secret.author)!
-    await startConversation(
-      database.db,
-      { id: sender.id, name: secret.author, role: 'member', status: 'verified', locale: null, organisationId: 0 },
-      { to: [reader.id], body: `Zu ${secret.title}: ${secret.body} #${secret.tag}`, formKey: '' },
-    )
+    await startConversation(database.db, authorAsSender(), {
+      to: [reader.id],
+      body: `Zu ${secret.title}: ${secret.body} #${secret.tag}`,
+      formKey: '',
+    })
+  },
+
+  // The hourly summary of direct messages (one of them about the confidential thread).
+  'messages.summary': async () => {
+    const reader = await longtimeMember(database.db, { name: 'Stella Stündlich' })
+    to('messages.summary', reader.email)
+    await setMailMode(database.db, { ...authorAsSender(), id: reader.id }, 'hourly')
+    await startConversation(database.db, authorAsSender(), {
+      to: [reader.id],
+      body: `Zu ${secret.title}: ${secret.reply}`,
+      formKey: '',
+    })
+    await mailHourlySummaries(database.db)
   },
 
   'digests.digest': async () => {
@@ -229,6 +248,15 @@ const scenarios: Record<string, () => Promise<void>> = {
 }
 
 const people = new Map<string, { id: number }>()
+/** The confidential thread's author as the sender of a direct message. */
+const authorAsSender = () => ({
+  id: people.get(secret.author)!.id,
+  name: secret.author,
+  role: 'member' as const,
+  status: 'verified' as const,
+  locale: null,
+  organisationId: 0,
+})
 async function memberNamed(name: string) {
   let member = people.get(name)
   if (!member) {
@@ -271,6 +299,11 @@ beforeAll(async () => {
       createdAt: minutesAgo(50),
     }),
   )
+  await attachFileToPost(
+    db,
+    { id: world.replyIds[0]!, authorId: replier.id },
+    { name: secret.attachment, content: pdfFile(), mediaType: 'application/pdf' },
+  )
   // An open thread in the same digest window: it must be named in the digest.
   const otto = await memberNamed(open.author)
   await createThread(db, { categoryId: category.id, authorId: otto.id, title: `${open.title} (Digest)` })
@@ -312,6 +345,7 @@ describe('every mail the app sends, with a confidential thread involved', () => 
     const forbidden = [
       ...Object.values(secret),
       `/t/${world.thread.id}`,
+      '/files/',
       ...[world.thread.openingPostId, ...world.replyIds].map((id) => `/p/${id}`),
     ]
     for (const mail of sink.received) {

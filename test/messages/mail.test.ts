@@ -5,7 +5,11 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { smtpTransport } from '../../src/core/mail/mail.transport.ts'
-import { blockMember, setMailMode } from '../../src/features/messages/messages.service.ts'
+import {
+  blockMember,
+  mailHourlySummaries,
+  setMailMode,
+} from '../../src/features/messages/messages.service.ts'
 import { allTasks } from '../digests/fixtures.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { buildTestApp, testConfig } from '../helpers/app.ts'
@@ -112,6 +116,33 @@ describe('mail about a new message', () => {
     expect(mailsTo(blocking.row.email)).toHaveLength(1)
     // Queued while verified, suspended before sending: dropped at send time.
     expect(mailsTo(suspended.row.email)).toHaveLength(0)
+  })
+})
+
+describe('the hourly summary', () => {
+  it('counts the conversations with unread messages, names nothing, and comes once', async () => {
+    const first = await person('Fritz Erster')
+    const second = await person('Greta Zweite')
+    const hourly = await person('Hanna Stündlich')
+    await setMailMode(db(), hourly.current, 'hourly')
+    const one = await conversation(db(), first.current, [hourly.row.id], 'Geheimzahl 4242')
+    await conversation(db(), second.current, [hourly.row.id], 'Geheimwort Kohlrabi')
+    await write(db(), first.current, one, 'Noch eine')
+    await deliver()
+    expect(mailsTo(hourly.row.email)).toHaveLength(0)
+    expect(await mailHourlySummaries(db())).toBe(1)
+    expect(await mailHourlySummaries(db())).toBe(0)
+    await deliver()
+    const mails = mailsTo(hourly.row.email)
+    expect(mails).toHaveLength(1)
+    const text = `${mails[0]!.parsed.subject} ${mails[0]!.parsed.text} ${mails[0]!.parsed.html}`
+    expect(text).toContain('in 2 Unterhaltungen')
+    expect(text).toContain('http://forum.test/messages')
+    for (const secret of ['Fritz', 'Greta', '4242', 'Kohlrabi', 'Noch eine'])
+      expect(text).not.toContain(secret)
+    // Unread but already told: nothing new until the member has read.
+    await write(db(), first.current, one, 'Weiter')
+    expect(await mailHourlySummaries(db())).toBe(0)
   })
 })
 

@@ -9,7 +9,7 @@ import { memberForm, settingsForm } from './messages.schemas.ts'
 import * as service from './messages.service.ts'
 
 const me = (request: FastifyRequest): CurrentMember => request.member!
-const mailModes = ['immediately', 'never'] as const
+const mailModes = ['immediately', 'hourly', 'never'] as const
 
 /** Only a path of this site (a conversation, the settings) is a place to go back to. */
 function backTo(value: string | undefined): string {

@@ -5,6 +5,8 @@ import { type MailTemplate, mailTemplateCollector, simpleMail } from '../../core
 export const messageMailTemplates: Record<string, MailTemplate> = {}
 const registerMailTemplate = mailTemplateCollector(messageMailTemplates)
 const str = (value: unknown) => (typeof value === 'string' ? value : '')
+const count = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1
 const id = (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null
 
@@ -23,3 +25,15 @@ registerMailTemplate('messages.new', (p, c) => {
     },
   })
 })
+
+registerMailTemplate('messages.summary', (p, c) =>
+  simpleMail(c, {
+    subject: c.t('mail.messages.summarySubject'),
+    greeting: c.t('mail.greeting', { name: str(p.name) }),
+    paragraphs: [
+      c.t('mail.messages.summaryText', { count: count(p.conversations) }),
+      c.t('mail.messages.summarySettings', { url: `${c.baseUrl}/messages/settings` }),
+    ],
+    action: { label: c.t('mail.messages.summaryAction'), url: `${c.baseUrl}/messages` },
+  }),
+)

@@ -71,6 +71,7 @@ export const de = {
   'messages.settings.title': 'Einstellungen für Nachrichten',
   'messages.settings.mail': 'E-Mail bei neuen Nachrichten',
   'messages.settings.mail.immediately': 'Sofort (eine E-Mail, bis Sie die Unterhaltung gelesen haben)',
+  'messages.settings.mail.hourly': 'Stündlich (eine Zusammenfassung)',
   'messages.settings.mail.never': 'Nie',
   'messages.settings.mailHint':
     'Die E-Mail sagt nur, dass eine neue Nachricht da ist – ohne Absender und ohne Text.',
@@ -98,6 +99,12 @@ export const de = {
   'mail.messages.settings':
     'Bis Sie die Unterhaltung lesen, schicken wir dazu keine weitere E-Mail. Einstellungen: {url}',
   'mail.messages.action': 'Nachricht lesen',
+  'mail.messages.summarySubject': 'Neue Nachrichten im Vertrauensraum',
+  'mail.messages.summaryText':
+    'Sie haben neue persönliche Nachrichten in {count, plural, one {einer Unterhaltung} other {# Unterhaltungen}}. Was darin steht und wer sie geschrieben hat, lesen Sie nur im Vertrauensraum.',
+  'mail.messages.summarySettings':
+    'Diese Zusammenfassung kommt höchstens einmal in der Stunde. Einstellungen: {url}',
+  'mail.messages.summaryAction': 'Nachrichten lesen',
   'audit.message.hidden': 'Nachricht ausgeblendet',
   'audit.message.hidden.text': '{actor} hat eine gemeldete Nachricht von {subject} ausgeblendet',
   'audit.message_report.dismissed': 'Meldung einer Nachricht zurückgewiesen',
@@ -177,6 +184,7 @@ export const en: Record<keyof typeof de, string> = {
   'messages.settings.title': 'Message settings',
   'messages.settings.mail': 'E-mail about new messages',
   'messages.settings.mail.immediately': 'At once (one e-mail until you have read the conversation)',
+  'messages.settings.mail.hourly': 'Hourly (one summary)',
   'messages.settings.mail.never': 'Never',
   'messages.settings.mailHint': 'The e-mail only says that there is a new message – no sender, no text.',
   'messages.settings.choose': 'Please choose one option.',
@@ -203,6 +211,11 @@ export const en: Record<keyof typeof de, string> = {
   'mail.messages.settings':
     'Until you read the conversation we send no further e-mail about it. Settings: {url}',
   'mail.messages.action': 'Read the message',
+  'mail.messages.summarySubject': 'New messages in Vertrauensraum',
+  'mail.messages.summaryText':
+    'You have new private messages in {count, plural, one {one conversation} other {# conversations}}. What they say and who wrote them you can read only in Vertrauensraum.',
+  'mail.messages.summarySettings': 'This summary comes at most once an hour. Settings: {url}',
+  'mail.messages.summaryAction': 'Read the messages',
   'audit.message.hidden': 'Message hidden',
   'audit.message.hidden.text': '{actor} hid a reported message by {subject}',
   'audit.message_report.dismissed': 'Message report dismissed',

@@ -321,6 +321,37 @@ export async function takeMailRecipients(
   return rows
 }
 
+/**
+ * The hourly summaries due now, marked as told: per verified member who wants mail hourly, the
+ * conversations with messages they have not read and not yet been told about. Rows another
+ * runner is marking are skipped (several instances never send the same summary twice).
+ */
+export async function takeHourlySummaries(db: Db): Promise<(MailRecipient & { conversations: number })[]> {
+  const { rows } = await sql<MailRecipient & { conversations: number }>`
+    with due as (
+      select cp.conversation_id, cp.member_id, c.last_message_id
+      from conversation_participants cp
+      join conversations c on c.id = cp.conversation_id
+      join members m on m.id = cp.member_id and m.status = 'verified'
+      join message_settings s on s.member_id = cp.member_id and s.mail_mode = 'hourly'
+      where cp.left_at is null
+        and (cp.mailed_message_id is null or cp.last_read_message_id >= cp.mailed_message_id)
+        and exists (select 1 from direct_messages dm
+          where dm.conversation_id = cp.conversation_id and dm.id > cp.last_read_message_id
+            and dm.kind = 'message' and dm.author_id <> cp.member_id
+            and ${messageShownTo(sql.ref<number>('cp.member_id'), 'dm')})
+      for update of cp skip locked
+    ), marked as (
+      update conversation_participants cp set mailed_message_id = due.last_message_id
+      from due where cp.conversation_id = due.conversation_id and cp.member_id = due.member_id
+      returning cp.member_id
+    )
+    select m.id, m.email, m.name, m.locale, count(*)::int as conversations
+    from marked join members m on m.id = marked.member_id
+    group by m.id`.execute(db)
+  return rows
+}
+
 export async function block(db: Db, blockerId: number, blockedId: number): Promise<void> {
   await sql`insert into member_blocks (blocker_id, blocked_id) values (${blockerId}, ${blockedId})
     on conflict do nothing`.execute(db)
@@ -339,7 +370,7 @@ export async function blockedBy(db: Db, blockerId: number): Promise<{ id: number
   return rows
 }
 
-export type MailMode = 'immediately' | 'never'
+export type MailMode = 'immediately' | 'hourly' | 'never'
 
 export async function mailModeOf(db: Db, memberId: number): Promise<MailMode> {
   const { rows } = await sql<{ mode: MailMode }>`

@@ -61,7 +61,7 @@ export const memberForm = formSchema({
 })
 
 export const settingsForm = formSchema({
-  mailMode: field.choice(['immediately', 'never'] as const, {
+  mailMode: field.choice(['immediately', 'hourly', 'never'] as const, {
     label: 'messages.settings.mail',
     message: 'messages.settings.choose',
   }),

@@ -231,6 +231,24 @@ export const unreadConversations = (db: Db, me: CurrentMember) => repo.countUnre
 export const unreadConversationsColumn = (member: { id: RawBuilder<number> }) =>
   repo.unreadConversationsOf(member.id)
 
+/** The hourly summaries (a cron job): one mail per member, counting conversations, no content. */
+export async function mailHourlySummaries(db: Db): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const due = await repo.takeHourlySummaries(trx)
+    for (const member of due) {
+      await enqueueMail(trx, {
+        template: 'messages.summary',
+        to: member.email,
+        locale: member.locale ?? 'de',
+        memberId: member.id,
+        requires: 'verified',
+        params: { name: member.name, conversations: member.conversations },
+      })
+    }
+    return due.length
+  })
+}
+
 // ---------------------------------------------------------------------------------------
 // Blocking and settings
 
