@@ -118,7 +118,10 @@ describe('attachments without JavaScript', () => {
     await page.locator('#thread-body').fill('Ohne JavaScript, mit Anhang.')
     await form.locator('input[type="file"]').setInputFiles(pdf('Ratsvorlage'))
     await Promise.all([
-      page.waitForURL((url) => url.pathname === href, { timeout: 15_000 }),
+      page.waitForURL((url) => url.pathname === href && url.searchParams.has('at'), {
+        timeout: 15_000,
+        waitUntil: 'commit',
+      }),
       form.getByRole('button', { name: 'Antwort senden' }).click(),
     ])
     await page.locator('.post-files a', { hasText: 'Ratsvorlage.pdf' }).waitFor()
