@@ -97,7 +97,9 @@ describe('while typing the e-mail address (htmx)', () => {
 describe('without JavaScript', () => {
   it('the form wires the e-mail field to the proposal', async () => {
     const page = await setup.app.inject('/register')
-    expect(page.body).toMatch(/hx-get="\/organisations\/propose" hx-trigger="change from:#field-email/)
+    expect(page.body).toMatch(
+      /hx-get="\/organisations\/propose" hx-trigger="input changed delay:600ms from:#field-email"/,
+    )
   })
 
   it('comes back after sending with the proposal chosen, everything typed kept, nothing registered', async () => {
