@@ -215,6 +215,12 @@ describe('showing a hidden post again', () => {
 describe('muting', () => {
   it('collapses the muted member’s posts for the muting member only and stops their notifications', async () => {
     const f = await forum()
+    // The profile links the mute page (not on one's own profile).
+    expect((await f.author.agent.get(`/m/${f.other.member.id}`)).body).toContain(
+      `href="/m/${f.other.member.id}/mute"`,
+    )
+    expect((await f.author.agent.get(`/m/${f.author.member.id}`)).body).not.toContain('/mute"')
+    expect((await f.author.agent.get('/account')).body).toContain('href="/account/mutes"')
     const page = await f.author.agent.get(`/m/${f.other.member.id}/mute`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Otto Anderer stummschalten')
