@@ -305,3 +305,58 @@ describe('CSRF holds for multipart posts, before anything is stored', () => {
     expect(after.n).toBe(before.n)
   })
 })
+
+describe('odd multipart input is never a 500', () => {
+  it('truncated bodies, odd names and huge fields are answered calmly', async () => {
+    const { agent, token, upload } = await uploader()
+    const cookie = [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    const send = (payload: Buffer | string, contentType: string) =>
+      context.app.inject({
+        method: 'POST',
+        url: '/files',
+        payload,
+        headers: { cookie, 'content-type': contentType },
+      })
+    const cases = [
+      // Cut off in the middle of a file.
+      send(
+        `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--x\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n\r\n%PDF-1.4 abc`,
+        'multipart/form-data; boundary=x',
+      ),
+      // No boundary at all, or nonsense.
+      send('hello', 'multipart/form-data'),
+      send(Buffer.from([0, 1, 2, 255, 254]), 'multipart/form-data; boundary=zz'),
+      // A NUL and invalid UTF-8 in the file name, a 1 MB field, a field named like a prototype.
+      upload([{ filename: 'a\u0000b.txt', content: textFile }]),
+      upload([
+        {
+          filename: Buffer.from([0xff, 0xfe, 0x41, 0x2e, 0x74, 0x78, 0x74]).toString('latin1'),
+          content: textFile,
+        },
+      ]),
+      postMultipart(context.app, agent, '/files', [
+        ['_csrf', token],
+        ['body', 'x'.repeat(1024 * 1024)],
+        { filename: 'a.txt', content: textFile },
+      ]),
+      postMultipart(context.app, agent, '/files', [
+        ['_csrf', token],
+        ['__proto__', 'x'],
+        { filename: 'a.txt', content: textFile },
+      ]),
+      postMultipart(context.app, agent, '/files', [
+        ['_csrf', token],
+        { field: 'other', filename: 'a.txt', content: textFile },
+      ]),
+      postMultipart(context.app, agent, '/files', [
+        ['_csrf', token],
+        ['upload', '99999999999999999999'],
+        ['upload', '-1'],
+        ['upload', '1e3'],
+      ]),
+    ]
+    for (const [i, response] of (await Promise.all(cases)).entries()) {
+      expect(response.statusCode, `case ${i}: ${response.body.slice(0, 200)}`).toBeLessThan(500)
+    }
+  })
+})

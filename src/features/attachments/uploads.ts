@@ -6,7 +6,7 @@
 // Files are stored only for a verified member (the trust gate ran before) whose request carries
 // a valid CSRF token before the first file (the form's hidden field comes first, or htmx's header).
 import '@fastify/multipart'
-import type { MultipartFile, MultipartValue } from '@fastify/multipart'
+import type { Multipart, MultipartFile, MultipartValue } from '@fastify/multipart'
 import type { TObject } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
@@ -63,6 +63,20 @@ class Refused extends Error {
   }
 }
 
+/** A multipart body that is not one (cut off, no boundary, broken headers): the 400 page. */
+export class MalformedUpload extends Error {
+  readonly statusCode = 400
+  constructor(cause: unknown) {
+    super(`malformed multipart body: ${String((cause as Error | undefined)?.message ?? cause).slice(0, 200)}`)
+  }
+}
+
+/** An error of the multipart parser as the answer it deserves (its own 4xx, else 400). */
+function asUploadError(error: unknown): unknown {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode
+  return typeof status === 'number' && status >= 400 && status < 500 ? error : new MalformedUpload(error)
+}
+
 const refusedType = (name: string, reason: 'type' | 'mismatch' | 'markup') =>
   new Refused({ key: `attachments.error.${reason}`, params: { name }, status: 422 })
 
@@ -95,7 +109,13 @@ class PartReader {
 
   async next(): Promise<Buffer | undefined> {
     if (this.done) return undefined
-    const step = await this.iterator.next()
+    let step: IteratorResult<Buffer>
+    try {
+      step = await this.iterator.next()
+    } catch (error) {
+      this.done = true
+      throw asUploadError(error)
+    }
     if (step.done) this.done = true
     return step.done ? undefined : step.value
   }
@@ -248,6 +268,7 @@ async function receiveFile(
       mediaType: detection.type.mediaType,
     })
   } catch (error) {
+    if (error instanceof MalformedUpload) throw error
     if (error instanceof Refused) {
       error.problem.params = { name: rawName, ...error.problem.params }
       throw error
@@ -306,7 +327,16 @@ export async function receiveMultipart(request: FastifyRequest, options: Receive
   const parts = request.parts({
     limits: { fileSize: limits.maxFileBytes + 1, files: limits.maxFiles + 20, fields: 100, parts: 200 },
   })
-  for await (const part of parts) {
+  const iterator = parts[Symbol.asyncIterator]()
+  for (;;) {
+    let step: IteratorResult<Multipart>
+    try {
+      step = await iterator.next()
+    } catch (error) {
+      throw asUploadError(error)
+    }
+    if (step.done) break
+    const part = step.value
     if (part.type === 'field') {
       const value =
         typeof (part as MultipartValue).value === 'string' ? String((part as MultipartValue).value) : ''
