@@ -78,9 +78,9 @@ export interface CategoryOverview extends CategoryRow {
 /**
  * How many of a category's most recently active threads (of the last 30 days) the unread count
  * looks at: it costs a bounded number of index probes however busy the forum is, and a badge
- * of "100 Themen mit Neuem" says enough.
+ * of "50 Themen mit Neuem" says enough.
  */
-const unreadLookback = 100
+const unreadLookback = 50
 
 /**
  * The home page: open categories in order, each with its newest activity and my unread threads.
