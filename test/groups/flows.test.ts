@@ -103,6 +103,8 @@ describe('joining', () => {
     await asker.agent.submit(url, `${url}/join`, { message: 'Ich leite das OZG-Team.' })
     expect((await asker.agent.get(url)).body).toContain('Ihre Anfrage wartet auf eine Entscheidung.')
     expect((await asker.agent.get(`/c/${group.slug}`)).statusCode).toBe(404)
+    expect((await admin.agent.get('/groups')).body).toContain('1 offene Beitrittsanfrage')
+    expect((await asker.agent.get('/groups')).body).not.toContain('offene Beitrittsanfrage')
     const manage = await admin.agent.get(`${url}/manage`)
     expect(manage.body).toContain('Anna Anfrage')
     expect(manage.body).toContain('Ich leite das OZG-Team.')

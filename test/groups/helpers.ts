@@ -32,6 +32,8 @@ export async function addToGroup(db: Db, groupAdmin: CurrentMember, groupId: num
 
 /** A member's @handle (kept by the member-handles migration; not in the table types). */
 export async function handleOf(db: Db, memberId: number): Promise<string> {
-  const { rows } = await sql<{ handle: string }>`select handle from members where id = ${memberId}`.execute(db)
+  const { rows } = await sql<{ handle: string }>`select handle from members where id = ${memberId}`.execute(
+    db,
+  )
   return rows[0]!.handle
 }

@@ -10,6 +10,8 @@ export const de = {
   'groups.list.others': 'Weitere Arbeitsgruppen',
   'groups.list.create': 'Neue Arbeitsgruppe anlegen',
   'groups.memberCount': '{count, plural, one {# Mitglied} other {# Mitglieder}}',
+  'groups.requestCount':
+    '{count, plural, one {# offene Beitrittsanfrage} other {# offene Beitrittsanfragen}}',
   'groups.mode.open': 'offen für alle Mitglieder',
   'groups.mode.request': 'Beitritt auf Anfrage',
   'groups.mode.invitation': 'nur auf Einladung',
@@ -107,6 +109,7 @@ export const en: Record<keyof typeof de, string> = {
   'groups.list.others': 'Other working groups',
   'groups.list.create': 'Create a working group',
   'groups.memberCount': '{count, plural, one {# member} other {# members}}',
+  'groups.requestCount': '{count, plural, one {# open request to join} other {# open requests to join}}',
   'groups.mode.open': 'open to every member',
   'groups.mode.request': 'joining on request',
   'groups.mode.invitation': 'by invitation only',

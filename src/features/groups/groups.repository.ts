@@ -19,6 +19,8 @@ export type Standing = 'none' | 'invited' | 'requested' | 'member' | 'admin'
 export interface GroupListRow extends GroupRow {
   memberCount: number
   standing: Standing
+  /** Open requests to join, counted only for those who decide them (group admins, site admins). */
+  requestCount: number
 }
 
 const standingOf = (memberId: number) => sql<Standing>`coalesce(
@@ -26,6 +28,11 @@ const standingOf = (memberId: number) => sql<Standing>`coalesce(
   (select case r.kind when 'invitation' then 'invited' else 'requested' end
      from group_requests r where r.group_id = g.id and r.member_id = ${memberId}),
   'none')`
+
+/** Open requests to the group aliased g, for its admins and the site admins; 0 for everyone else. */
+const requestCountFor = (memberId: number, all: boolean) => sql<number>`case when ${all} or exists (
+    select 1 from group_members gm where gm.group_id = g.id and gm.member_id = ${memberId} and gm.role = 'admin')
+  then (select count(*)::int from group_requests r where r.group_id = g.id and r.kind = 'request') else 0 end`
 
 /**
  * The groups a member may know of: open and on-request groups, and those they belong to or are
@@ -35,7 +42,7 @@ export async function listGroups(db: Db, memberId: number, all: boolean): Promis
   const { rows } = await sql<GroupListRow>`
     select g.id, g.name, g.description, g.join_mode as "joinMode",
       (select count(*)::int from group_members gm where gm.group_id = g.id) as "memberCount",
-      ${standingOf(memberId)} as standing
+      ${standingOf(memberId)} as standing, ${requestCountFor(memberId, all)} as "requestCount"
     from groups g
     where ${all} or g.join_mode <> 'invitation' or ${knownTo(memberId)}
     order by lower(g.name), g.id`.execute(db)
@@ -59,7 +66,7 @@ export async function findGroup(
     select g.id, g.name, g.description, g.join_mode as "joinMode",
       (select count(*)::int from group_members gm where gm.group_id = g.id) as "memberCount",
       (select count(*)::int from group_members gm where gm.group_id = g.id and gm.role = 'admin') as "adminCount",
-      ${standingOf(memberId)} as standing
+      ${standingOf(memberId)} as standing, ${requestCountFor(memberId, all)} as "requestCount"
     from groups g
     where g.id = ${groupId} and (${all} or g.join_mode <> 'invitation' or ${knownTo(memberId)})`.execute(db)
   return rows[0]

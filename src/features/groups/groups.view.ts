@@ -18,6 +18,10 @@ function groupLine(locale: Locale, group: GroupListRow) {
     href: `/groups/${group.id}`,
     modeLabel: translate(locale, `groups.mode.${group.joinMode}`),
     memberLabel: translate(locale, 'groups.memberCount', { count: group.memberCount }),
+    requestLabel:
+      group.requestCount > 0
+        ? translate(locale, 'groups.requestCount', { count: group.requestCount })
+        : undefined,
     ...standingFlags(group.standing, group.joinMode),
   }
 }
