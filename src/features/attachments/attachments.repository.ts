@@ -118,15 +118,6 @@ export async function openingPostOf(db: Db, threadId: number): Promise<number | 
   return row?.opening_post_id ?? null
 }
 
-export async function countOnPost(db: Db, postId: number): Promise<number> {
-  const row = await db
-    .selectFrom('attachments')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('post_id', '=', postId)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
-
 /** A file on a post the viewer may read; undefined also when it exists but is not theirs to see. */
 export async function fileForViewer(
   db: Db,

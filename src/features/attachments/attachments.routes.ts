@@ -22,6 +22,15 @@ import { sizeLabel } from './uploads.ts'
 
 const idParams = Type.Object({ id: param.id() })
 const uploadForm = formSchema({})
+/** Files sent one by one (JavaScript): per member, generous for a busy day, checked before reading. */
+const uploadLimit = {
+  rateLimit: {
+    max: 200,
+    timeWindow: 60 * 60 * 1000,
+    hook: 'onRequest' as const,
+    keyGenerator: (request: FastifyRequest) => `files:${request.member?.id ?? request.ip}`,
+  },
+}
 const removeForm = formSchema({ reason: field.line({ max: 500, label: 'attachments.remove.reason' }) })
 
 /** Registers multipart parsing for the whole site scope (the post forms live in other features). */
@@ -131,7 +140,7 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
   // carries only the pending file's id. Answers the pending file's list item (or the error).
   app.post(
     '/files',
-    { schema: { body: uploadForm }, preValidation: receiveFiles(deps, uploadForm) },
+    { config: uploadLimit, schema: { body: uploadForm }, preValidation: receiveFiles(deps, uploadForm) },
     async (request, reply) => {
       const errors = uploadErrors(request)
       const files = request.uploads?.files ?? []

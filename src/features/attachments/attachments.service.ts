@@ -44,11 +44,6 @@ export function uploadStatus(request: FastifyRequest, status: number): number {
   return request.uploads?.problem?.status === 413 ? 413 : status
 }
 
-/** Did the form carry a files problem (the post must not be written)? */
-export function hasUploadProblem(request: FastifyRequest): boolean {
-  return request.uploads?.problem !== undefined
-}
-
 export interface UploadFieldView {
   pending: PendingFile[]
   accept: string
@@ -198,11 +193,6 @@ export function addFilesToPosts(
     const own = files.byPost.get(post.id)
     if (own) post.files = own
   }
-}
-
-/** How many files a post has (for mail: "2 Anhänge", never a name or a link). */
-export async function fileCountOfPost(db: Db, postId: number): Promise<number> {
-  return repository.countOnPost(db, postId)
 }
 
 /** Removes what nobody can reach any more, then the blobs nothing references (a job). */
