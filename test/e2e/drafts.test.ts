@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, memberContext, newContext, signIn } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
+import type { Web } from './helpers/dom.ts'
 import { demo } from './helpers/env.ts'
 
 let browser: Browser
@@ -78,7 +79,9 @@ describe('the session warning', () => {
     await page.clock.fastForward(2 * 60 * 1000)
     await dialog.waitFor()
     const extend = page.getByRole('button', { name: 'Sitzung verlängern' })
-    await expect(extend.evaluate((button) => button === document.activeElement)).resolves.toBe(true)
+    await expect(
+      extend.evaluate((button) => button === (globalThis as unknown as Web).document.activeElement),
+    ).resolves.toBe(true)
     await expectNoAxeViolations(page, 'session warning')
     await extend.click()
     await dialog.waitFor({ state: 'hidden' })

@@ -78,9 +78,9 @@ describe('thread tools', () => {
     await expectNoAxeViolations(anna, 'muted members')
     await anna.goto(path)
     const collapsed = anna.locator('details.muted-post').first()
-    await expect(collapsed.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false)
+    await expect(collapsed.evaluate((d) => (d as unknown as { open: boolean }).open)).resolves.toBe(false)
     await collapsed.locator('summary').click()
-    await expect(collapsed.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(true)
+    await expect(collapsed.evaluate((d) => (d as unknown as { open: boolean }).open)).resolves.toBe(true)
     await expectNoAxeViolations(anna, 'thread with a muted member')
 
     // Undo, for the other journeys.

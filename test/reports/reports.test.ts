@@ -150,6 +150,7 @@ describe('the queue and hiding', () => {
     // The reporter's notification page names the outcome.
     const list = await f.reporter.agent.get('/notifications')
     expect(list.body).toContain('hat Ihre Meldung zu einem Beitrag in')
+    expect(list.body).toContain('– der Beitrag wurde ausgeblendet')
 
     // The audit log reads as a sentence with the reason.
     const audit = await f.moderator.agent.get('/moderation/audit')
@@ -200,7 +201,7 @@ describe('the queue and hiding', () => {
 })
 
 /** The reporter's notifications about the post: one report_outcome, naming the moderator. */
-async function expectReporterTold(f: Awaited<ReturnType<typeof forum>>) {
+async function expectReporterTold(f: Awaited<ReturnType<typeof forum>>, outcome: string) {
   const notes = await setup.database.db
     .selectFrom('notifications')
     .select(['kind', 'actor_id'])
@@ -208,9 +209,9 @@ async function expectReporterTold(f: Awaited<ReturnType<typeof forum>>) {
     .where('post_id', '=', f.postId)
     .execute()
   expect(notes).toEqual([{ kind: 'report_outcome', actor_id: f.moderator.member.id }])
-  expect((await f.reporter.agent.get('/notifications')).body).toContain(
-    'hat Ihre Meldung zu einem Beitrag in',
-  )
+  const page = (await f.reporter.agent.get('/notifications')).body
+  expect(page).toContain('hat Ihre Meldung zu einem Beitrag in')
+  expect(page).toContain(`– ${outcome}`)
 }
 
 async function reported() {
@@ -265,7 +266,7 @@ describe('the other actions on a report', () => {
     const audit = (await f.moderator.agent.get('/moderation/audit')).body
     expect(audit).toContain('Hinweis: Adresse von der Moderation entfernt')
     expect(audit).toContain('Begründung: Privatadresse entfernt')
-    await expectReporterTold(f)
+    await expectReporterTold(f, 'der Beitrag wurde bearbeitet')
   })
 
   it('deletes the post: the placeholder for everyone, audited, the reporter told', async () => {
@@ -284,7 +285,7 @@ describe('the other actions on a report', () => {
       expect(page).toContain('[gelöscht]')
     }
     expect((await f.moderator.agent.get('/moderation/audit')).body).toContain('Begründung: Nicht zu retten')
-    await expectReporterTold(f)
+    await expectReporterTold(f, 'der Beitrag wurde gelöscht')
     // Nothing is left to decide on.
     const again = await f.moderator.agent.submit(
       '/moderation/reports',
@@ -320,7 +321,7 @@ describe('the other actions on a report', () => {
     const audit = (await f.moderator.agent.get('/moderation/audit')).body
     expect(audit).toContain(`Beitrag Nr. ${f.postId}`)
     expect(audit).toContain('Begründung: Wiederholt Daten Dritter veröffentlicht')
-    await expectReporterTold(f)
+    await expectReporterTold(f, 'die Person wurde gesperrt')
   })
 
   it('does not let a moderator suspend an admin author (409, nothing changes)', async () => {

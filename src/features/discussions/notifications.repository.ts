@@ -114,6 +114,8 @@ export interface NotificationRow {
   unread: boolean
   createdIso: string
   createdLabel: string
+  /** For report_outcome: what the moderation decided on the reporter's report (moderation feature). */
+  outcome: string | null
 }
 
 export async function listNotifications(
@@ -125,7 +127,10 @@ export async function listNotifications(
   const result = await sql<NotificationRow>`
     select n.id, n.kind, n.thread_id as "threadId", n.post_id as "postId", t.title as "threadTitle",
       a.name as "actorName", n.read_at is null as unread,
-      ${isoText(sql`n.created_at`)} as "createdIso", ${dateLabel(sql`n.created_at`, locale)} as "createdLabel"
+      ${isoText(sql`n.created_at`)} as "createdIso", ${dateLabel(sql`n.created_at`, locale)} as "createdLabel",
+      case when n.kind = 'report_outcome' then (select r.outcome from reports r
+        where r.post_id = n.post_id and r.reporter_id = n.member_id and r.resolved_at is not null
+        order by r.resolved_at desc limit 1) end as outcome
     from notifications n
     join threads t on t.id = n.thread_id
     left join members a on a.id = n.actor_id

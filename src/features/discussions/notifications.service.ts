@@ -34,15 +34,14 @@ export async function listFor(db: Db, member: CurrentMember, locale: Locale) {
   const rows = await repo.listNotifications(db, member.id, locale)
   return rows.map((row) => ({
     ...row,
-    parts: row.actorName
-      ? sentenceParts(locale, `discussions.notifications.${row.kind}`, {
-          name: row.actorName,
-          title: row.threadTitle,
-        })
-      : sentenceParts(locale, `discussions.notifications.${row.kind}`, {
-          name: translate(locale, 'discussions.notifications.someone'),
-          title: row.threadTitle,
-        }),
+    parts: [
+      ...sentenceParts(locale, `discussions.notifications.${row.kind}`, {
+        name: row.actorName ?? translate(locale, 'discussions.notifications.someone'),
+        title: row.threadTitle,
+      }),
+      // The report's outcome, in words (moderation's catalogue: reports.outcome.*).
+      ...(row.outcome ? [{ text: ` – ${translate(locale, `reports.outcome.${row.outcome}`)}` }] : []),
+    ],
   }))
 }
 
