@@ -181,6 +181,12 @@ const pageTypes: PageType[] = [
   { name: 'organisations', as: 'admin', open: '/admin/organisations' },
   { name: 'organisation, edit form', as: 'admin', open: later(() => found.organisationEdit) },
   { name: 'organisation, new', as: 'admin', open: '/admin/organisations/new' },
+  { name: 'members at historical organisations', as: 'admin', open: '/admin/organisations/historical' },
+  {
+    name: 'municipality search',
+    as: 'admin',
+    open: '/admin/organisations/municipalities?municipalityQuery=wettr',
+  },
   { name: 'categories admin', as: 'admin', open: '/admin/categories' },
   { name: 'category, edit form', as: 'admin', open: later(() => found.categoryEdit) },
   { name: 'mail queue', as: 'admin', open: '/admin/mail' },
