@@ -337,83 +337,104 @@ end $$;
 
 /**
  * Newest first: threads by their newest matching text (a thread's own row by its last
- * activity, a reply by its date). Both streams walk newest first and stop early (a rare word's
- * matches come through GIN instead).
+ * activity, a reply by its date). Threads: a common word (by the planner's estimate) walks the
+ * newest v_walk threads, replies the newest v_walk_posts replies, else (or when that walk
+ * falls short) GIN, for replies with the newest taken before the joins when nothing but the
+ * word is asked for. A thread's own match is
+ * 'title' when its title or tags match (then it is shown whatever its opening post), else
+ * 'opening'.
  */
 create or replace function search_newest(
   p_query tsquery, p_category integer, p_stage text, p_tag text, p_author integer,
   p_organisation integer, p_land text, p_from timestamptz, p_to timestamptz, p_needed integer)
 returns table (thread_id integer, post_id integer, source text)
-language plpgsql stable rows 40 as $$
+language plpgsql stable rows 40
+set enable_hashjoin = off set enable_mergejoin = off
+as $$
 #variable_conflict use_column
 declare
+  v_walk constant integer := 3000;
+  v_walk_posts constant integer := 20000;
   v_by_author boolean := p_author is not null or p_organisation is not null or p_land is not null;
   v_threaded boolean := p_category is not null or p_stage is not null or p_tag is not null;
   v_dated boolean := p_from <> '-infinity' or p_to <> 'infinity';
+  v_since timestamptz;
   v_thread_ids integer[];
-  v_thread_posts integer[];
-  v_thread_at timestamptz[];
-  v_reply_threads integer[];
   v_reply_posts integer[];
-  v_reply_at timestamptz[];
 begin
-  if (select count(*) from (select 1 from search_threads s where s.document @@ p_query limit p_needed) x) < p_needed then
-    select array_agg(t.id order by t.last_activity_at desc), array_agg(t.opening_post_id order by t.last_activity_at desc),
-      array_agg(t.last_activity_at order by t.last_activity_at desc)
-      into v_thread_ids, v_thread_posts, v_thread_at
-    from (select s.thread_id from search_threads s where s.document @@ p_query offset 0) m
-    join threads t on t.id = m.thread_id
-    where (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
-        and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
-      and (not v_dated or t.created_at >= p_from and t.created_at < p_to)
-      and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land));
-  else
-    select array_agg(c.id order by c.n), array_agg(c.opening_post_id order by c.n), array_agg(c.last_activity_at order by c.n)
-      into v_thread_ids, v_thread_posts, v_thread_at
-    from (select t.id, t.opening_post_id, t.last_activity_at, row_number() over (order by t.last_activity_at desc, t.id desc) as n
-      from threads t join search_threads s on s.thread_id = t.id
-      where (s.document @@ p_query) is true
-        and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
-        and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
-        and (not v_dated or t.created_at >= p_from and t.created_at < p_to)
-        and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
+  if search_match_estimate(p_query, 'thread')
+      >= p_needed * (select greatest(reltuples, 1) from pg_class where oid = 'search_threads'::regclass) / v_walk then
+    v_since := coalesce((select w.last_activity_at from threads w
+      order by w.last_activity_at desc, w.id desc offset v_walk limit 1), '-infinity');
+    v_thread_ids := array(
+      select t.id from threads t join search_threads s on s.thread_id = t.id
+      where t.last_activity_at >= v_since and (s.document @@ p_query) is true
+    and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+      and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
+    and (not v_dated or t.created_at >= p_from and t.created_at < p_to)
+    and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
       order by t.last_activity_at desc, t.id desc
-      limit p_needed) c;
+      limit p_needed);
   end if;
-  if (select count(*) from (select 1 from search_posts sp where sp.document @@ p_query limit p_needed * 3) x) < p_needed * 3 then
-    select array_agg(p.thread_id order by p.created_at desc), array_agg(p.id order by p.created_at desc),
-      array_agg(p.created_at order by p.created_at desc)
-      into v_reply_threads, v_reply_posts, v_reply_at
-    from (select sp.post_id from search_posts sp where sp.document @@ p_query offset 0) m
-    join posts p on p.id = m.post_id
-    join threads t on t.id = p.thread_id
-    where (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
-        and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
-      and (not v_dated or p.created_at >= p_from and p.created_at < p_to)
-      and (not v_by_author or search_author_matches(p.author_id, p_author, p_organisation, p_land));
-  else
-    select array_agg(c.thread_id order by c.n), array_agg(c.id order by c.n), array_agg(c.created_at order by c.n)
-      into v_reply_threads, v_reply_posts, v_reply_at
-    from (select p.thread_id, p.id, p.created_at, row_number() over (order by sp.post_id desc) as n
+  if coalesce(cardinality(v_thread_ids), 0) < p_needed then
+    v_thread_ids := array(
+      select t.id
+      from (select s.thread_id from search_threads s where s.document @@ p_query offset 0) m
+      join threads t on t.id = m.thread_id
+      where true
+    and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+      and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
+    and (not v_dated or t.created_at >= p_from and t.created_at < p_to)
+    and (not v_by_author or search_author_matches(t.author_id, p_author, p_organisation, p_land))
+      order by t.last_activity_at desc, t.id desc
+      limit p_needed);
+  end if;
+  -- Replies: a common word walks the newest v_walk_posts replies (and stops as soon as enough
+  -- match); else, or when that falls short, GIN.
+  if search_match_estimate(p_query, 'reply')
+      >= p_needed * 3 * (select greatest(reltuples, 1) from pg_class where oid = 'search_posts'::regclass) / v_walk_posts then
+    v_reply_posts := array(
+      select sp.post_id
       from search_posts sp
       join posts p on p.id = sp.post_id
       join threads t on t.id = sp.thread_id
-      where (sp.document @@ p_query) is true
-        and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+      where sp.post_id >= (select max(w.post_id) from search_posts w) - v_walk_posts
+        and (sp.document @@ p_query) is true
+      and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
         and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
-        and (not v_dated or p.created_at >= p_from and p.created_at < p_to)
-        and (not v_by_author or search_author_matches(p.author_id, p_author, p_organisation, p_land))
+      and (not v_dated or p.created_at >= p_from and p.created_at < p_to)
+      and (not v_by_author or search_author_matches(p.author_id, p_author, p_organisation, p_land))
       order by sp.post_id desc
-      limit p_needed * 3) c;
+      limit p_needed * 3);
+  end if;
+  if coalesce(cardinality(v_reply_posts), 0) < p_needed * 3 and (v_threaded or v_dated or v_by_author) then
+    v_reply_posts := array(
+      select p.id
+      from (select sp.post_id from search_posts sp where sp.document @@ p_query offset 0) m
+      join posts p on p.id = m.post_id
+      join threads t on t.id = p.thread_id
+      where true
+      and (not v_threaded or (p_category is null or t.category_id = p_category) and (p_stage is null or t.stage = p_stage)
+        and (p_tag is null or exists (select 1 from thread_tags g where g.thread_id = t.id and g.tag = p_tag)))
+      and (not v_dated or p.created_at >= p_from and p.created_at < p_to)
+      and (not v_by_author or search_author_matches(p.author_id, p_author, p_organisation, p_land))
+      order by m.post_id desc
+      limit p_needed * 3);
+  elsif coalesce(cardinality(v_reply_posts), 0) < p_needed * 3 then
+    v_reply_posts := array(
+      select m.post_id from (select sp.post_id from search_posts sp where sp.document @@ p_query offset 0) m
+      order by m.post_id desc
+      limit p_needed * 3);
   end if;
   return query
     select x.thread_id, (array_agg(x.post_id order by x.at desc))[1], (array_agg(x.source order by x.at desc))[1]
     from (
-      select a.thread_id, a.post_id, a.at, 'opening'::text as source
-        from unnest(v_thread_ids, v_thread_posts, v_thread_at) as a(thread_id, post_id, at)
+      select t.id as thread_id, t.opening_post_id as post_id, t.last_activity_at as at,
+        case when s.title_document @@ p_query then 'title' else 'opening' end as source
+        from unnest(v_thread_ids) as a(id) join threads t on t.id = a.id join search_threads s on s.thread_id = t.id
       union all
-      select b.thread_id, b.post_id, b.at, 'reply'::text
-        from unnest(v_reply_threads, v_reply_posts, v_reply_at) as b(thread_id, post_id, at)
+      select p.thread_id, p.id, p.created_at, 'reply'::text
+        from unnest(v_reply_posts) as b(id) join posts p on p.id = b.id
     ) x
     group by x.thread_id
     order by max(x.at) desc, x.thread_id desc
