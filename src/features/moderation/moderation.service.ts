@@ -233,6 +233,6 @@ export async function moveToOrganisation(
 export { type ApplicantQuestion, answerQuestion, questionsOf } from './applicant-questions.ts'
 // What other features use of moderation (the import rule: only this module): muting, and the
 // moderation's marks of a thread shown at its top.
-export { isMuted, mutedIds, mutedIdsColumn, notMutedBy } from './mutes.ts'
+export { isMuted, mutedIdsColumn } from './mutes.ts'
 export { type ThreadModerationMarks, threadMarksColumn } from './thread-tools.repository.ts'
-export { canMarkResult, threadMarks } from './thread-tools.service.ts'
+export { canMarkResult } from './thread-tools.service.ts'

@@ -58,16 +58,6 @@ export async function isMuted(db: Db, memberId: number, otherId: number): Promis
   return row !== undefined
 }
 
-/** The ids the member has muted (for collapsing their posts on a page). */
-export async function mutedIds(db: Db, memberId: number): Promise<Set<number>> {
-  const rows = await db
-    .selectFrom('member_mutes')
-    .select('muted_member_id')
-    .where('member_id', '=', memberId)
-    .execute()
-  return new Set(rows.map((r) => r.muted_member_id))
-}
-
 export async function listMuted(db: Db, memberId: number): Promise<MutedMember[]> {
   const { rows } = await sql<MutedMember>`
     select m.id, m.name, coalesce(o.name, '') as organisation
@@ -76,12 +66,6 @@ export async function listMuted(db: Db, memberId: number): Promise<MutedMember[]
     where mm.member_id = ${memberId}
     order by m.name, m.id`.execute(db)
   return rows
-}
-
-/** SQL predicate for notifications and messages: the recipient has not muted the actor. */
-export function notMutedBy(recipient: unknown, actor: unknown) {
-  return sql<boolean>`not exists (select 1 from member_mutes mm
-    where mm.member_id = ${recipient} and mm.muted_member_id = ${actor})`
 }
 
 /** The ids the viewer muted, as an SQL column (int[]) for a page's one statement. */

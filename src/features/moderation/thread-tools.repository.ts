@@ -135,29 +135,9 @@ export interface ThreadModerationMarks {
 }
 
 /**
- * What the thread page shows of the moderation at its top: pinned, the note of an edit, and
- * the Ergebnis (only when the viewer may read that post).
- */
-export async function findThreadMarks(
-  db: Db,
-  viewer: ViewerId,
-  threadId: number,
-): Promise<ThreadModerationMarks | null> {
-  const { rows } = await sql<ThreadModerationMarks>`
-    select t.pinned_at is not null as pinned, t.moderator_note as "moderatorNote",
-      (select json_build_object('postId', p.id, 'authorName', m.name,
-          'excerpt', left(regexp_replace(p.body_source, '\\s+', ' ', 'g'), 240))
-        from posts p join members m on m.id = p.author_id
-        where p.id = t.result_post_id and ${postReadableBy(viewer, 'p')}) as result
-    from threads t
-    where t.id = ${threadId} and ${threadVisibleTo(viewer, 't')}`.execute(db)
-  return rows[0] ?? null
-}
-
-/**
- * The same marks as SQL columns for the thread page's one statement (the thread aliased
- * `threadAlias`): discussions' selectThreadPage selects them beside the page, so the page costs
- * no extra round trip.
+ * What the thread page shows of the moderation at its top (pinned, the note of an edit, the
+ * Ergebnis only when the viewer may read that post), as SQL over the thread aliased
+ * `threadAlias`: discussions' selectThreadPage selects it beside the page (no round trip more).
  */
 export function threadMarksColumn(viewer: ViewerId, threadAlias = 't') {
   const thread = sql.ref(threadAlias)

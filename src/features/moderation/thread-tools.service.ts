@@ -164,9 +164,6 @@ export async function unhide(db: Db, moderator: CurrentMember, postId: number, r
   })
 }
 
-export const threadMarks = (db: Db, viewer: CurrentMember, threadId: number) =>
-  repo.findThreadMarks(db, viewer.id, threadId)
-
 /** The post (of a thread the viewer may see), for a form that goes back to its thread. */
 export async function postFacts(db: Db, member: CurrentMember, postId: number) {
   const post = await repo.findPostFacts(db, member.id, postId)
