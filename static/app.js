@@ -98,8 +98,9 @@
   })
 
   // Discussions: a permalink (?at=…#post-…) opens the window that holds the post; focus goes to
-  // it. An old link without ?at to a post outside the first window asks for its window.
-  document.addEventListener('DOMContentLoaded', () => {
+  // it (on load: the browser's scroll to the #fragment would take the focus back to the page).
+  // An old link without ?at to a post outside the first window asks for its window.
+  window.addEventListener('load', () => {
     const target = document.querySelector('.thread [data-focus-first]')
     if (target) {
       target.removeAttribute('data-focus-first')

@@ -23,6 +23,8 @@ declare module 'vitest' {
     e2eStateDir: string
     /** When the demo threads were written (ms since epoch): digests leave out the last minute. */
     e2eDemoLoadedAt: number
+    /** The server's database, for tests that need more data than a journey writes (paging). */
+    e2eDatabaseUrl: string
   }
 }
 
@@ -226,6 +228,7 @@ export default async function setup(project: TestProject) {
     project.provide('e2eMailDir', mailDir)
     project.provide('e2eStateDir', stateDir)
     project.provide('e2eDemoLoadedAt', demoLoadedAt)
+    project.provide('e2eDatabaseUrl', databaseUrl)
     console.log(`e2e: server on ${baseUrl}, ready after ${((Date.now() - started) / 1000).toFixed(1)} s`)
   } catch (error) {
     await teardown()
