@@ -216,10 +216,13 @@ describe('the trust gate: a file is exactly as visible as its post', () => {
   it('a pending file (form not sent) is nobody’s to fetch, not even its uploader’s; odd ids are 404', async () => {
     const someone = await member()
     const token = await someone.agent.csrf('/t/new')
-    const response = await postMultipart(context.app, someone.agent, '/files', [
-      ['_csrf', token],
-      { filename: 'entwurf.pdf', content: pdfFile() },
-    ])
+    const response = await postMultipart(
+      context.app,
+      someone.agent,
+      '/files',
+      [['_csrf', token], { filename: 'entwurf.pdf', content: pdfFile() }],
+      { 'hx-request': 'true' },
+    )
     expect(response.statusCode).toBe(200)
     const id = Number(response.body.match(/name="upload" value="(\d+)"/)![1])
     expect((await getAs(context.app, someone.agent, `/files/${id}`)).statusCode).toBe(404)

@@ -25,8 +25,12 @@ const context = useTestApp({ ATTACHMENT_MAX_MB: '1', ATTACHMENT_MAX_FILES: '3', 
 async function uploader() {
   const { member, agent } = await signedInMember(context.database.db, context.app)
   const token = await agent.csrf('/t/new')
+  // As static/attachments.js sends them (it asks for the fragment).
   const upload = (files: FilePart[], headers: Record<string, string> = {}) =>
-    postMultipart(context.app, agent, '/files', [['_csrf', token], ...files], headers)
+    postMultipart(context.app, agent, '/files', [['_csrf', token], ...files], {
+      'hx-request': 'true',
+      ...headers,
+    })
   return { member, agent, token, upload }
 }
 
@@ -303,6 +307,26 @@ describe('CSRF holds for multipart posts, before anything is stored', () => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
     expect(after.n).toBe(before.n)
+  })
+})
+
+describe('POST /files without the upload script', () => {
+  it('answers a page of its own (title, the files or the problem)', async () => {
+    const { agent, token } = await uploader()
+    const ok = await postMultipart(context.app, agent, '/files', [
+      ['_csrf', token],
+      { filename: 'a.txt', content: textFile },
+    ])
+    expect(ok.statusCode).toBe(200)
+    expect(ok.body).toMatch(/<title>Dateien anhängen – Vertrauensraum<\/title>/)
+    expect(ok.body).toContain('a.txt')
+    const refused = await postMultipart(context.app, agent, '/files', [
+      ['_csrf', token],
+      { filename: 'a.pdf', content: htmlFile },
+    ])
+    expect(refused.statusCode).toBe(422)
+    expect(refused.body).toMatch(/<title>[^<]*Dateien anhängen[^<]*<\/title>/)
+    expect(refused.body).toContain('HTML, SVG oder XML')
   })
 })
 

@@ -147,13 +147,16 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
       if (!request.uploads || (files.length === 0 && !errors.files)) {
         errors.files = { key: 'attachments.error.none', label: 'attachments.field.label' }
       }
+      // static/attachments.js asks for the fragment; anything else gets a page of its own.
+      const title = request.t('attachments.field.label')
       if (errors.files) {
-        const status = request.uploads?.problem?.status ?? 422
-        reply.code(status)
+        reply.code(request.uploads?.problem?.status ?? 422)
         const message = request.t(errors.files.key, errors.files.params)
-        return reply.fragment('attachments/_upload-error', { message })
+        if (wantsFragment(request)) return reply.fragment('attachments/_upload-error', { message })
+        return reply.page('attachments/upload', { title, message })
       }
-      return reply.fragment('attachments/_pending-files', { pending: files })
+      if (wantsFragment(request)) return reply.fragment('attachments/_pending-files', { pending: files })
+      return reply.page('attachments/upload', { title, pending: files })
     },
   )
 
