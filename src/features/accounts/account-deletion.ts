@@ -103,9 +103,14 @@ async function removePersonalRows(trx: Db, memberId: number, email: string) {
     'thread_reads',
     'notifications',
     'sessions',
+    'drafts',
+    'applicant_questions',
+    'member_mutes',
   ] as const) {
     await trx.deleteFrom(table).where('member_id', '=', memberId).execute()
   }
+  // Others' mutes of the person go too (nothing of them is shown any more).
+  await trx.deleteFrom('member_mutes').where('muted_member_id', '=', memberId).execute()
   await removeReactions(trx, memberId)
   await trx.deleteFrom('login_failures').where('email', '=', email).execute()
   await trx

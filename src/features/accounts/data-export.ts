@@ -259,6 +259,7 @@ export async function collectMemberData(db: Db, memberId: number) {
     sessions: await sessionsOf(db, memberId),
     mailLog: await mailLogOf(db, memberId, profile.email),
     invitationsSent: await invitationsOf(db, memberId),
+    ...(await moderationDataOf(db, memberId)),
     securityEvents: await securityEventsOf(db, profile.email),
   }
 }
@@ -347,6 +348,41 @@ async function mailLogOf(db: Db, memberId: number, email: string) {
       queuedAt: iso(w.created_at),
       attempts: w.attempts,
     })),
+  }
+}
+
+/**
+ * What the moderation feature keeps about the member: the moderators' questions and the answers
+ * (while applying), the drafts being written, and whom they muted (member numbers only).
+ */
+async function moderationDataOf(db: Db, memberId: number) {
+  const [questions, drafts, mutes] = await Promise.all([
+    db
+      .selectFrom('applicant_questions')
+      .select(['question', 'answer', 'asked_at', 'answered_at'])
+      .where('member_id', '=', memberId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('drafts')
+      .select(['draft_key', 'fields', 'updated_at'])
+      .where('member_id', '=', memberId)
+      .execute(),
+    db
+      .selectFrom('member_mutes')
+      .select(['muted_member_id', 'created_at'])
+      .where('member_id', '=', memberId)
+      .execute(),
+  ])
+  return {
+    applicationQuestions: questions.map((q) => ({
+      question: q.question,
+      answer: q.answer,
+      askedAt: iso(q.asked_at),
+      answeredAt: iso(q.answered_at),
+    })),
+    drafts: drafts.map((d) => ({ form: d.draft_key, fields: d.fields, savedAt: iso(d.updated_at) })),
+    mutedMembers: mutes.map((m) => ({ memberId: m.muted_member_id, since: iso(m.created_at) })),
   }
 }
 
