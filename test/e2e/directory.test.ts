@@ -1,9 +1,11 @@
 // The registration form's proposal in a real browser: typing the e-mail address chooses the
 // organisation of its official domain in the picker (htmx, no reload); a public mail provider
-// afterwards takes that proposal back. Without JavaScript: test/organisations/proposal.test.ts.
+// afterwards takes that proposal back. An admin names the municipalities of a Zweckverband with
+// the form's search (htmx while typing). Without JavaScript: test/organisations/.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { launchBrowser, markPage, newContext, pageWasNotReloaded } from './helpers/browser.ts'
+import { launchBrowser, markPage, memberContext, newContext, pageWasNotReloaded } from './helpers/browser.ts'
+import { adminAccount } from './helpers/env.ts'
 
 let browser: Browser
 let context: BrowserContext
@@ -38,4 +40,30 @@ it('typing an address on a known official domain chooses its organisation; gmx.d
     .poll(() => page.locator('#org-results input[type="radio"]:checked').count(), { timeout: 10_000 })
     .toBe(0)
   expect(await pageWasNotReloaded(page)).toBe(true)
+})
+
+it('an admin finds a municipality while typing, adds it and saves the Zweckverband with it', async () => {
+  const admin = await memberContext(browser, adminAccount)
+  try {
+    const form = await admin.newPage()
+    await form.goto('/admin/organisations/new')
+    await form.locator('#field-name').fill('Zweckverband Browser-Test')
+    await form.locator('#field-kind').selectOption('zweckverband')
+    await markPage(form)
+    await form.locator('#field-municipalityQuery').pressSequentially('wettr', { delay: 20 })
+    const wettringen = form.getByRole('radio', { name: /^Wettringen\b.*Kreis Steinfurt/ })
+    await expect.poll(() => wettringen.count(), { timeout: 10_000 }).toBe(1)
+    expect(await pageWasNotReloaded(form)).toBe(true)
+    await wettringen.check()
+    await form.getByRole('button', { name: 'Gewählte Kommune hinzufügen' }).click()
+    await form.waitForLoadState()
+    const field = form.locator('#field-municipalities')
+    await expect(field.inputValue()).resolves.toMatch(/^05566096 Wettringen \(Kreis Steinfurt\)$/)
+    await expect(form.locator('#field-name').inputValue()).resolves.toBe('Zweckverband Browser-Test')
+    await form.getByRole('button', { name: 'Speichern' }).click()
+    await form.waitForURL(/\/admin\/organisations\/\d+\/edit$/)
+    await expect(field.inputValue()).resolves.toContain('05566096 Wettringen')
+  } finally {
+    await admin.close()
+  }
 })
