@@ -344,6 +344,10 @@ describe('everything typed stays when a file is refused', () => {
     ])
     expect(response.statusCode).toBe(303)
     expect((await attachmentsOf(postId)).map((f) => f.name)).toEqual(['nachtrag.pdf'])
+    // Editing again shows the file the post already has.
+    expect((await author.agent.get(`/p/${postId}/edit`)).body).toMatch(
+      /<a href="\/files\/\d+" download><bdi>nachtrag.pdf<\/bdi><\/a>/,
+    )
   })
 })
 
