@@ -102,7 +102,18 @@ function sqlArray(values: readonly string[]) {
 const genericThreads = 9_998
 const postsPerGenericThread = 20
 
-export async function seed(db: Db): Promise<{ thread200: number; thread1000: number; memberId: number }> {
+export interface Seeded {
+  /** Threads of 10, 100 (one window) and 5,000 posts (about 50 windows), replies as a random tree. */
+  thread10: number
+  thread100: number
+  thread5000: number
+  /** The reader of the pages. */
+  memberId: number
+  /** Two more members, who write the measured replies (the posting limit is per member). */
+  writerIds: [number, number]
+}
+
+export async function seed(db: Db): Promise<Seeded> {
   const firstNames = [
     'Anna',
     'Jonas',
@@ -280,16 +291,17 @@ export async function seed(db: Db): Promise<{ thread200: number; thread1000: num
     `.execute(db)
     return threadId
   }
-  const thread200 = await bigThread(
+  const thread100 = await bigThread(
     genericThreads + 1,
-    200,
+    101,
     'KI-Assistent im Bürgerbüro: Erfahrungen aus dem Pilot',
   )
-  const thread1000 = await bigThread(
+  const thread5000 = await bigThread(
     genericThreads + 2,
-    1000,
+    5000,
     'Sammelthema: Erfahrungen mit dem Onlinezugangsgesetz',
   )
+  const thread10 = await bigThread(genericThreads + 3, 10, 'Kurze Frage zur E-Akte')
 
   // The reader follows a few threads and has a few unread notifications elsewhere.
   await sql`insert into follows (thread_id, member_id) select t, ${memberId} from generate_series(1, 20) t`.execute(
@@ -302,8 +314,11 @@ export async function seed(db: Db): Promise<{ thread200: number; thread1000: num
 
   await sql`select setval(pg_get_serial_sequence('threads', 'id'), (select max(id) from threads))`.execute(db)
   await sql`select setval(pg_get_serial_sequence('posts', 'id'), (select max(id) from posts))`.execute(db)
+  const writers = await sql<{ id: number }>`
+    select id from members where email in ('mitglied1@bench.example', 'mitglied2@bench.example') order by id
+  `.execute(db)
   await sql`analyze`.execute(db)
-  return { thread200, thread1000, memberId }
+  return { thread10, thread100, thread5000, memberId, writerIds: [writers.rows[0]!.id, writers.rows[1]!.id] }
 }
 
 export async function signIn(db: Db, memberId: number): Promise<string> {

@@ -1,19 +1,27 @@
-// `npm run bench`: how fast is the thread page of the real server?
+// `npm run bench`: how fast is the thread page of the real server, measured against two ceilings?
 //
-// Seeds a scratch database with a realistic forum (10,000 threads, ~200,000 posts, one thread
-// with 200 nested posts and one with 1,000), starts the real server (src/server.ts) against
-// it, signs in as a member, and measures with autocannon: the 200-post thread page, the
-// 1,000-post thread page and a category's thread list, at 50 connections (throughput) and at
-// 10 connections (latency). In the same run it measures a ceiling: a bare Fastify route that
-// renders the same 200 posts from one query with a precompiled Handlebars template, without
-// session, access check or anything else. Results: stdout and bench/results/thread-page.{json,md}.
+// Seeds a scratch database with a realistic forum (10,000 threads, ~205,000 posts; measured
+// threads of 10, 100 and 5,000 posts with random reply trees), starts the real server
+// (src/server.ts) against it, signs in a reader and two writers, and measures, CPU per request
+// (from /proc, server and database) first, because on a shared 2-core machine it is the steady
+// figure:
+//   * the 100-post thread page, and two bare pages of the same 100 posts in their own process
+//     (Fastify + pg + precompiled Handlebars, no session, no access check): "same markup" renders
+//     the real post partials (views/discussions/_post.hbs, same bytes per post), "light" a
+//     lighter markup (the first ceiling, kept to compare with earlier runs);
+//   * the 5,000-post thread's first window (its size and CPU against the 100-post page);
+//   * an htmx reply in the 5,000-post thread against one in the 10-post thread;
+//   * requests per second at 50 connections, the three 100-post pages alternating in halves,
+//     so that a change in the machine's load affects them alike; p99 at 10 connections;
+//   * the home page at 1k and 1M posts (bench/home-page.ts, the "ops" bench; BENCH_HOME=0 skips
+//     it, it seeds a million posts and takes about as long again).
+// Results: stdout and bench/results/thread-page.{json,md}, with the load average of the run.
 //
-// Uses BENCH_DATABASE_URL (a Postgres server; a scratch database is created and dropped on it)
-// or else an ephemeral embedded Postgres in a temp folder. BENCH_DURATION (seconds, default 10)
-// sets the length of each measurement; BENCH_LOG_LEVEL the server's log level (default info,
-// as in production).
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+// BENCH_DATABASE_URL: a Postgres server (a scratch database is created and dropped on it), else
+// an embedded Postgres in a temp folder. BENCH_SECONDS (default 6) is the length of each rate
+// measurement (a run takes about 2 minutes without the home page, most of it seeding). BENCH_QUERIES=1 also counts
+// the transactions per page (22 s more per page). BENCH_LOG_LEVEL: the server's log level.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -25,122 +33,162 @@ import pg from 'pg'
 import type { Db } from '../src/db/database.ts'
 import type { Database } from '../src/db/schema.ts'
 import { freePort } from '../src/lib/free-port.ts'
-import { scratchDatabase, seed, sessionSecret, signIn } from './seed.ts'
+import {
+  type CpuPerRequest,
+  cpuPerRequest,
+  startProcess,
+  startServer,
+  stopProcesses,
+  waitForReady,
+} from './helpers.ts'
+import { type HomePageBenchResult, runHomePageBench } from './home-page.ts'
+import { scratchDatabase, seed, signIn } from './seed.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
-const duration = Number(process.env.BENCH_DURATION ?? 10)
+const seconds = Number(process.env.BENCH_SECONDS ?? process.env.BENCH_DURATION ?? 6)
+const loadAverage = () => os.loadavg().map((n) => Math.round(n * 100) / 100)
 
 // ---------------------------------------------------------------------------------------
-// The ceiling: a bare page in its own process (run as `node bench/thread-page.ts --ceiling`)
+// The ceilings: bare pages in their own process (run as `node bench/thread-page.ts --ceiling`)
 
-const ceilingTemplate = `<!doctype html>
+const lightTemplate = `<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>{{title}}</title></head>
 <body><main><h1>{{title}}</h1><ol>{{#each posts}}<li id="post-{{id}}"><article><header><strong>{{authorName}}</strong> <span>{{authorJob}} · {{authorOrg}}</span> <a href="#post-{{id}}"><time datetime="{{createdIso}}">{{createdLabel}}</time></a></header>
 <div class="md">{{{bodyHtml}}}</div></article></li>{{/each}}</ol></main></body></html>`
 
+const sameTemplate = `<!doctype html>
+<html lang="de"><head><meta charset="utf-8"><title>{{title}}</title></head>
+<body><main><h1>{{title}}</h1><form id="pf" method="post"></form><div class="thread"><ol id="replies">{{#each replies}}{{> discussions/_post}}{{/each}}</ol></div></main></body></html>`
+
+/** What the real page prints for these labels (discussions.messages.ts, German). */
+const labels = {
+  helpful: 'Hilfreich',
+  reply: 'Antworten',
+  report: 'Melden',
+  answer: 'Antwort',
+  answers: 'Antworten',
+  inReplyTo: 'Antwort auf',
+  deleted: 'gelöscht',
+}
+
+interface BarePost {
+  id: number
+  depth: number
+  authorId: number
+  authorName: string
+  authorJob: string
+  authorOrg: string
+  bodyHtml: string
+  createdIso: string
+  createdLabel: string
+  helpfulCount: number
+  pressed: 'true' | 'false'
+  plain: boolean
+  canReact: boolean
+  canReply: boolean
+  canReport: boolean
+  replyTo?: { id: number; name: string }
+  children: BarePost[]
+  descendants: number
+}
+
+/** The same nesting as thread-page.ts: six levels, deeper replies in their level-5 ancestor's list. */
+function nest(rows: BarePost[]): BarePost[] {
+  const chain: BarePost[] = []
+  const top: BarePost[] = []
+  for (const post of rows) {
+    chain[post.depth] = post
+    chain.length = post.depth + 1
+    if (post.depth === 0) continue
+    if (post.depth > 6)
+      post.replyTo = { id: chain[post.depth - 1]!.id, name: chain[post.depth - 1]!.authorName }
+    post.plain = post.replyTo === undefined
+    const owner = chain[Math.min(post.depth - 1, 5)]
+    if (!owner || owner.depth === 0) top.push(post)
+    else owner.children.push(post)
+  }
+  const count = (post: BarePost): number => {
+    post.descendants = post.children.reduce((sum, child) => sum + 1 + count(child), 0)
+    return post.descendants
+  }
+  for (const post of top) count(post)
+  return top
+}
+
 async function runCeiling(): Promise<void> {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
-  const template = Handlebars.compile(ceilingTemplate)
+  const hbs = Handlebars.create()
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  // The real page keeps an ordinary post's HTML (src/plugins/views.ts 'cached'); the bare page renders it each time.
+  hbs.registerHelper('cached', function (this: unknown, name: string, ...args: unknown[]) {
+    const options = args.pop() as Handlebars.HelperOptions
+    return new hbs.SafeString(
+      (hbs.partials[name] as Handlebars.TemplateDelegate)(this, { data: options.data }),
+    )
+  })
+  for (const name of ['_post', '_article', '_answer-count', '_helpful'])
+    hbs.registerPartial(
+      `discussions/${name}`,
+      hbs.compile(readFileSync(path.join(root, 'views', 'discussions', `${name}.hbs`), 'utf8'), {
+        preventIndent: true,
+      }),
+    )
+  const light = Handlebars.compile(lightTemplate)
+  const same = hbs.compile(sameTemplate, { preventIndent: true })
   const threadId = Number(process.env.THREAD_ID)
+  const readerId = Number(process.env.READER_ID)
+  const query = `select p.id, p.depth, p.author_id as "authorId", m.name as "authorName", m.job_title as "authorJob",
+       o.name as "authorOrg", p.body_html as "bodyHtml", p.helpful_count as "helpfulCount",
+       to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "createdIso",
+       to_char(p.created_at at time zone 'Europe/Berlin', 'DD.MM.YYYY, HH24:MI') as "createdLabel",
+       case when x.post_id is null then 'false' else 'true' end as pressed
+     from posts p join members m on m.id = p.author_id join organisations o on o.id = m.organisation_id
+     left join reactions x on x.post_id = p.id and x.member_id = $2 and x.kind = 'helpful'
+     where p.thread_id = $1 order by p.path`
   const app = Fastify({ logger: false })
   app.get('/healthz', async () => ({ ok: true }))
-  app.get('/thread', async (_request, reply) => {
-    const { rows } = await pool.query(
-      `select p.id, m.name as "authorName", m.job_title as "authorJob", o.name as "authorOrg", p.body_html as "bodyHtml",
-         to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "createdIso",
-         to_char(p.created_at at time zone 'Europe/Berlin', 'DD.MM.YYYY, HH24:MI') as "createdLabel"
-       from posts p join members m on m.id = p.author_id join organisations o on o.id = m.organisation_id
-       where p.thread_id = $1 order by p.path`,
-      [threadId],
-    )
+  app.get('/light', async (_request, reply) => {
+    const { rows } = await pool.query(query, [threadId, readerId])
     reply.type('text/html; charset=utf-8')
-    return template({ title: 'Thema', posts: rows })
+    return light({ title: 'Thema', posts: rows })
+  })
+  app.get('/same', async (_request, reply) => {
+    const { rows } = await pool.query<BarePost>(query, [threadId, readerId])
+    const posts = rows.map((row) => ({
+      ...row,
+      plain: false,
+      canReact: true,
+      canReply: true,
+      canReport: true,
+      children: [],
+      descendants: 0,
+    }))
+    reply.type('text/html; charset=utf-8')
+    return same({ title: 'Thema', replies: nest(posts), labels })
   })
   await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) })
 }
 
 // ---------------------------------------------------------------------------------------
-// Processes and measurements
+// Measurements
 
-const children: ChildProcess[] = []
-
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  children.push(child)
-  return child
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`process for ${url} exited with ${child.exitCode}`)
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await sleep(100)
-  }
-  throw new Error(`${url} did not become ready`)
-}
-
-async function stopChildren(): Promise<void> {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve()
-          child.once('exit', () => resolve())
-          child.kill('SIGTERM')
-          setTimeout(() => child.kill('SIGKILL'), 10_000).unref()
-        }),
-    ),
-  )
-}
-
-interface Measurement {
+interface Rate {
   requestsPerSecond: number
   p50: number
   p99: number
   errors: number
 }
 
-/** Halves of one measurement: mean rate and median, the worse p99, all errors. */
-function combine(parts: Measurement[]): Measurement {
-  const mean = (values: number[]) => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10
-  return {
-    requestsPerSecond: mean(parts.map((p) => p.requestsPerSecond)),
-    p50: mean(parts.map((p) => p.p50)),
-    p99: Math.max(...parts.map((p) => p.p99)),
-    errors: parts.reduce((sum, p) => sum + p.errors, 0),
-  }
-}
-
-interface TargetResult {
-  name: string
-  url: string
-  bytes: number
-  queriesPerRequest: number | null
-  cpuMsPerRequest: number | null
-  databaseCpuMsPerRequest: number | null
-  throughput: Measurement
-  latency: Measurement
-  ratioToCeiling?: number
-}
-
-async function measure(
+async function rate(
   url: string,
   cookie: string | undefined,
   connections: number,
-  seconds: number,
-): Promise<Measurement> {
+  duration: number,
+): Promise<Rate> {
   const result = await autocannon({
     url,
     connections,
-    duration: seconds,
+    duration,
     headers: cookie ? { cookie } : {},
     timeout: 10,
   })
@@ -152,14 +200,29 @@ async function measure(
   }
 }
 
+/** Halves of one measurement: mean rate and median, the worse p99, all errors. */
+function combine(parts: Rate[]): Rate {
+  const mean = (values: number[]) => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10
+  return {
+    requestsPerSecond: mean(parts.map((p) => p.requestsPerSecond)),
+    p50: mean(parts.map((p) => p.p50)),
+    p99: Math.max(...parts.map((p) => p.p99)),
+    errors: parts.reduce((sum, p) => sum + p.errors, 0),
+  }
+}
+
+async function get(url: string, cookie?: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(url, {
+    headers: { ...(cookie ? { cookie } : {}), ...headers },
+    redirect: 'manual',
+  })
+  const text = await response.text()
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
+  return text
+}
+
 /** Transactions the server ran per request (every query outside a transaction is one). */
-async function queriesPerRequest(
-  serverUrl: string,
-  database: string,
-  url: string,
-  cookie: string,
-): Promise<number> {
-  // Read the statistics from another database, so that reading them does not count.
+async function queriesPerRequest(serverUrl: string, database: string, url: string, cookie: string) {
   const monitor = new pg.Client({ connectionString: serverUrl })
   await monitor.connect()
   const read = async () => {
@@ -170,83 +233,79 @@ async function queriesPerRequest(
     )
     return rows[0].n as number
   }
-  // Backends report their statistics when idle, at the latest after about ten seconds.
-  await sleep(11_000)
+  await sleep(11_000) // backends report their statistics when idle, at the latest after ~10 s
   const before = await read()
-  const n = 25
-  for (let i = 0; i < n; i++) {
-    const response = await fetch(url, { headers: { cookie } })
-    await response.arrayBuffer()
-  }
+  for (let i = 0; i < 25; i++) await get(url, cookie)
   await sleep(11_000)
   const after = await read()
   await monitor.end()
-  return Math.round(((after - before) / n) * 10) / 10
+  return Math.round(((after - before) / 25) * 10) / 10
 }
 
-/** CPU time (user + system) a process has used so far, in milliseconds. */
-function cpuMillis(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+/** Bytes of markup per post in a page: the reply list's bytes over its posts. */
+function bytesPerPost(html: string): number {
+  const list = /<ol id="replies"[^>]*>(.*)<\/ol>/s.exec(html)?.[1] ?? ''
+  const posts = list.match(/<li id="post-\d+">/g)?.length ?? 0
+  return posts === 0 ? 0 : Math.round(Buffer.byteLength(list) / posts)
 }
 
-/** CPU time of a Postgres cluster: the postmaster and all its backends (embedded cluster only). */
-function clusterCpuMillis(dataDirectory: string | undefined): number | null {
-  if (!dataDirectory || process.platform !== 'linux') return null
-  const postmaster = Number(readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0])
-  let total = 0
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      // The postmaster's own time and that of backends that have exited (cutime, cstime),
-      // plus the running backends'.
-      if (Number(entry) === postmaster)
-        total +=
-          ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100
-      else if (Number(fields[1]) === postmaster)
-        total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total
+/** A signed-in writer's cookie and CSRF token for htmx posts (token from the page, secret from its cookie). */
+async function writerSession(base: string, threadId: number, sessionCookie: string) {
+  const response = await fetch(`${base}/t/${threadId}`, { headers: { cookie: sessionCookie } })
+  const html = await response.text()
+  const token = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1]
+  const csrfCookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('vr_csrf='))
+  if (!token || !csrfCookie) throw new Error('no CSRF token on the thread page')
+  return { cookie: `${sessionCookie}; ${csrfCookie}`, token }
 }
 
-/**
- * CPU time per request of the server process and of the database, for sequential requests:
- * unlike requests per second, hardly affected by other load on a shared machine.
- */
-async function cpuPerRequest(
-  pid: number | undefined,
-  dataDirectory: string | undefined,
-  url: string,
-  cookie: string | undefined,
-): Promise<{ server: number | null; database: number | null }> {
-  if (pid === undefined || process.platform !== 'linux') return { server: null, database: null }
-  const n = 200
-  const before = cpuMillis(pid)
-  const databaseBefore = clusterCpuMillis(dataDirectory)
-  for (let i = 0; i < n; i++) {
-    const response = await fetch(url, { headers: cookie ? { cookie } : {} })
-    await response.arrayBuffer()
-  }
-  const databaseAfter = clusterCpuMillis(dataDirectory)
-  return {
-    server: Math.round(((cpuMillis(pid) - before) / n) * 100) / 100,
-    database:
-      databaseBefore === null || databaseAfter === null
-        ? null
-        : Math.round(((databaseAfter - databaseBefore) / n) * 100) / 100,
+function replySender(
+  base: string,
+  threadId: number,
+  parentId: number,
+  session: { cookie: string; token: string },
+) {
+  let n = 0
+  return async () => {
+    const response = await fetch(`${base}/t/${threadId}/posts`, {
+      method: 'POST',
+      headers: {
+        cookie: session.cookie,
+        'x-csrf-token': session.token,
+        'hx-request': 'true',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        parent: String(parentId),
+        body: `Messantwort ${++n}: danke, das hilft uns.`,
+        formKey: '',
+      }),
+    })
+    const text = await response.text()
+    if (response.status !== 200) throw new Error(`reply answered ${response.status}: ${text.slice(0, 200)}`)
+    return text
   }
 }
+
+/** The post at depth 1 with the most replies below it: where a reply changes the most counts. */
+async function busiestReply(db: Db, threadId: number): Promise<number> {
+  const result = await sql<{ id: number }>`
+    select a.id from posts a where a.thread_id = ${threadId} and a.depth = 1
+    order by (select count(*) from posts p where p.thread_id = a.thread_id and p.path && array[a.id] ) desc, a.id
+    limit 1`.execute(db)
+  return result.rows[0]!.id
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a && b ? Math.round((a / b) * 100) / 100 : null
 
 async function main(): Promise<void> {
   const started = Date.now()
-  const loadAtStart = Math.round(os.loadavg()[0]! * 10) / 10
-  console.log('Setting up a scratch database …')
+  const loadAtStart = loadAverage()
+  console.log(`Load average at the start: ${loadAtStart.join(' ')}. Setting up a scratch database …`)
   const scratch = await scratchDatabase()
   try {
     const pool = new pg.Pool({ connectionString: scratch.url, max: 4 })
@@ -255,140 +314,212 @@ async function main(): Promise<void> {
     const { migrateToLatest } = await import('../src/db/migrator.ts')
     await migrateToLatest(db)
     const seedStart = Date.now()
-    const { thread200, thread1000, memberId } = await seed(db)
-    const counts = await sql<{ threads: number; posts: number }>`
-      select (select count(*) from threads)::int as threads, (select count(*) from posts)::int as posts
-    `.execute(db)
-    const { threads, posts } = counts.rows[0]!
-    console.log(
-      `Seeded ${threads} threads and ${posts} posts in ${((Date.now() - seedStart) / 1000).toFixed(1)} s.`,
+    const seeded = await seed(db)
+    const { rows } = await sql<{ threads: number; posts: number }>`
+      select (select count(*) from threads)::int as threads, (select count(*) from posts)::int as posts`.execute(
+      db,
     )
-    const cookie = await signIn(db, memberId)
+    const data = rows[0]!
+    console.log(
+      `Seeded ${data.threads} threads, ${data.posts} posts in ${((Date.now() - seedStart) / 1000).toFixed(1)} s.`,
+    )
+    const cookie = await signIn(db, seeded.memberId)
+    const writers = [await signIn(db, seeded.writerIds[0]), await signIn(db, seeded.writerIds[1])]
+    const parents = {
+      small: await busiestReply(db, seeded.thread10),
+      big: await busiestReply(db, seeded.thread5000),
+    }
     await db.destroy()
 
     const serverPort = await freePort()
     const ceilingPort = await freePort()
-    const server = start(['src/server.ts'], {
-      NODE_ENV: 'production',
-      DATABASE_URL: scratch.url,
-      HOST: '127.0.0.1',
-      PORT: String(serverPort),
-      BASE_URL: `http://127.0.0.1:${serverPort}`,
-      SESSION_SECRET: sessionSecret,
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      RUN_WORKER: 'false',
-      // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile the server
-      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
-    })
-    const ceiling = start([path.join('bench', 'thread-page.ts'), '--ceiling'], {
+    const ceiling = startProcess([path.join('bench', 'thread-page.ts'), '--ceiling'], {
       DATABASE_URL: scratch.url,
       PORT: String(ceilingPort),
-      THREAD_ID: String(thread200),
+      THREAD_ID: String(seeded.thread100),
+      READER_ID: String(seeded.memberId),
     })
+    const server = await startServer(scratch.url, serverPort)
+    await waitForReady(`http://127.0.0.1:${ceilingPort}/healthz`, ceiling)
     const base = `http://127.0.0.1:${serverPort}`
-    await Promise.all([
-      waitFor(`${base}/readyz`, server),
-      waitFor(`http://127.0.0.1:${ceilingPort}/healthz`, ceiling),
-    ])
+    const bare = `http://127.0.0.1:${ceilingPort}`
 
-    const targets = [
+    const pages = [
       {
-        name: 'ceiling: bare page, 200 posts',
-        url: `http://127.0.0.1:${ceilingPort}/thread`,
-        cookie: undefined,
+        key: 'same',
+        name: 'ceiling: bare page, same markup, 100 posts',
+        url: `${bare}/same`,
         pid: ceiling.pid,
       },
-      { name: 'thread page, 200 posts', url: `${base}/t/${thread200}`, cookie, pid: server.pid },
-      { name: 'thread page, 1,000 posts', url: `${base}/t/${thread1000}`, cookie, pid: server.pid },
-      { name: 'category thread list (25 of ~1,430)', url: `${base}/c/ki`, cookie, pid: server.pid },
-    ]
-    const results: TargetResult[] = []
-    for (const target of targets) {
-      const first = await fetch(target.url, {
-        headers: target.cookie ? { cookie: target.cookie } : {},
-        redirect: 'manual',
-      })
-      const html = await first.text()
-      if (first.status !== 200) throw new Error(`${target.url} answered ${first.status}`)
-      if (target.cookie && !html.includes('action="/logout"')) throw new Error(`${target.url}: not signed in`)
-      const queries =
-        target.cookie && !process.env.BENCH_SKIP_QUERIES
-          ? await queriesPerRequest(scratch.serverUrl, scratch.name, target.url, target.cookie)
-          : null
-      await measure(target.url, target.cookie, 10, 3).catch(() => undefined) // warm-up
-      const cpu = await cpuPerRequest(target.pid, scratch.dataDirectory, target.url, target.cookie)
-      console.log(
-        `\n${target.name}: ${Buffer.byteLength(html)} bytes, CPU per request: ${cpu.server} ms server, ${cpu.database} ms database${queries === null ? '' : `, ${queries} queries per request`}`,
-      )
-      results.push({
-        name: target.name,
-        url: new URL(target.url).pathname,
+      {
+        key: 'light',
+        name: 'ceiling: bare page, light markup, 100 posts',
+        url: `${bare}/light`,
+        pid: ceiling.pid,
+      },
+      {
+        key: 'page100',
+        name: 'thread page, 100 posts',
+        url: `${base}/t/${seeded.thread100}`,
+        cookie,
+        pid: server.pid,
+      },
+      {
+        key: 'window5000',
+        name: 'thread page, 5,000 posts: first window',
+        url: `${base}/t/${seeded.thread5000}`,
+        cookie,
+        pid: server.pid,
+      },
+    ] as const
+    const results: Record<
+      string,
+      {
+        name: string
+        bytes: number
+        bytesPerPost: number
+        cpu: CpuPerRequest
+        queries?: number
+        rate?: Rate
+        latency?: Rate
+      }
+    > = {}
+    console.log('\nCPU per request (server / database, 100 sequential requests after a warm-up):')
+    for (const page of pages) {
+      const cookieOf = 'cookie' in page ? page.cookie : undefined
+      const html = await get(page.url, cookieOf)
+      if (cookieOf && !html.includes('action="/logout"')) throw new Error(`${page.url}: not signed in`)
+      await rate(page.url, cookieOf, 10, 2) // warm-up
+      const cpu = await cpuPerRequest(page.pid, scratch.dataDirectory, () => get(page.url, cookieOf))
+      results[page.key] = {
+        name: page.name,
         bytes: Buffer.byteLength(html),
-        queriesPerRequest: queries,
-        cpuMsPerRequest: cpu.server,
-        databaseCpuMsPerRequest: cpu.database,
-        throughput: { requestsPerSecond: 0, p50: 0, p99: 0, errors: 0 },
-        latency: { requestsPerSecond: 0, p50: 0, p99: 0, errors: 0 },
-      })
-    }
-    if (process.env.BENCH_ONLY_CPU) return
-    // The ceiling and the 200-post page alternate (two halves each), so that a change in the
-    // load of a shared machine affects both alike; the others are measured once.
-    const halves = [0, 1, 0, 1]
-    const parts: Measurement[][] = [[], []]
-    for (const index of halves) {
-      const target = targets[index]!
-      parts[index]!.push(await measure(target.url, target.cookie, 50, duration / 2))
-    }
-    results[0]!.throughput = combine(parts[0]!)
-    results[1]!.throughput = combine(parts[1]!)
-    for (const [index, target] of targets.entries()) {
-      const result = results[index]!
-      if (index > 1) result.throughput = await measure(target.url, target.cookie, 50, duration)
-      result.latency = await measure(target.url, target.cookie, 10, duration)
-      console.log(`\n${target.name}`)
-      for (const [label, m] of [
-        ['50 connections', result.throughput],
-        ['10 connections', result.latency],
-      ] as const) {
-        console.log(
-          `  ${label}: ${m.requestsPerSecond} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}`,
+        bytesPerPost: bytesPerPost(html),
+        cpu,
+      }
+      console.log(
+        `  ${page.name}: ${cpu.server} / ${cpu.database} ms; ${(Buffer.byteLength(html) / 1024).toFixed(1)} KB, ${bytesPerPost(html)} bytes per post`,
+      )
+      if (cookieOf && process.env.BENCH_QUERIES)
+        results[page.key]!.queries = await queriesPerRequest(
+          scratch.serverUrl,
+          scratch.name,
+          page.url,
+          cookieOf,
         )
+    }
+
+    // Replies by htmx, the 10-post and the 5,000-post thread alternating (two halves of 12 each).
+    const sessions = [
+      await writerSession(base, seeded.thread10, writers[0]!),
+      await writerSession(base, seeded.thread5000, writers[1]!),
+    ]
+    const senders = [
+      replySender(base, seeded.thread10, parents.small, sessions[0]!),
+      replySender(base, seeded.thread5000, parents.big, sessions[1]!),
+    ]
+    const replyCpu: CpuPerRequest[][] = [[], []]
+    const replyBytes = [0, 0]
+    for (const index of [0, 1, 0, 1]) {
+      replyBytes[index] = Buffer.byteLength(await senders[index]!())
+      replyCpu[index]!.push(await cpuPerRequest(server.pid, scratch.dataDirectory, senders[index]!, 12))
+    }
+    const meanCpu = (parts: CpuPerRequest[]): CpuPerRequest => ({
+      server: Math.round((parts.reduce((s, p) => s + (p.server ?? 0), 0) / parts.length) * 100) / 100,
+      database: Math.round((parts.reduce((s, p) => s + (p.database ?? 0), 0) / parts.length) * 100) / 100,
+    })
+    const replies = {
+      small: { name: 'htmx reply, 10-post thread', cpu: meanCpu(replyCpu[0]!), bytes: replyBytes[0]! },
+      big: { name: 'htmx reply, 5,000-post thread', cpu: meanCpu(replyCpu[1]!), bytes: replyBytes[1]! },
+    }
+    for (const r of Object.values(replies))
+      console.log(`  ${r.name}: ${r.cpu.server} / ${r.cpu.database} ms; ${r.bytes} bytes`)
+
+    // Requests per second: the three 100-post pages alternate in halves; then p99 at 10 connections.
+    const alternating = ['same', 'light', 'page100'] as const
+    const halves: Record<string, Rate[]> = { same: [], light: [], page100: [] }
+    for (let half = 0; half < 2; half++)
+      for (const key of alternating) {
+        const page = pages.find((p) => p.key === key)!
+        halves[key]!.push(await rate(page.url, 'cookie' in page ? page.cookie : undefined, 50, seconds / 2))
+      }
+    for (const key of alternating) results[key]!.rate = combine(halves[key]!)
+    results.page100!.latency = await rate(pages[2].url, cookie, 10, seconds)
+    results.window5000!.latency = await rate(pages[3].url, cookie, 10, seconds)
+
+    // The home page at 1k and 1M posts (the "ops" bench, bench/home-page.ts), unless BENCH_HOME=0.
+    let home: HomePageBenchResult | { error: string } | undefined
+    if (process.env.BENCH_HOME !== '0') {
+      try {
+        home = await runHomePageBench({ seconds })
+      } catch (error) {
+        home = { error: String(error) }
       }
     }
-    const ceilingRps = results[0]!.throughput.requestsPerSecond
-    for (const result of results)
-      result.ratioToCeiling = Math.round((result.throughput.requestsPerSecond / ceilingRps) * 1000) / 1000
 
-    const page200 = results[1]!
+    const r = results
     const checks = [
-      {
-        target: '200-post page ≥ 40 % of the ceiling (50 connections)',
-        ok: (page200.ratioToCeiling ?? 0) >= 0.4,
-        value: `${Math.round((page200.ratioToCeiling ?? 0) * 100)} %`,
-      },
-      {
-        target: '200-post page without errors',
-        ok: page200.throughput.errors + page200.latency.errors === 0,
-        value: String(page200.throughput.errors + page200.latency.errors),
-      },
-      {
-        target: '200-post page p99 < 100 ms at 10 connections',
-        ok: page200.latency.p99 < 100,
-        value: `${page200.latency.p99} ms`,
-      },
-      {
-        target: '200-post page HTML < 250 KB',
-        ok: page200.bytes < 250 * 1024,
-        value: `${(page200.bytes / 1024).toFixed(1)} KB`,
-      },
-      {
-        target: 'queries per thread page do not grow with posts',
-        ok: results[1]!.queriesPerRequest === results[2]!.queriesPerRequest,
-        value: `${results[1]!.queriesPerRequest} (200 posts) vs ${results[2]!.queriesPerRequest} (1,000 posts)`,
-      },
+      check(
+        '100-post page ≥ 70 % of the same-markup bare page (req/s, 50 connections)',
+        ratio(r.page100!.rate?.requestsPerSecond, r.same!.rate?.requestsPerSecond),
+        (v) => v >= 0.7,
+        percent,
+      ),
+      check(
+        '100-post page ≥ 55 % of the light bare page (req/s, 50 connections)',
+        ratio(r.page100!.rate?.requestsPerSecond, r.light!.rate?.requestsPerSecond),
+        (v) => v >= 0.55,
+        percent,
+      ),
+      check(
+        '100-post page: server CPU per request ≤ 1.5 × the same-markup bare page',
+        ratio(r.page100!.cpu.server, r.same!.cpu.server),
+        (v) => v <= 1.5,
+        times,
+      ),
+      check(
+        '5,000-post thread: first window ≤ 150 KB',
+        Math.round((r.window5000!.bytes / 1024) * 10) / 10,
+        (v) => v <= 150,
+        (v) => `${v} KB`,
+      ),
+      check(
+        '5,000-post thread: first window CPU per request ≤ 1.5 × the 100-post page',
+        ratio(r.window5000!.cpu.server, r.page100!.cpu.server),
+        (v) => v <= 1.5,
+        times,
+      ),
+      check(
+        'htmx reply: 5,000-post thread ≤ 1.5 × the 10-post thread (server CPU)',
+        ratio(replies.big.cpu.server, replies.small.cpu.server),
+        (v) => v <= 1.5,
+        times,
+      ),
+      check(
+        '100-post page p99 < 100 ms at 10 connections',
+        r.page100!.latency?.p99 ?? null,
+        (v) => v < 100,
+        ms,
+      ),
+      check(
+        '≤ 800 bytes of markup per ordinary post',
+        r.page100!.bytesPerPost,
+        (v) => v <= 800,
+        (v) => `${v} B`,
+      ),
+      check(
+        'home page at 1M posts ≤ 1.5 × at 1k posts (server CPU)',
+        home && 'ratios' in home ? home.ratios.serverCpu : null,
+        (v) => v <= 1.5,
+        times,
+      ),
+      check(
+        'no errors',
+        Object.values(r).reduce((sum, x) => sum + (x.rate?.errors ?? 0) + (x.latency?.errors ?? 0), 0),
+        (v) => v === 0,
+        String,
+      ),
     ]
-
     const report = {
       date: new Date().toISOString(),
       machine: {
@@ -396,12 +527,13 @@ async function main(): Promise<void> {
         model: os.cpus()[0]?.model ?? 'unknown',
         node: process.version,
         loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: Math.round(os.loadavg()[0]! * 10) / 10,
+        loadAverageAtEnd: loadAverage(),
       },
-      data: { threads, posts },
-      durationSeconds: duration,
-      serverLogLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+      data,
+      seconds,
       results,
+      replies,
+      home,
       checks,
     }
     mkdirSync(path.join(root, 'bench', 'results'), { recursive: true })
@@ -419,30 +551,64 @@ async function main(): Promise<void> {
     console.error('Benchmark failed:', error)
     process.exitCode = 2
   } finally {
-    await stopChildren()
+    await stopProcesses()
     await scratch.cleanup()
   }
 }
 
+const percent = (v: number) => `${Math.round(v * 100)} %`
+const times = (v: number) => `${v} ×`
+const ms = (v: number) => `${v} ms`
+
+function check(
+  target: string,
+  value: number | null,
+  ok: (v: number) => boolean,
+  show: (v: number) => string,
+) {
+  return { target, value: value === null ? '–' : show(value), ok: value !== null && ok(value) }
+}
+
 function markdown(report: {
   date: string
-  machine: { cpus: number; model: string; node: string; loadAverageAtStart: number; loadAverageAtEnd: number }
+  machine: {
+    cpus: number
+    model: string
+    node: string
+    loadAverageAtStart: number[]
+    loadAverageAtEnd: number[]
+  }
   data: { threads: number; posts: number }
-  durationSeconds: number
-  serverLogLevel: string
-  results: TargetResult[]
+  seconds: number
+  results: Record<
+    string,
+    {
+      name: string
+      bytes: number
+      bytesPerPost: number
+      cpu: CpuPerRequest
+      queries?: number
+      rate?: Rate
+      latency?: Rate
+    }
+  >
+  replies: Record<string, { name: string; cpu: CpuPerRequest; bytes: number }>
   checks: { target: string; ok: boolean; value: string }[]
 }): string {
-  const rows = report.results.map(
-    (r) =>
-      `| ${r.name} | ${r.throughput.requestsPerSecond} | ${r.throughput.p50} / ${r.throughput.p99} | ${r.latency.requestsPerSecond} | ${r.latency.p50} / ${r.latency.p99} | ${r.throughput.errors + r.latency.errors} | ${(r.bytes / 1024).toFixed(1)} KB | ${r.queriesPerRequest ?? '–'} | ${r.cpuMsPerRequest ?? '–'} / ${r.databaseCpuMsPerRequest ?? '–'} | ${Math.round((r.ratioToCeiling ?? 0) * 100)} % |`,
-  )
+  const show = (m: Rate | undefined) => (m ? `${m.requestsPerSecond} (${m.p50} / ${m.p99} ms)` : '–')
   return [
-    `Thread page benchmark, ${report.date.slice(0, 16).replace('T', ' ')} UTC: ${report.machine.cpus} × ${report.machine.model}, Node ${report.machine.node}; ${report.data.threads} threads, ${report.data.posts} posts; ${report.durationSeconds} s per measurement, server log level ${report.serverLogLevel}; load generator on the same machine; load average ${report.machine.loadAverageAtStart} at the start, ${report.machine.loadAverageAtEnd} at the end.`,
+    `Thread page benchmark, ${report.date.slice(0, 16).replace('T', ' ')} UTC: ${report.machine.cpus} × ${report.machine.model}, Node ${report.machine.node}; ${report.data.threads} threads, ${report.data.posts} posts; ${report.seconds} s per rate measurement; load generator on the same machine; load average (1/5/15 min) ${report.machine.loadAverageAtStart.join(' ')} at the start, ${report.machine.loadAverageAtEnd.join(' ')} at the end.`,
     '',
-    '| page | req/s (50 conn.) | p50 / p99 ms (50) | req/s (10 conn.) | p50 / p99 ms (10) | errors | HTML | queries | CPU ms/req: server / database | of ceiling |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows,
+    '| page | CPU ms/req: server / database | HTML | bytes per post | req/s at 50 conn. (p50 / p99) | req/s at 10 conn. (p50 / p99) | queries |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...Object.values(report.results).map(
+      (r) =>
+        `| ${r.name} | ${r.cpu.server ?? '–'} / ${r.cpu.database ?? '–'} | ${(r.bytes / 1024).toFixed(1)} KB | ${r.bytesPerPost} | ${show(r.rate)} | ${show(r.latency)} | ${r.queries ?? '–'} |`,
+    ),
+    ...Object.values(report.replies).map(
+      (r) =>
+        `| ${r.name} | ${r.cpu.server ?? '–'} / ${r.cpu.database ?? '–'} | ${r.bytes} B | – | – | – | – |`,
+    ),
     '',
     '| target | result | |',
     '| --- | --- | --- |',
