@@ -250,10 +250,10 @@ export async function conversationsOf(db: Db, viewer: ViewerId, limit = 100): Pr
         where o.conversation_id = c.id and o.left_at is null and o.member_id <> ${viewer}), '{}') as names,
       (select count(*)::int from conversation_participants o
         where o.conversation_id = c.id and o.left_at is null and o.member_id <> ${viewer}) as others,
-      (select count(*)::int from direct_messages dm
+      case when c.last_message_id > cp.last_read_message_id then (select count(*)::int from direct_messages dm
         where dm.conversation_id = c.id and dm.id > cp.last_read_message_id and dm.kind = 'message'
           and dm.author_id <> ${viewer} and ${messageShownTo(viewer, 'dm')}
-      ) as unread
+      ) else 0 end as unread
     from conversation_participants cp join conversations c on c.id = cp.conversation_id
     where cp.member_id = ${viewer} and cp.left_at is null and ${conversationOpenTo(viewer, 'c')}
     ) lines
@@ -267,7 +267,10 @@ export async function conversationsOf(db: Db, viewer: ViewerId, limit = 100): Pr
  * viewer (a member id or a column): the session statement reads it with the session.
  */
 export function unreadConversationsOf(viewer: Viewer): RawBuilder<number> {
+  // Conversations with nothing after the viewer's read mark are ruled out by one row each
+  // (conversations.last_message_id) before any message is looked at.
   return sql<number>`(select count(*)::int from conversation_participants cp
+    join conversations c on c.id = cp.conversation_id and c.last_message_id > cp.last_read_message_id
     where cp.member_id = ${viewer} and cp.left_at is null
       and exists (select 1 from direct_messages dm
         where dm.conversation_id = cp.conversation_id and dm.id > cp.last_read_message_id
