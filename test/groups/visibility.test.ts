@@ -76,6 +76,33 @@ describe('a closed group’s thread', () => {
     expect((await outsider.agent.get(`/c/${group.slug}`)).statusCode).toBe(404)
   })
 
+  it('takes no thread from an outsider, even with the Themenraum’s id', async () => {
+    const room = await database.db
+      .selectFrom('categories')
+      .select('id')
+      .where('slug', '=', group.slug)
+      .executeTakeFirstOrThrow()
+    const response = await outsider.agent.submit('/t/new', '/t', {
+      title: 'Ein Thema von außen',
+      category: String(room.id),
+      stage: 'idea',
+      tags: '',
+      body: 'Hinein in die Gruppe?',
+      formKey: '',
+    })
+    expect(response.statusCode).toBe(422)
+    // The one error is the Themenraum's: to an outsider the group's room does not exist.
+    expect(response.body).toContain('Diesen Themenraum gibt es nicht (mehr).')
+    expect(response.body).toContain('Bitte korrigieren Sie eine Angabe')
+    expect(response.body).not.toContain(`Raum ${marker}`)
+    const written = await database.db
+      .selectFrom('threads')
+      .select('id')
+      .where('title', '=', 'Ein Thema von außen')
+      .execute()
+    expect(written).toEqual([])
+  })
+
   it('appears in no list, search, tag, organisation or profile page for an outsider', async () => {
     const urls = [
       '/',
