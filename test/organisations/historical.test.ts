@@ -161,6 +161,34 @@ describe('members at historical organisations', () => {
     expect(await move(mod, lonely)).toContain('keine Nachfolge bekannt')
   })
 
+  it('moves all members of one organisation at once, leaving staff to the administration', async () => {
+    const old = await createOrganisation(database.db, { kind: 'zweckverband', name: 'Zweckverband Vorher' })
+    const next = await createOrganisation(database.db, { kind: 'zweckverband', name: 'Zweckverband Nachher' })
+    await database.db
+      .updateTable('organisations')
+      .set({ historical_at: new Date(), merged_into_id: next.id })
+      .where('id', '=', old.id)
+      .execute()
+    const people = [
+      (await createMember(database.db, { organisationId: old.id })).id,
+      (await createMember(database.db, { organisationId: old.id, status: 'suspended' })).id,
+    ]
+    const staff = (await createMember(database.db, { organisationId: old.id, role: 'admin' })).id
+    const page = (await mod.get('/admin/organisations/historical')).body
+    expect(page).toContain(`action="/admin/organisations/historical/organisation/${old.id}/move"`)
+    const response = await mod.submit(
+      '/admin/organisations/historical',
+      `/admin/organisations/historical/organisation/${old.id}/move`,
+      {},
+    )
+    expect(response.statusCode).toBe(303)
+    const body = (await mod.get('/admin/organisations/historical')).body
+    expect(body).toContain('2 Mitglieder wurden verschoben; 1 blieb')
+    for (const id of people) expect((await memberRow(id)).organisation_id).toBe(next.id)
+    expect((await memberRow(people[1]!)).status).toBe('suspended')
+    expect((await memberRow(staff)).organisation_id).toBe(old.id)
+  })
+
   it('is for moderators only; the move needs the CSRF token; a huge id is a 404', async () => {
     const member = createAgent(app)
     await signInAs(database.db, member, (await createMember(database.db)).id)

@@ -93,3 +93,20 @@ export async function moveToSuccessor(
   }
   return 'moved'
 }
+
+/** Every member of one historical organisation to its successor, each as above. Returns the counts. */
+export async function moveAllToSuccessor(
+  db: Db,
+  moderator: CurrentMember,
+  organisationId: number,
+): Promise<Record<SuccessorMove, number>> {
+  const result = await sql<{ id: number }>`
+    select m.id from members m join organisations o on o.id = m.organisation_id
+    where o.id = ${organisationId} and o.historical_at is not null
+      and m.status = any(${movableStatuses}::text[])
+    order by m.id
+    limit 1000`.execute(db)
+  const counts: Record<SuccessorMove, number> = { moved: 0, notHistorical: 0, noSuccessor: 0, notAllowed: 0 }
+  for (const { id } of result.rows) counts[await moveToSuccessor(db, moderator, id)]++
+  return counts
+}

@@ -161,6 +161,10 @@ export const de = {
     'Es gibt mehr als {count} Einträge; nach dem Verschieben erscheinen die nächsten.',
   'organisation.historicalMembers.empty': 'Niemand ist mehr bei einer historischen Organisation.',
   'organisation.historicalMembers.moved': 'Das Mitglied wurde zur Nachfolgeorganisation verschoben.',
+  'organisation.historicalMembers.moveAll': 'Alle zur Nachfolge verschieben',
+  'organisation.historicalMembers.moveAllOf': 'alle Mitglieder von {name} zu {successor}',
+  'organisation.historicalMembers.movedAll':
+    '{moved, plural, one {# Mitglied wurde} other {# Mitglieder wurden}} verschoben{left, plural, =0 {} one {; # blieb (Moderation/Administration oder ohne Nachfolge)} other {; # blieben (Moderation/Administration oder ohne Nachfolge)}}.',
   'organisation.historicalMembers.notHistorical':
     'Das Mitglied ist nicht mehr bei einer historischen Organisation – es gab nichts zu tun.',
   'organisation.historicalMembers.noSuccessor':
@@ -326,6 +330,10 @@ export const en: Record<keyof typeof de, string> = {
     'There are more than {count} entries; the next appear once these are moved.',
   'organisation.historicalMembers.empty': 'Nobody is at a historical organisation any more.',
   'organisation.historicalMembers.moved': 'The member has been moved to the successor.',
+  'organisation.historicalMembers.moveAll': 'Move all to the successor',
+  'organisation.historicalMembers.moveAllOf': 'all members of {name} to {successor}',
+  'organisation.historicalMembers.movedAll':
+    '{moved, plural, one {# member was} other {# members were}} moved{left, plural, =0 {} one {; # stayed (staff or no successor)} other {; # stayed (staff or no successor)}}.',
   'organisation.historicalMembers.notHistorical':
     'The member is no longer at a historical organisation – there was nothing to do.',
   'organisation.historicalMembers.noSuccessor':
