@@ -25,6 +25,19 @@ export function categoryVisibleTo(viewer: Viewer, categoryAlias = 'c'): RawBuild
   return inGroupsOf(viewer, sql`${sql.ref(categoryAlias)}.id`)
 }
 
+/**
+ * SQL predicate: the viewer may see every thread of the category aliased `categoryAlias`, so a
+ * figure kept per category (the home page's number of threads, category_thread_counts) may be
+ * shown whole. It holds exactly when threadVisibleTo holds for each thread of the category,
+ * because the rule narrows by category only; should it ever narrow by thread, this must change
+ * with it (test/ops/category-counts.test.ts compares the two).
+ */
+export function wholeCategoryVisibleTo(viewer: Viewer, categoryAlias = 'c'): RawBuilder<boolean> {
+  return sql<boolean>`(exists (
+    select 1 from members viewer where viewer.id = ${viewer} and viewer.status = 'verified')
+    and ${inGroupsOf(viewer, sql`${sql.ref(categoryAlias)}.id`)})`
+}
+
 /** SQL predicate: the viewer may see the thread aliased `threadAlias`. */
 export function threadVisibleTo(viewer: Viewer, threadAlias = 't'): RawBuilder<boolean> {
   const thread = sql.ref(threadAlias)

@@ -1,6 +1,11 @@
 // Queries of the categories (Themenräume).
 import { sql } from 'kysely'
-import { categoryVisibleTo, threadVisibleTo, type ViewerId } from '../../core/visibility/visibility.ts'
+import {
+  categoryVisibleTo,
+  threadVisibleTo,
+  type ViewerId,
+  wholeCategoryVisibleTo,
+} from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale } from '../../db/schema.ts'
 import { dateLabel, isoText } from './discussions.repository.ts'
@@ -85,8 +90,9 @@ const unreadLookback = 50
 /**
  * The home page: open categories in order, each with its newest activity and my unread threads.
  * The thread count is kept by triggers (category_thread_counts), not counted per request; it
- * counts every thread of the category, which is what its viewer may see: the visibility rule
- * narrows by category (a closed group's Themenraum is listed only to its members).
+ * counts every thread of the category, shown when the rule lets the viewer see them all
+ * (wholeCategoryVisibleTo: it narrows by category, a closed group's Themenraum is listed only to
+ * its members), else 0.
  */
 export async function listCategoryOverview(
   db: Db,
@@ -96,7 +102,7 @@ export async function listCategoryOverview(
   const visible = threadVisibleTo(memberId, 't')
   const result = await sql<CategoryOverview>`
     select c.id, c.name, c.slug, c.description, c.position, false as archived, ${groupNameOf} as "groupName",
-      coalesce(n.threads, 0) as "threadCount",
+      case when ${wholeCategoryVisibleTo(memberId, 'c')} then coalesce(n.threads, 0) else 0 end as "threadCount",
       l.id as "latestThreadId", l.title as "latestTitle",
       ${isoText(sql`l.last_activity_at`)} as "latestIso",
       ${dateLabel(sql`l.last_activity_at`, locale)} as "latestLabel",
