@@ -190,6 +190,7 @@ const pageTypes: PageType[] = [
   { name: 'categories admin', as: 'admin', open: '/admin/categories' },
   { name: 'category, edit form', as: 'admin', open: later(() => found.categoryEdit) },
   { name: 'mail queue', as: 'admin', open: '/admin/mail' },
+  { name: 'attachments and storage', as: 'admin', open: '/admin/files' },
 ]
 
 let browser: Browser
