@@ -344,10 +344,24 @@ describe('everything typed stays when a file is refused', () => {
     ])
     expect(response.statusCode).toBe(303)
     expect((await attachmentsOf(postId)).map((f) => f.name)).toEqual(['nachtrag.pdf'])
-    // Editing again shows the file the post already has.
-    expect((await author.agent.get(`/p/${postId}/edit`)).body).toMatch(
-      /<a href="\/files\/\d+" download><bdi>nachtrag.pdf<\/bdi><\/a>/,
-    )
+    // Editing again shows the file the post already has, which its author may remove (not audited).
+    const again = await author.agent.get(`/p/${postId}/edit`)
+    expect(again.body).toMatch(/<a href="\/files\/\d+" download><bdi>nachtrag.pdf<\/bdi><\/a>/)
+    const [file] = await attachmentsOf(postId)
+    expect(again.body).toContain(`<a href="/files/${file!.id}/remove">Datei entfernen</a>`)
+    const confirm = await author.agent.get(`/files/${file!.id}/remove`)
+    expect(confirm.statusCode).toBe(200)
+    expect(confirm.body).not.toContain('name="reason"')
+    const token2 = confirm.body.match(/name="_csrf" value="([^"]+)"/)![1]!
+    expect((await author.agent.post(`/files/${file!.id}/remove`, { _csrf: token2 })).statusCode).toBe(303)
+    expect(await attachmentsOf(postId)).toEqual([])
+    const audited = await db()
+      .selectFrom('audit_events')
+      .select('id')
+      .where('action', '=', 'attachment.removed')
+      .where('actor_id', '=', author.member.id)
+      .execute()
+    expect(audited).toEqual([])
   })
 })
 
@@ -375,7 +389,7 @@ describe('storage: dedupe, removal, reference counting', () => {
     const [fileB] = await attachmentsOf(postB)
     const confirm = await moderator.agent.get(`/files/${fileA!.id}/remove`)
     expect(confirm.statusCode).toBe(200)
-    expect((await a.agent.get(`/files/${fileA!.id}/remove`)).statusCode).toBe(403)
+    expect((await b.agent.get(`/files/${fileA!.id}/remove`)).statusCode).toBe(403)
     const token = confirm.body.match(/name="_csrf" value="([^"]+)"/)![1]!
     const removed = await moderator.agent.post(`/files/${fileA!.id}/remove`, {
       _csrf: token,

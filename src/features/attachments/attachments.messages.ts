@@ -30,6 +30,8 @@ export const de = {
   'attachments.remove.title': 'Datei entfernen',
   'attachments.remove.text':
     'Die Datei „{name}“ wird aus dem Beitrag entfernt und ist danach für niemanden mehr abrufbar. Das wird im Protokoll vermerkt.',
+  'attachments.remove.ownText':
+    'Die Datei „{name}“ wird aus Ihrem Beitrag entfernt und ist danach für niemanden mehr abrufbar.',
   'attachments.remove.reason': 'Grund (für das Protokoll)',
   'attachments.remove.submit': 'Datei entfernen',
   'attachments.remove.done': 'Die Datei wurde entfernt.',
@@ -80,6 +82,8 @@ export const en: Record<keyof typeof de, string> = {
   'attachments.remove.title': 'Remove file',
   'attachments.remove.text':
     'The file “{name}” will be removed from the post and can then no longer be opened by anyone. This is recorded in the audit log.',
+  'attachments.remove.ownText':
+    'The file “{name}” will be removed from your post and can then no longer be opened by anyone.',
   'attachments.remove.reason': 'Reason (for the audit log)',
   'attachments.remove.submit': 'Remove file',
   'attachments.remove.done': 'The file was removed.',

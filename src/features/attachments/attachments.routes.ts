@@ -10,8 +10,9 @@ import fp from 'fastify-plugin'
 import type { Config } from '../../config.ts'
 import { recordAudit } from '../../core/audit/audit.ts'
 import type { FeatureDeps } from '../../deps.ts'
-import { NotFoundError } from '../../lib/errors.ts'
+import { ForbiddenError, NotFoundError } from '../../lib/errors.ts'
 import { field, formSchema, param, parseForm } from '../../lib/form-schema.ts'
+import { hasRole } from '../../plugins/access.ts'
 import { wantsFragment } from '../../plugins/views.ts'
 import * as repository from './attachments.repository.ts'
 import { blobStore, receiveFiles, uploadErrors } from './attachments.service.ts'
@@ -119,6 +120,14 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
     return file
   }
 
+  /** A file the viewer may remove: their own (an author editing the post), or any as staff. */
+  async function removableFile(request: FastifyRequest, id: number) {
+    const file = await visibleFile(request, id)
+    const own = file.uploaderId === request.member?.id
+    if (!own && !hasRole(request.member, 'moderator')) throw new ForbiddenError()
+    return { ...file, byStaff: !own }
+  }
+
   app.get('/files/:id', { schema: { params: idParams } }, async (request, reply) => {
     const file = await visibleFile(request, request.params.id)
     // Our own re-encoded images may be looked at in the browser; everything else is a download.
@@ -160,47 +169,47 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
     },
   )
 
-  app.get(
-    '/files/:id/remove',
-    { config: { access: 'moderator' }, schema: { params: idParams } },
-    async (request, reply) => {
-      const file = await visibleFile(request, request.params.id)
-      return reply.page('attachments/remove', {
-        title: request.t('attachments.remove.title'),
-        file: { ...file, sizeLabel: sizeLabel(file.size) },
-        values: {},
-      })
-    },
-  )
+  app.get('/files/:id/remove', { schema: { params: idParams } }, async (request, reply) => {
+    const file = await removableFile(request, request.params.id)
+    return reply.page('attachments/remove', {
+      title: request.t('attachments.remove.title'),
+      file: { ...file, sizeLabel: sizeLabel(file.size) },
+      byStaff: file.byStaff,
+      values: {},
+    })
+  })
 
   app.post(
     '/files/:id/remove',
-    { config: { access: 'moderator' }, schema: { params: idParams, body: removeForm } },
+    { schema: { params: idParams, body: removeForm } },
     async (request, reply) => {
-      const file = await visibleFile(request, request.params.id)
+      const file = await removableFile(request, request.params.id)
       const form = parseForm(request, removeForm)
       if (!form.ok) {
         reply.code(422)
         return reply.page('attachments/remove', {
           title: request.t('attachments.remove.title'),
           file: { ...file, sizeLabel: sizeLabel(file.size) },
+          byStaff: file.byStaff,
           values: form.values,
           errors: form.errors,
         })
       }
       await repository.deleteAttachment(db, file.id)
-      await recordAudit(db, {
-        action: 'attachment.removed',
-        actorId: request.member?.id ?? null,
-        subjectId: file.uploaderId,
-        details: {
-          name: file.name,
-          size: sizeLabel(file.size),
-          postId: file.postId,
-          threadId: file.threadId,
-          reason: form.values.reason || undefined,
-        },
-      })
+      // Members remove their own files; the moderation's removals of others' files are audited.
+      if (file.byStaff)
+        await recordAudit(db, {
+          action: 'attachment.removed',
+          actorId: request.member?.id ?? null,
+          subjectId: file.uploaderId,
+          details: {
+            name: file.name,
+            size: sizeLabel(file.size),
+            postId: file.postId,
+            threadId: file.threadId,
+            reason: form.values.reason || undefined,
+          },
+        })
       request.session.flash = request.t('attachments.remove.done')
       const target = `/t/${file.threadId}#post-${file.postId}`
       if (wantsFragment(request)) return reply.header('hx-redirect', target).code(204).send()
