@@ -128,7 +128,7 @@ describe('attachments without JavaScript', () => {
       })
     }
     expect(new URL(page.url()).pathname).toBe(href)
-    expect(await page.locator('.thread-documents').innerText()).toContain('Ratsvorlage.pdf')
+    expect(await page.locator('.thread-documents').textContent()).toContain('Ratsvorlage.pdf')
     await page.close()
   })
 })
