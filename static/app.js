@@ -112,6 +112,18 @@
       location.replace(`${location.pathname}?at=${post[1]}${location.hash}`)
   })
 
+  // Discussions: a reply added at the end of the replies before the last window was loaded comes
+  // again in that window; the copy in its place in the window stays, the earlier one goes.
+  document.addEventListener('htmx:afterSwap', (event) => {
+    const list = event.detail.target
+    if (list?.id !== 'replies') return
+    const seen = new Map()
+    for (const post of list.querySelectorAll('li[id^="post-"]')) {
+      seen.get(post.id)?.remove()
+      seen.set(post.id, post)
+    }
+  })
+
   // Discussions: "Cancel" in an inline form closes it (without JavaScript it is a plain link).
   document.addEventListener('click', (event) => {
     const cancel = event.target instanceof Element ? event.target.closest('[data-close]') : null

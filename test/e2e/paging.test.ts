@@ -121,6 +121,14 @@ for (const javaScript of [true, false]) {
       await expect(page.locator('#replies li').count()).resolves.toBe(100)
       await expect(page.locator(`#post-${thread.top[100]}`).count()).resolves.toBe(0)
       await markPage(page)
+      // A reply to the thread goes to the end of the replies shown (with htmx); the last window
+      // brings it again in its place, and it is on the page once.
+      const replyText = `Nachtrag zum langen Thema (${javaScript ? 'js' : 'nojs'})`
+      if (javaScript) {
+        await page.locator('#thread-reply').getByLabel('Ihre Antwort').fill(replyText)
+        await page.locator('#thread-reply').getByRole('button', { name: 'Antwort senden' }).click()
+        await page.locator('#replies .md', { hasText: replyText }).waitFor()
+      }
       await page.getByRole('link', { name: 'Weitere Antworten' }).click()
       await page.locator(`#post-${thread.top[100]}`).waitFor()
       if (javaScript) {
@@ -133,6 +141,7 @@ for (const javaScript of [true, false]) {
         // Both windows are on the page now, and the link is gone at the end of the thread.
         await expect(page.locator(`#post-${thread.top[0]}`).count()).resolves.toBe(1)
         await expect(page.getByRole('link', { name: 'Weitere Antworten' }).count()).resolves.toBe(0)
+        await expect(page.locator('#replies li').filter({ hasText: replyText }).count()).resolves.toBe(1)
       } else {
         expect(page.url()).toContain(`?after=${thread.top[99]}`)
         await expect(page.locator(`#post-${thread.top[0]}`).count()).resolves.toBe(0)
