@@ -56,7 +56,11 @@ export interface Config {
   readonly retentionRejectedDays: number
   readonly retentionMailDays: number
   /** Attachments: bytes a file, files a post, bytes a member may store in all (checked while streaming). */
-  readonly attachments: { readonly maxFileBytes: number; readonly maxFiles: number; readonly quotaBytes: number }
+  readonly attachments: {
+    readonly maxFileBytes: number
+    readonly maxFiles: number
+    readonly quotaBytes: number
+  }
   /** Bearer token that may read /metrics from anywhere; without it only loopback may (see README, Metrics). */
   readonly metricsToken: string | undefined
 }
@@ -220,7 +224,12 @@ export function loadConfig(env: Env = process.env): Config {
     imprint: Object.freeze({
       name: env.IMPRINT_NAME || '',
       // Lines of the postal address, separated by "|" (e.g. "Rathausplatz 1|12345 Musterstadt").
-      address: Object.freeze((env.IMPRINT_ADDRESS ?? '').split('|').map((line) => line.trim()).filter(Boolean)),
+      address: Object.freeze(
+        (env.IMPRINT_ADDRESS ?? '')
+          .split('|')
+          .map((line) => line.trim())
+          .filter(Boolean),
+      ),
       representative: env.IMPRINT_REPRESENTATIVE || '',
       email: email(env, 'IMPRINT_EMAIL', supportEmail(env)),
       phone: env.IMPRINT_PHONE || '',

@@ -110,9 +110,13 @@ export const csrfPlugin = fp(
 
     app.decorateRequest('csrfTokenValid', function (this: FastifyRequest, token: string | undefined) {
       const secret = secretOf(this)
-      const given = token || (typeof this.headers['x-csrf-token'] === 'string' ? this.headers['x-csrf-token'] : '')
+      const given =
+        token || (typeof this.headers['x-csrf-token'] === 'string' ? this.headers['x-csrf-token'] : '')
       return (
-        comesFromOrigin(this, origin) && !!secret && !!given && tokens.verify(secret, given, tokenBinding(this))
+        comesFromOrigin(this, origin) &&
+        !!secret &&
+        !!given &&
+        tokens.verify(secret, given, tokenBinding(this))
       )
     })
 

@@ -6,12 +6,12 @@ import { threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, Role } from '../../db/schema.ts'
 import { type ThreadFileRecord, threadFilesColumn } from '../attachments/attachments.service.ts'
-import type { Stage } from './discussions.tables.ts'
 import {
   mutedIdsColumn,
   type ThreadModerationMarks,
   threadMarksColumn,
 } from '../moderation/moderation.service.ts'
+import type { Stage } from './discussions.tables.ts'
 
 const labelFormats: Record<Locale, string> = {
   de: 'DD.MM.YYYY, HH24:MI',

@@ -553,12 +553,17 @@ export async function listCategoryThreads(
 ) {
   // Pinned threads come first, on the first page only; the pages after it list the others.
   const [pinned, rows] = await Promise.all([
-    query.after ? [] : repo.listThreads(db, { ...query, memberId: member.id, pinned: true, limit: pinnedMax }),
+    query.after
+      ? []
+      : repo.listThreads(db, { ...query, memberId: member.id, pinned: true, limit: pinnedMax }),
     repo.listThreads(db, { ...query, memberId: member.id, pinned: false }),
   ])
   const more = rows.length > query.limit
   const threads = more ? rows.slice(0, query.limit) : rows
-  return { threads: [...pinned.slice(0, pinnedMax), ...threads], nextCursor: more ? threads.at(-1)?.cursor : undefined }
+  return {
+    threads: [...pinned.slice(0, pinnedMax), ...threads],
+    nextCursor: more ? threads.at(-1)?.cursor : undefined,
+  }
 }
 
 /** The open Themenräume the member may write in (a closed group's only for its members). */
