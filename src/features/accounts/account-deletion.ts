@@ -2,8 +2,9 @@
 // retention periods remove old applications. Personal data goes everywhere: name, address,
 // job title, statement, handle, notes of the verification, sessions, tokens, second factor,
 // settings, exports, follows, read marks, reactions, notifications, login failures, mail
-// records and mail still waiting to be sent, invitations. The member's posts are removed, or
-// kept under "Ehemaliges Mitglied", as the member chooses.
+// records and mail still waiting to be sent, invitations, group memberships, their part in
+// direct conversations. The member's posts and messages are removed, or kept under
+// "Ehemaliges Mitglied", as the member chooses.
 //
 // The row stays as a tombstone with status `deleted` (kept posts point to it, and the audit
 // log's ids resolve to it): the audit log, which may not be rewritten, keeps only that number,
@@ -13,6 +14,7 @@ import { mailMember } from '../../core/mail/mail.queue.ts'
 import { transition } from '../../core/members/membership.ts'
 import type { Db } from '../../db/database.ts'
 import { ValidationError } from '../../lib/errors.ts'
+import { eraseMessagesOf } from '../messages/messages.service.ts'
 import { checkCurrentPassword } from './sign-in.ts'
 
 export type KeptPosts = 'keep' | 'remove'
@@ -66,6 +68,7 @@ export async function eraseMember(trx: Db, memberId: number, erasure: Erasure): 
   if (!moved) return false
   await sql`update members set handle = ${`ehemalig_${memberId}`} where id = ${memberId}`.execute(trx)
   if (erasure.posts === 'remove') await removeContent(trx, memberId)
+  await eraseMessagesOf(trx, memberId, erasure.posts === 'remove')
   await removePersonalRows(trx, memberId, before.email)
   return true
 }
@@ -106,6 +109,8 @@ async function removePersonalRows(trx: Db, memberId: number, email: string) {
     'drafts',
     'applicant_questions',
     'member_mutes',
+    'group_members',
+    'group_requests',
   ] as const) {
     await trx.deleteFrom(table).where('member_id', '=', memberId).execute()
   }

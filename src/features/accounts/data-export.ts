@@ -11,6 +11,7 @@ import { recordAudit } from '../../core/audit/audit.ts'
 import { mailMember } from '../../core/mail/mail.queue.ts'
 import type { Db } from '../../db/database.ts'
 import { ConflictError, NotFoundError } from '../../lib/errors.ts'
+import { messagesDataOf } from '../messages/messages.service.ts'
 
 export const exportTask = 'compose_data_export'
 export const exportKeepDays = 7
@@ -260,6 +261,8 @@ export async function collectMemberData(db: Db, memberId: number) {
     mailLog: await mailLogOf(db, memberId, profile.email),
     invitationsSent: await invitationsOf(db, memberId),
     ...(await moderationDataOf(db, memberId)),
+    groups: await groupsOf(db, memberId),
+    directMessages: await messagesDataOf(db, memberId),
     securityEvents: await securityEventsOf(db, profile.email),
   }
 }
@@ -384,6 +387,14 @@ async function moderationDataOf(db: Db, memberId: number) {
     drafts: drafts.map((d) => ({ form: d.draft_key, fields: d.fields, savedAt: iso(d.updated_at) })),
     mutedMembers: mutes.map((m) => ({ memberId: m.muted_member_id, since: iso(m.created_at) })),
   }
+}
+
+/** The closed groups the member belongs to, with their role there. */
+async function groupsOf(db: Db, memberId: number) {
+  const { rows } = await sql<{ name: string; role: string; joined_at: Date }>`
+    select g.name, gm.role, gm.joined_at from group_members gm join groups g on g.id = gm.group_id
+    where gm.member_id = ${memberId} order by g.name`.execute(db)
+  return rows.map((g) => ({ group: g.name, role: g.role, since: iso(g.joined_at) }))
 }
 
 /** Invitations the member sent: when, and to which domain (the address is the invitee's). */

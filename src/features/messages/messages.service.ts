@@ -5,7 +5,7 @@
 // Nobody but the current participants reads a conversation: moderators and admins get no route
 // and no query for it. A participant may report one message; that message (and nothing else of
 // the conversation) is then shown in the moderators' queue.
-import type { RawBuilder } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import { recordAudit } from '../../core/audit/audit.ts'
 import { enqueueMail } from '../../core/mail/mail.queue.ts'
 import type { CurrentMember } from '../../core/members/current-member.ts'
@@ -324,4 +324,46 @@ export async function actOnReportedMessage(
       details: { messageId, reports: resolved.reports, reason },
     })
   })
+}
+
+/**
+ * Art. 15/20: the member's part in conversations — when they took part, the text of their own
+ * messages (not what others wrote), whom they blocked and their mail setting.
+ */
+export async function messagesDataOf(db: Db, memberId: number) {
+  const [conversations, messages, blocks, settings] = await Promise.all([
+    sql<{ conversation: number; joinedAt: string; leftAt: string | null }>`
+      select conversation_id as conversation, joined_at as "joinedAt", left_at as "leftAt"
+      from conversation_participants where member_id = ${memberId} order by conversation_id`.execute(db),
+    sql<{ conversation: number; markdown: string; at: string }>`
+      select conversation_id as conversation, body_source as markdown, created_at as at
+      from direct_messages where author_id = ${memberId} and kind = 'message' order by id`.execute(db),
+    sql<{ memberId: number; since: string }>`
+      select blocked_id as "memberId", created_at as since from member_blocks
+      where blocker_id = ${memberId} order by blocked_id`.execute(db),
+    sql<{
+      mode: string
+    }>`select mail_mode as mode from message_settings where member_id = ${memberId}`.execute(db),
+  ])
+  return {
+    conversations: conversations.rows,
+    messagesWritten: messages.rows,
+    blockedMembers: blocks.rows,
+    messageMail: settings.rows[0]?.mode ?? 'immediately',
+  }
+}
+
+/**
+ * Art. 17, in the erasure's transaction: the member leaves every conversation; their messages
+ * are removed when they chose to remove their posts, else they stay under "Ehemaliges Mitglied".
+ * Blocks either way, the reports they made and their setting go.
+ */
+export async function eraseMessagesOf(trx: Db, memberId: number, removeText: boolean): Promise<void> {
+  if (removeText)
+    await sql`delete from direct_messages where author_id = ${memberId} and kind = 'message'`.execute(trx)
+  await sql`update conversation_participants set left_at = now()
+    where member_id = ${memberId} and left_at is null`.execute(trx)
+  await sql`delete from member_blocks where blocker_id = ${memberId} or blocked_id = ${memberId}`.execute(trx)
+  await sql`delete from message_reports where reporter_id = ${memberId}`.execute(trx)
+  await sql`delete from message_settings where member_id = ${memberId}`.execute(trx)
 }
