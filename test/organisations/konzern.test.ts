@@ -139,6 +139,10 @@ describe('naming the municipalities of a Zweckverband', () => {
       organisationId: zweckverband,
       changes: { municipalities: { added: ['05'], removed: [wettringen.ags] } },
     })
+    // The audit log says it in words, not "– → –".
+    const log = (await mod.get('/moderation/audit')).body
+    expect(log).toContain('Kommunen hinzugefügt: 05')
+    expect(log).toContain(`Kommunen entfernt: ${wettringen.ags}`)
   })
 
   it('names every problem in one round, at its field, keeping everything typed', async () => {
