@@ -85,7 +85,7 @@ for (const javaScript of [true, false]) {
   describe(`a long thread ${javaScript ? 'with' : 'without'} JavaScript`, () => {
     let context: BrowserContext
     beforeAll(async () => {
-      context = await memberContext(browser, demo.peter, { javaScriptEnabled: javaScript })
+      context = await memberContext(browser, demo.fatma, { javaScriptEnabled: javaScript })
     })
     afterAll(async () => {
       await context?.close()
@@ -155,7 +155,7 @@ for (const javaScript of [true, false]) {
 
 describe('an old link without the window', () => {
   it('is sent to the window that holds the post (with JavaScript)', async () => {
-    const context = await memberContext(browser, demo.peter)
+    const context = await memberContext(browser, demo.fatma)
     const page = await context.newPage()
     const target = thread.deep[3]!
     await page.goto(`/t/${thread.id}#post-${target}`)
