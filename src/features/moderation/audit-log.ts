@@ -93,7 +93,8 @@ function organisationChanges(d: Details, t: Translate): string[] {
   const lines: string[] = []
   for (const [field, change] of Object.entries(changes)) {
     if (field === 'domains' || field === 'municipalities') {
-      if (list(change.added) !== '–') lines.push(t(`audit.detail.${field}Added`, { list: list(change.added) }))
+      if (list(change.added) !== '–')
+        lines.push(t(`audit.detail.${field}Added`, { list: list(change.added) }))
       if (list(change.removed) !== '–')
         lines.push(t(`audit.detail.${field}Removed`, { list: list(change.removed) }))
     } else if (field === 'autoApprove') {
