@@ -282,7 +282,7 @@ describe('retention', () => {
   const periods = { unconfirmedDays: 30, rejectedDays: 180, mailDays: 30 }
   const day = 86_400_000
 
-  it('removes unconfirmed registrations, rejected applications, old mail records and exports after their periods', async () => {
+  it('removes unconfirmed registrations, rejected applications, old mail records, exports and drafts after their periods', async () => {
     const unconfirmed = await createMember(db(), { status: 'pending_email', name: 'Una Unbestätigt' })
     const rejected = await createMember(db(), { status: 'rejected', name: 'Rex Abgelehnt' })
     const waiting = await createMember(db(), { status: 'pending_review' })
@@ -291,15 +291,22 @@ describe('retention', () => {
       .values({ message_id: '<old@vertrauensraum>', template: 'account.approved', status: 'sent' })
       .execute()
     await db().insertInto('data_exports').values({ member_id: waiting.id }).execute()
+    await sql`insert into drafts (member_id, draft_key, fields) values (${waiting.id}, 'thread:new', '{}')`.execute(
+      db(),
+    )
     const now = Date.now()
 
     // A day later nothing is due yet.
     let result = await applyRetention(db(), periods, new Date(now + day))
-    expect(result).toMatchObject({ unconfirmed: 0, rejected: 0, mailRecords: 0, exports: 0 })
+    expect(result).toMatchObject({ unconfirmed: 0, rejected: 0, mailRecords: 0, exports: 0, drafts: 0 })
 
     // After 31 days: the unconfirmed registration, the mail record and the export.
     result = await applyRetention(db(), periods, new Date(now + 31 * day))
-    expect(result).toMatchObject({ unconfirmed: 1, rejected: 0 })
+    expect(result).toMatchObject({ unconfirmed: 1, rejected: 0, drafts: 1 })
+    const drafts = await sql<{
+      n: number
+    }>`select count(*)::int as n from drafts where member_id = ${waiting.id}`.execute(db())
+    expect(drafts.rows[0]!.n).toBe(0)
     expect(result.mailRecords).toBeGreaterThanOrEqual(1)
     const oldSend = await db()
       .selectFrom('mail_sends')

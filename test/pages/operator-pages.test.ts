@@ -59,6 +59,9 @@ describe('the Impressum', () => {
 describe('the Datenschutzerklärung', () => {
   it('takes the operator’s text and still states the retention periods', async () => {
     expect((await get('/privacy')).body).toContain('Wie lange wir Daten aufbewahren')
+    expect((await get('/privacy')).body).toContain(
+      'Entwürfe von Themen und Antworten: gelöscht 30 Tage nach dem letzten Speichern.',
+    )
     writePage('datenschutz', '## Verantwortliche Stelle\n\nDer Zweckverband verarbeitet …', 3_000)
     const page = await get('/privacy')
     expect(page.body).toContain('Verantwortliche Stelle')

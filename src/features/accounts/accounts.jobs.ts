@@ -28,7 +28,7 @@ export function accountTasks(db: Db, config: Config): TaskList {
         new Date(),
       )
       helpers.logger.info(
-        `retention: ${result.unconfirmed} unconfirmed registrations, ${result.rejected} rejected applications, ${result.mailRecords} mail records, ${result.failedMail} undeliverable mails, ${result.exports} exports removed`,
+        `retention: ${result.unconfirmed} unconfirmed registrations, ${result.rejected} rejected applications, ${result.mailRecords} mail records, ${result.failedMail} undeliverable mails, ${result.exports} exports, ${result.drafts} drafts removed`,
       )
     },
     reconfirm_memberships: async (_payload, helpers) => {

@@ -39,6 +39,8 @@ export const de = {
   'privacy.retention.mail':
     'Aufzeichnungen über versandte E-Mails und nicht zustellbare E-Mails: gelöscht spätestens nach {days, plural, one {# Tag} other {# Tagen}}.',
   'privacy.retention.exports': 'Datenexporte: gelöscht nach 7 Tagen.',
+  'privacy.retention.drafts':
+    'Entwürfe von Themen und Antworten: gelöscht {days, plural, one {# Tag} other {# Tage}} nach dem letzten Speichern.',
   'privacy.retention.deletion':
     'Unter „Meine Daten" können Sie alle Ihre Daten herunterladen und Ihr Konto löschen. Das Protokoll der Moderation wird nicht geändert; es behält nach einer Löschung nur eine Nummer ohne Bezug zu Ihrer Person.',
   'memberStatus.deleted': 'gelöscht',
@@ -96,6 +98,8 @@ export const en: Record<keyof typeof de, string> = {
   'privacy.retention.mail':
     'Records of sent e-mail and e-mail that could not be delivered: deleted after {days, plural, one {# day} other {# days}} at the latest.',
   'privacy.retention.exports': 'Data exports: deleted after 7 days.',
+  'privacy.retention.drafts':
+    'Drafts of threads and replies: deleted {days, plural, one {# day} other {# days}} after they were last saved.',
   'privacy.retention.deletion':
     'Under "My data" you can download all your data and delete your account. The moderators\u2019 log is never rewritten; after a deletion it keeps only a number with no link to you.',
   'memberStatus.deleted': 'deleted',

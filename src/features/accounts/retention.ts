@@ -4,7 +4,7 @@
 // - rejected applications, after RETENTION_REJECTED_DAYS (since the decision);
 // - records of sent mail (mail_sends, digest and notification deliveries) and mail that could
 //   not be delivered, after RETENTION_MAIL_DAYS;
-// - data exports after 7 days.
+// - data exports after 7 days; drafts not saved for 30 days.
 // Expired sessions and old sign-in failures are removed hourly by clean_up_sessions.
 // An applicant who never got in has nothing in the forum and is deleted outright; one who had
 // posts (verified once, then sent back to review and rejected) is erased like a deleted
@@ -12,6 +12,7 @@
 import { sql } from 'kysely'
 import { recordAudit } from '../../core/audit/audit.ts'
 import type { Db } from '../../db/database.ts'
+import { removeOldDrafts } from '../drafts/drafts.service.ts'
 import { eraseMember } from './account-deletion.ts'
 import { exportKeepDays } from './data-export.ts'
 
@@ -27,6 +28,7 @@ export interface RetentionResult {
   mailRecords: number
   failedMail: number
   exports: number
+  drafts: number
 }
 
 const daysBefore = (at: Date, days: number) => new Date(at.getTime() - days * 86_400_000)
@@ -62,6 +64,7 @@ export async function applyRetention(db: Db, periods: RetentionPeriods, now: Dat
     mailRecords: Number(sends.numDeletedRows) + Number(deliveries.numDeletedRows),
     failedMail: Number(failed[0]?.n ?? 0),
     exports: Number(exports.numDeletedRows),
+    drafts: await removeOldDrafts(db, now),
   }
 }
 

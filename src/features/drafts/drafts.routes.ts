@@ -10,6 +10,7 @@ import { ValidationError } from '../../lib/errors.ts'
 import { parseForm } from '../../lib/form-schema.ts'
 import { type DraftFields, deleteDraft, findDraft, saveDraft } from './drafts.repository.ts'
 import { draftFields, draftForm, draftKeyForm, draftQuery } from './drafts.schemas.ts'
+import { draftMaxAgeDays } from './drafts.service.ts'
 
 declare module '@fastify/session' {
   interface FastifySessionObject {
@@ -17,9 +18,6 @@ declare module '@fastify/session' {
     extendedAt?: number
   }
 }
-
-/** Drafts older than this are not restored (and are removed when asked for). */
-const draftMaxAgeDays = 30
 
 /** Autosave is debounced in the browser; this only stops a runaway script. */
 const saveLimit = {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import { homePage } from '../discussions/discussions.service.ts'
+import { draftMaxAgeDays } from '../drafts/drafts.service.ts'
 import { operatorPages } from './operator-pages.ts'
 
 /**
@@ -45,6 +46,7 @@ export async function pagesRoutes(app: FastifyInstance, options: { config: Confi
         unconfirmed: options.config.retentionUnconfirmedDays,
         rejected: options.config.retentionRejectedDays,
         mail: options.config.retentionMailDays,
+        drafts: draftMaxAgeDays,
       },
     }),
   )
