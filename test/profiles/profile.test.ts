@@ -50,6 +50,9 @@ describe('the profile page', () => {
     expect(html).toContain('Ottos Frage zur Cloud')
     expect(textOf(html)).toContain('Mitglied seit')
     expect(html).toContain('href="/account/profile"')
+    // A reply links the thread window that holds it; nobody writes a message to themselves.
+    expect(html).toMatch(/href="\/t\/\d+\?at(?:=|&#x3D;)(\d+)#post-\1"/)
+    expect(html).not.toContain('/messages/new?to=')
   })
 
   it('another member sees the profile without the edit link; deleted replies are not listed', async () => {
@@ -64,6 +67,7 @@ describe('the profile page', () => {
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Rita Rückzug')
     expect(page.body).not.toContain('href="/account/profile"')
+    expect(page.body).toContain(`href="/messages/new?to=${member.id}"`)
     expect(page.body).not.toContain('Ein fremdes Thema')
     expect(page.body).toContain('Noch keine Antworten.')
   })

@@ -60,7 +60,7 @@ describe('reporting a post', () => {
       text: 'Enthält eine Privatadresse',
     })
     expect(sent.statusCode).toBe(303)
-    expect(sent.headers.location).toBe(`/t/${threadId}#post-${postId}`)
+    expect(sent.headers.location).toBe(`/t/${threadId}?at=${postId}#post-${postId}`)
 
     const token = await second.agent.csrf(`/t/${threadId}`)
     const inline = await second.agent.post(

@@ -14,6 +14,7 @@ import { ForbiddenError, NotFoundError } from '../../lib/errors.ts'
 import { field, formSchema, param, parseForm } from '../../lib/form-schema.ts'
 import { hasRole } from '../../plugins/access.ts'
 import { wantsFragment } from '../../plugins/views.ts'
+import { permalink } from '../discussions/discussions.service.ts'
 import * as repository from './attachments.repository.ts'
 import { blobStore, receiveFiles, uploadErrors } from './attachments.service.ts'
 import type { BlobStore, ByteRange } from './blob-store.ts'
@@ -211,7 +212,7 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
           },
         })
       request.session.flash = request.t('attachments.remove.done')
-      const target = `/t/${file.threadId}#post-${file.postId}`
+      const target = permalink(file.threadId, file.postId)
       if (wantsFragment(request)) return reply.header('hx-redirect', target).code(204).send()
       return reply.redirect(target, 303)
     },

@@ -48,6 +48,7 @@ import {
 
 // What other features may use of discussions (the import rule: only this module).
 export { type Stage, stages } from './discussions.tables.ts'
+export { permalink } from './discussions.view.ts'
 
 // ---------------------------------------------------------------------------------------
 // Errors that carry what the form needs to be shown again

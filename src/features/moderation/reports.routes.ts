@@ -8,6 +8,7 @@ import type { FeatureDeps } from '../../deps.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
 import { keepTyped, param, parseForm } from '../../lib/form-schema.ts'
 import { wantsFragment } from '../../plugins/views.ts'
+import { permalink } from '../discussions/discussions.service.ts'
 import { decide } from './decide.ts'
 import { actionForm, editForm, reportForm } from './reports.schemas.ts'
 import {
@@ -96,7 +97,7 @@ export async function reportRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
       if (wantsFragment(request))
         return reply.fragment('moderation/_report-sent', { postId: request.params.id })
       request.session.flash = request.t('reports.sent')
-      return reply.redirect(`/t/${threadId}#post-${request.params.id}`, 303)
+      return reply.redirect(permalink(threadId, request.params.id), 303)
     },
   )
 

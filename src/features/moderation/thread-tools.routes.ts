@@ -8,6 +8,7 @@ import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { FeatureDeps } from '../../deps.ts'
 import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
 import { keepTyped, labelErrors, parseForm } from '../../lib/form-schema.ts'
+import { permalink } from '../discussions/discussions.service.ts'
 import { findMutable, listMuted, mute, unmute } from './mutes.ts'
 import {
   editHeadForm,
@@ -165,7 +166,7 @@ export async function threadToolsRoutes(fastify: FastifyInstance, deps: FeatureD
         })
       }
       const post = await tools.unhide(db, me(request), postId, form.values.reason)
-      return done(request, reply, 'threadTools.unhide.done', `/t/${post.threadId}#post-${postId}`)
+      return done(request, reply, 'threadTools.unhide.done', permalink(post.threadId, postId))
     },
   )
 

@@ -8,6 +8,7 @@ import type { FeatureDeps } from '../../deps.ts'
 import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
 import { keepTyped, labelErrors, parseForm } from '../../lib/form-schema.ts'
 import { wantsFragment } from '../../plugins/views.ts'
+import { permalink } from '../discussions/discussions.service.ts'
 import {
   kindLabel,
   organisationHref,
@@ -63,13 +64,14 @@ export async function profilesRoutes(fastify: FastifyInstance, deps: FeatureDeps
       hideAuthor: true,
       replies: page.replies.map((reply) => ({
         ...reply,
-        href: `/t/${reply.threadId}#post-${reply.postId}`,
+        href: permalink(reply.threadId, reply.postId),
         createdIso: new Date(reply.createdAt).toISOString(),
       })),
       predecessors: page.predecessors.map((person) => ({ ...person, href: `/m/${person.id}` })),
       successor: page.successor ? { ...page.successor, href: `/m/${page.successor.id}` } : undefined,
       isoMemberSince: profile.memberSince ? new Date(profile.memberSince).toISOString() : undefined,
       own: page.own,
+      canMessage: !page.own && profile.status === 'verified',
       canArrangeSuccession: profile.status !== 'left' && service.canArrangeSuccession(viewer, profile.id),
       successionHref: `/m/${profile.id}/succession`,
     })
