@@ -2,12 +2,14 @@
 // management pages of group admins. Member-only (the trust gate's default); every form works
 // without JavaScript (post, redirect, flash); a form with errors comes back with 422, all errors
 // named and everything typed kept.
+
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TObject } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { FeatureDeps } from '../../deps.ts'
 import { ConflictError, type FieldErrors, ValidationError } from '../../lib/errors.ts'
-import { formSchema, keepTyped, parseForm } from '../../lib/form-schema.ts'
+import { formSchema, keepTyped, type ParsedForm, parseForm } from '../../lib/form-schema.ts'
 import {
   decisionForm,
   groupCategoryForm,
@@ -157,68 +159,54 @@ export async function groupsRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
     managePage(request, reply, request.params.id),
   )
 
-  app.post(
-    '/groups/:id/settings',
-    { schema: { params: groupParams, body: groupForm } },
-    async (request, reply) => {
-      const form = parseForm(request, groupForm)
-      try {
-        await service.updateGroup(db, me(request), request.params.id, form.values, form.errors)
-        return back(request, reply, `/groups/${request.params.id}/manage`, 'groups.manage.saved')
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        reply.code(422)
-        return managePage(
-          request,
-          reply,
-          request.params.id,
-          { settings: keepTyped(groupForm, form.values) },
-          error.fields,
-        )
-      }
-    },
+  /**
+   * A form of the management page: saved, the flash and back to the page; refused, the page
+   * again (422) with every error and that form's section as typed.
+   */
+  async function manageForm<T extends TObject>(
+    request: FastifyRequest<{ Params: { id: number } }>,
+    reply: FastifyReply,
+    form: T,
+    section: string,
+    save: (parsed: ParsedForm<T>) => Promise<string>,
+  ) {
+    const parsed = parseForm(request, form)
+    try {
+      const flash = await save(parsed)
+      request.session.flash = flash
+      return reply.redirect(`/groups/${request.params.id}/manage`, 303)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      reply.code(422)
+      const kept = { [section]: keepTyped(form, parsed.values) }
+      return managePage(request, reply, request.params.id, kept, error.fields)
+    }
+  }
+
+  app.post('/groups/:id/settings', { schema: { params: groupParams, body: groupForm } }, (request, reply) =>
+    manageForm(request, reply, groupForm, 'settings', async (form) => {
+      await service.updateGroup(db, me(request), request.params.id, form.values, form.errors)
+      return request.t('groups.manage.saved')
+    }),
   )
 
-  app.post(
-    '/groups/:id/invite',
-    { schema: { params: groupParams, body: inviteForm } },
-    async (request, reply) => {
-      const form = parseForm(request, inviteForm)
-      try {
-        if (!form.ok) throw new ValidationError(form.errors)
-        const name = await service.invite(db, me(request), request.params.id, form.values.handle)
-        request.session.flash = request.t('groups.manage.invited', { name })
-        return reply.redirect(`/groups/${request.params.id}/manage`, 303)
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        reply.code(422)
-        return managePage(
-          request,
-          reply,
-          request.params.id,
-          { invite: keepTyped(inviteForm, form.values) },
-          error.fields,
-        )
-      }
-    },
+  app.post('/groups/:id/invite', { schema: { params: groupParams, body: inviteForm } }, (request, reply) =>
+    manageForm(request, reply, inviteForm, 'invite', async (form) => {
+      if (!form.ok) throw new ValidationError(form.errors)
+      const name = await service.invite(db, me(request), request.params.id, form.values.handle)
+      return request.t('groups.manage.invited', { name })
+    }),
   )
 
   app.post(
     '/groups/:id/categories',
     { schema: { params: groupParams, body: groupCategoryForm } },
-    async (request, reply) => {
-      const form = parseForm(request, groupCategoryForm)
-      try {
+    (request, reply) =>
+      manageForm(request, reply, groupCategoryForm, 'category', async (form) => {
         const { categoryName: name, categoryDescription: description } = form.values
         await service.createCategory(db, me(request), request.params.id, { name, description }, form.errors)
-        return back(request, reply, `/groups/${request.params.id}/manage`, 'groups.manage.categoryCreated')
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        reply.code(422)
-        const category = keepTyped(groupCategoryForm, form.values)
-        return managePage(request, reply, request.params.id, { category }, error.fields)
-      }
-    },
+        return request.t('groups.manage.categoryCreated')
+      }),
   )
 
   app.post(
