@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from '../../lib/errors.ts'
 import { type FormValues, maxId } from '../../lib/form-schema.ts'
-import { findCategoryById, listCategories } from './categories.repository.ts'
+import { findCategoryById, insertCategory, listCategories, slugTaken } from './categories.repository.ts'
 import { homeOverview } from './categories.service.ts'
 import * as repo from './discussions.repository.ts'
 import { limits, type newThreadForm, type replyForm } from './discussions.schemas.ts'
@@ -588,6 +588,20 @@ export async function homePage(db: Db, member: CurrentMember, locale: Locale) {
 
 /** Demo threads, for the operator CLI's demo-data (accounts/operator.ts). */
 export { seedDemoDiscussions } from './discussions.demo.ts'
+
+/**
+ * A new Themenraum, placed last, whose slug is `base` or, when that is taken, `base-2`, `base-3` …
+ * (in the caller's transaction). Returns its id and slug.
+ */
+export async function openCategory(
+  db: Db,
+  base: string,
+  values: { name: string; description: string },
+): Promise<{ id: number; slug: string }> {
+  let slug = base
+  for (let n = 2; await slugTaken(db, slug); n++) slug = `${base}-${n}`
+  return { id: await insertCategory(db, { ...values, slug }), slug }
+}
 
 /** The moderation tells reporters in the forum that it acted on their report (moderation's way in). */
 export async function notifyReportOutcome(

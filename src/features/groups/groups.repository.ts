@@ -282,27 +282,9 @@ export async function listGroupCategories(db: Db, groupId: number): Promise<Grou
   return rows
 }
 
-export async function slugTaken(db: Db, slug: string): Promise<boolean> {
-  const row = await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()
-  return row !== undefined
-}
-
-/** A new Themenraum of the group: a category (placed last) linked to the group. */
-export async function insertGroupCategory(
-  db: Db,
-  groupId: number,
-  values: { name: string; slug: string; description: string },
-): Promise<number> {
-  const row = await db
-    .insertInto('categories')
-    .values({
-      ...values,
-      position: sql<number>`coalesce((select max(position) from categories), 0) + 1`,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await db.insertInto('group_categories').values({ category_id: row.id, group_id: groupId }).execute()
-  return row.id
+/** Makes a Themenraum the group's own (its threads only the group's members see). */
+export async function linkGroupCategory(db: Db, groupId: number, categoryId: number): Promise<void> {
+  await db.insertInto('group_categories').values({ category_id: categoryId, group_id: groupId }).execute()
 }
 
 /** The group a category belongs to, if any (for the thread and category pages' label). */

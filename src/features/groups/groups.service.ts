@@ -13,6 +13,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../lib/errors.ts'
+import { openCategory } from '../discussions/discussions.service.ts'
 import * as repo from './groups.repository.ts'
 import type { GroupRole, JoinMode } from './groups.tables.ts'
 
@@ -311,16 +312,17 @@ export async function createCategory(
   if (Object.keys(edgeErrors).length > 0) throw new ValidationError(edgeErrors)
   return managing(db, actor, groupId, async (tx, group) => {
     const name = input.name.replace(/\s+/g, ' ')
-    const base = `g${groupId}-${slugify(name)}`
-    let slug = base
-    for (let n = 2; await repo.slugTaken(tx, slug); n++) slug = `${base}-${n}`
-    await repo.insertGroupCategory(tx, groupId, { name, slug, description: input.description })
+    const category = await openCategory(tx, `g${groupId}-${slugify(name)}`, {
+      name,
+      description: input.description,
+    })
+    await repo.linkGroupCategory(tx, groupId, category.id)
     await recordAudit(tx, {
       action: 'group.category_created',
       actorId: actor.id,
       details: { groupId, group: group.name, category: name },
     })
-    return slug
+    return category.slug
   })
 }
 
