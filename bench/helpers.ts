@@ -2,6 +2,7 @@
 // measuring the CPU time of the server and of the database per request from /proc.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sessionSecret } from './seed.ts'
@@ -151,5 +152,27 @@ export async function cpuPerRequest(
     server: round((processCpuMillis(pid) - before) / n),
     database:
       databaseBefore === null || databaseAfter === null ? null : round((databaseAfter - databaseBefore) / n),
+  }
+}
+
+/** The machine a run measured on, with the load average at its start and (now) at its end. */
+export interface Machine {
+  cpus: number
+  model: string
+  node: string
+  loadAverageAtStart: number[]
+  loadAverageAtEnd: number[]
+}
+
+export function machineOfRun(
+  loadAverageAtStart: number[],
+  loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 10) / 10),
+): Machine {
+  return {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    loadAverageAtStart,
+    loadAverageAtEnd,
   }
 }

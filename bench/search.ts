@@ -25,7 +25,15 @@ import pg from 'pg'
 import { type Db, databaseUrlFor } from '../src/db/database.ts'
 import type { Database } from '../src/db/schema.ts'
 import { freePort } from '../src/lib/free-port.ts'
-import { clusterCpuMillis, cpuPerRequest, processCpuMillis, startServer, stopProcesses } from './helpers.ts'
+import {
+  clusterCpuMillis,
+  cpuPerRequest,
+  type Machine,
+  machineOfRun,
+  processCpuMillis,
+  startServer,
+  stopProcesses,
+} from './helpers.ts'
 import { benchWords, vocabulary } from './search-corpus.ts'
 import {
   type SearchSeed,
@@ -554,11 +562,7 @@ async function main(): Promise<void> {
     const report = {
       date: new Date().toISOString(),
       machine: {
-        cpus: os.cpus().length,
-        model: os.cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: os.loadavg().map((n) => Math.round(n * 10) / 10),
+        ...machineOfRun(loadAtStart),
         database: process.env.BENCH_DATABASE_URL
           ? 'BENCH_DATABASE_URL'
           : 'embedded PostgreSQL 18, shared_buffers 1 GB',
@@ -592,14 +596,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 
 function markdown(report: {
   date: string
-  machine: {
-    cpus: number
-    model: string
-    node: string
-    loadAverageAtStart: number[]
-    loadAverageAtEnd: number[]
-    database: string
-  }
+  machine: Machine & { database: string }
   data: { threads: number; posts: number; seedSeconds: number }
   indexBytes: number
   tableBytes: Record<string, number>

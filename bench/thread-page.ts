@@ -36,6 +36,8 @@ import { freePort } from '../src/lib/free-port.ts'
 import {
   type CpuPerRequest,
   cpuPerRequest,
+  type Machine,
+  machineOfRun,
   startProcess,
   startServer,
   stopProcesses,
@@ -522,13 +524,7 @@ async function main(): Promise<void> {
     ]
     const report = {
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        model: os.cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: loadAverage(),
-      },
+      machine: machineOfRun(loadAtStart, loadAverage()),
       data,
       seconds,
       results,
@@ -571,13 +567,7 @@ function check(
 
 function markdown(report: {
   date: string
-  machine: {
-    cpus: number
-    model: string
-    node: string
-    loadAverageAtStart: number[]
-    loadAverageAtEnd: number[]
-  }
+  machine: Machine
   data: { threads: number; posts: number }
   seconds: number
   results: Record<
