@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { Transform } from 'node:stream'
+import { pipeline, Transform } from 'node:stream'
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Config } from '../../config.ts'
@@ -29,19 +29,28 @@ export interface MailTransport {
 // nodemailer copies the message options into the mail it hands to plugins; our hook rides along.
 const handOverOption = 'vertrauensraumHandOver'
 
-/** Lets the message data through and holds back its end until beforeHandOver has finished. */
+/**
+ * Lets the message data through and holds back its end until beforeHandOver has finished.
+ * The whole message may arrive here before the connection reads any of it (a small message
+ * fits the buffers while MAIL FROM and RCPT TO are still under way), so the end waits until
+ * the stream is read, which the SMTP connection starts only after the server's 354 to DATA.
+ */
 function handOverGate(handOver: HandOver): Transform {
-  return new Transform({
+  const gate = new Transform({
     transform(chunk, _encoding, callback) {
       callback(null, chunk)
     },
     flush(callback) {
-      handOver.beforeHandOver().then(
-        () => callback(),
-        (error: Error) => callback(error),
-      )
+      const handOverNow = () =>
+        handOver.beforeHandOver().then(
+          () => callback(),
+          (error: Error) => callback(error),
+        )
+      if (gate.readableFlowing) handOverNow()
+      else gate.once('resume', handOverNow)
     },
   })
+  return gate
 }
 
 /**
@@ -61,7 +70,13 @@ export function smtpTransport(url: string): MailTransport {
   })
   transporter.use('stream', (mail, done) => {
     const handOver = (mail.data as Record<string, unknown>)[handOverOption] as HandOver | undefined
-    if (handOver) mail.message.transform(() => handOverGate(handOver))
+    if (handOver) {
+      // The gate goes last, after nodemailer's own transforms, so that what reads it is the connection.
+      const message = mail.message
+      const createReadStream = message.createReadStream.bind(message)
+      message.createReadStream = (options?: Parameters<typeof createReadStream>[0]) =>
+        pipeline(createReadStream(options), handOverGate(handOver), () => {})
+    }
     done()
   })
   return {
