@@ -70,6 +70,30 @@ describe('search with JavaScript', () => {
     await page.close()
   })
 
+  it('the header field shows the best hits while typing, keeps the focus, and Enter opens all results', async () => {
+    const page = await member.newPage()
+    await page.goto('/')
+    await markPage(page)
+    const field = page.getByRole('searchbox', { name: 'Forum durchsuchen' })
+    let requests = 0
+    page.on('request', (request) => {
+      if (request.url().includes('/search?') && request.headers()['hx-request']) requests++
+    })
+    await field.pressSequentially('Ransomware', { delay: 40 })
+    const hit = page.locator('#header-search-results a', { hasText: ransomwareThread })
+    await expect.poll(() => hit.count(), { timeout: 10_000 }).toBe(1)
+    expect(requests, 'debounced: far fewer requests than letters typed').toBeLessThanOrEqual(3)
+    expect(await pageWasNotReloaded(page)).toBe(true)
+    expect(await page.evaluate(() => (globalThis as unknown as Web).document.activeElement?.id)).toBe(
+      'header-search',
+    )
+    await expect.poll(() => page.locator('#header-search-status').textContent()).toMatch(/gefunden/)
+    await expectNoAxeViolations(page, 'home page with the header search results open')
+    await Promise.all([page.waitForURL(/\/search\?q=Ransomware/, { timeout: 10_000 }), field.press('Enter')])
+    expect(await hitTitles(page)).toContain(ransomwareThread)
+    await page.close()
+  })
+
   it('similar threads appear under the title while a new thread is being written', async () => {
     const page = await member.newPage()
     await page.goto('/t/new')

@@ -184,6 +184,41 @@ describe('results', () => {
   })
 })
 
+describe("the header field's live results", () => {
+  const live = (q: string) =>
+    agent.get(`/search?q=${encodeURIComponent(q)}`, {
+      'hx-request': 'true',
+      'hx-target': 'header-search-results',
+    })
+
+  it('answers with the best few hits, a link to all results and the count for the live region', async () => {
+    const response = await live('Müllabfuhr')
+    expect(response.statusCode).toBe(200)
+    expect(response.body).not.toContain('<html')
+    expect(response.body).toContain(
+      `<a href="/t/${ids.chatbot}"><bdi>Chatbot für Bürgeranfragen im Rathaus</bdi></a>`,
+    )
+    expect(response.body).toMatch(
+      /<a href="\/search\?q(=|&#x3D;)M%C3%BCllabfuhr">Alle Ergebnisse für „Müllabfuhr“<\/a>/,
+    )
+    expect(response.body).toMatch(/id="header-search-status"[^>]*hx-swap-oob="innerHTML">1 Thema gefunden/)
+  })
+
+  it('shows at most five, says when nothing was found, and is empty for an empty field', async () => {
+    const db = setup.database.db
+    for (let i = 0; i < 6; i++)
+      await createThread(db, other, { title: `Kopfzeilensuche Nummer ${i}`, body: 'Text' })
+    const many = await live('Kopfzeilensuche')
+    expect(many.body.match(/<li><a href="\/t\//g)).toHaveLength(5)
+    expect(many.body).toContain('Die besten 5 Themen')
+    const none = await live('Quarkspeisenautomat')
+    expect(none.body).toContain('Keine Treffer für „Quarkspeisenautomat“')
+    const empty = await live('')
+    expect(empty.body).not.toContain('<li>')
+    expect(empty.body).not.toContain('Alle Ergebnisse')
+  })
+})
+
 describe('snippets cannot inject markup', () => {
   const corpus = [
     '<script>alert("xss")</script> Giraffenhaus',

@@ -5,6 +5,11 @@ export const de = {
   'search.header.label': 'Forum durchsuchen',
   'search.header.placeholder': 'Suchen …',
   'search.header.submit': 'Suchen',
+  'search.header.results': 'Schnellergebnisse',
+  'search.header.status':
+    '{count, plural, one {# Thema gefunden} other {# Themen gefunden}}. Mit der Eingabetaste alle Ergebnisse zeigen.',
+  'search.header.status.more': 'Die besten {count} Themen. Mit der Eingabetaste alle Ergebnisse zeigen.',
+  'search.header.all': 'Alle Ergebnisse für „{query}“',
   'search.field.label': 'Suchbegriffe',
   'search.field.hint':
     'Mehrere Wörter: alle müssen vorkommen. "In Anführungszeichen" für genau diese Wortfolge, -wort schließt aus, oder verbindet Alternativen.',
@@ -68,6 +73,11 @@ export const en: Record<keyof typeof de, string> = {
   'search.header.label': 'Search the forum',
   'search.header.placeholder': 'Search …',
   'search.header.submit': 'Search',
+  'search.header.results': 'Quick results',
+  'search.header.status':
+    '{count, plural, one {# topic found} other {# topics found}}. Press Enter for all results.',
+  'search.header.status.more': 'The best {count} topics. Press Enter for all results.',
+  'search.header.all': 'All results for “{query}”',
   'search.field.label': 'Search terms',
   'search.field.hint':
     'Several words: all must occur. "In quotes" for exactly this phrase, -word excludes, or joins alternatives.',

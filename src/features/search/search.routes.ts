@@ -11,7 +11,7 @@ import { stages } from '../discussions/discussions.service.ts'
 import { landNames } from '../organisations/organisations.service.ts'
 import { filterNames, listCategoriesForFilter } from './search.repository.ts'
 import * as service from './search.service.ts'
-import { searchPageView } from './search.view.ts'
+import { headerResultsView, searchPageView } from './search.view.ts'
 
 // Lenient on purpose: a filter that makes no sense is a message on the page, not a 400.
 const text = (max: number) => Type.Optional(Type.String({ maxLength: max }))
@@ -44,6 +44,12 @@ export async function searchRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
   const { db } = deps
 
   app.get('/search', { schema: { querystring: searchQuery } }, async (request, reply) => {
+    // The header field's live results while typing: the best few hits of the words alone.
+    if (wantsFragment(request) && request.headers['hx-target'] === 'header-search-results') {
+      const asked = service.readSearchInput({ q: request.query.q }, [])
+      const result = await service.search(db, me(request), asked, service.headerOptions)
+      return reply.fragment('search/_header-results', headerResultsView(request, asked, result))
+    }
     const categories = await listCategoriesForFilter(db, me(request).id)
     const searchRequest = service.readSearchInput(request.query, categories)
     const named =

@@ -161,7 +161,15 @@ export interface SearchResult {
 
 const typoThreshold = 3
 
-export async function search(db: Db, member: CurrentMember, request: SearchRequest): Promise<SearchResult> {
+/** The header field's live results: the best few, no typo suggestions (the search page has those). */
+export const headerOptions = { pageSize: 5, typos: false }
+
+export async function search(
+  db: Db,
+  member: CurrentMember,
+  request: SearchRequest,
+  options: { pageSize: number; typos: boolean } = { pageSize, typos: true },
+): Promise<SearchResult> {
   const empty = { hits: [], more: false, typos: [], shortened: request.query.shortened }
   if (request.text === '') return { ...empty, state: 'empty' }
   if (isEmptyQuery(request.query)) return { ...empty, state: 'onlyStopWords' }
@@ -171,8 +179,8 @@ export async function search(db: Db, member: CurrentMember, request: SearchReque
     queryTerms(request.query),
     request.filters,
     request.sort,
-    (request.page - 1) * pageSize,
-    pageSize,
+    (request.page - 1) * options.pageSize,
+    options.pageSize,
   )
   if (!found.searchable) return { ...empty, state: 'onlyStopWords' }
   const hits = found.hits.map((row) => ({
@@ -199,7 +207,7 @@ export async function search(db: Db, member: CurrentMember, request: SearchReque
     .filter((word) => /[\p{L}\p{N}]{3,}/u.test(word))
     .slice(0, 6)
   const typos =
-    request.page === 1 && hits.length < typoThreshold
+    options.typos && request.page === 1 && hits.length < typoThreshold
       ? (await repo.titlesLike(db, member.id, typoWords, 5)).filter(
           (row) => !hits.some((hit) => hit.threadId === row.threadId),
         )

@@ -99,3 +99,22 @@ export function searchPageView(
         : undefined,
   }
 }
+
+/** The header field's live results: a few hits, the count for the live region, a link to all. */
+export function headerResultsView(request: FastifyRequest, asked: SearchRequest, result: SearchResult) {
+  const t = request.t.bind(request)
+  const searched = result.state === 'searched'
+  const status = !searched
+    ? ''
+    : result.hits.length === 0
+      ? t('search.noResults', { query: asked.text })
+      : t(result.more ? 'search.header.status.more' : 'search.header.status', { count: result.hits.length })
+  return {
+    searched,
+    status,
+    hits: result.hits.map((hit) => ({ ...hit, stageLabel: t(`discussions.stage.${hit.stage}`) })),
+    allUrl: searchUrl({ q: asked.text }),
+    query: asked.text,
+    notice: result.state === 'onlyStopWords' ? t('search.onlyStopWords') : '',
+  }
+}
