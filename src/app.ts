@@ -15,6 +15,7 @@ import { secondFactorGate } from './features/accounts/second-factor-gate.ts'
 import { attachmentsRoutes, multipartForms } from './features/attachments/attachments.routes.ts'
 import { digestsRoutes } from './features/digests/digests.routes.ts'
 import { discussionsRoutes } from './features/discussions/discussions.routes.ts'
+import { carriedTextPlugin } from './features/drafts/carried-text.ts'
 import { draftsRoutes } from './features/drafts/drafts.routes.ts'
 import { groupsRoutes } from './features/groups/groups.routes.ts'
 import { healthRoutes } from './features/health/health.routes.ts'
@@ -135,6 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       idleMinutes: config.sessionIdleMinutes,
       absoluteHours: config.sessionAbsoluteHours,
     })
+    // Before the CSRF check and the trust gate: a content form sent after the session ended keeps its text.
+    await site.register(carriedTextPlugin, { baseUrl: config.baseUrl })
     await site.register(csrfPlugin, {
       hmacKey: deriveKey(deps.sessionSecret, 'csrf'),
       baseUrl: config.baseUrl,

@@ -3,7 +3,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
-import { keepTyped, labelErrors, parseForm } from '../../lib/form-schema.ts'
+import { formSchema, keepTyped, labelErrors, parseForm } from '../../lib/form-schema.ts'
+import {
+  type CarriedText,
+  carriedFromLogin,
+  carriedLoginFields,
+  carriedLoginSchema,
+  keepCarriedText,
+} from '../drafts/drafts.service.ts'
 import { loginForm, loginQuery } from './accounts.schemas.ts'
 import { rememberDevice } from './device-cookie.ts'
 import { attempt } from './refusals.ts'
@@ -12,6 +19,9 @@ import { secondFactorOwed } from './second-factor.ts'
 import { deviceCookieOptions, logIn, signInSource } from './sign-in.ts'
 
 const localBase = 'http://local.invalid'
+
+/** The sign-in form, with the hidden fields of a text carried over an ended session (carried-text.ts). */
+const signInForm = formSchema({ ...loginForm.properties, ...carriedLoginSchema })
 
 /**
  * Only a local path is followed after sign-in (no open redirect), and always in a form that
@@ -35,12 +45,14 @@ function renderLogin(
   values: Record<string, string>,
   errors: FieldErrors,
   status: number,
+  carried: CarriedText | undefined,
 ) {
   if (status === 503) reply.header('retry-after', '5')
   return reply.code(status).page('accounts/login', {
     title: request.t('login.title'),
     values,
     errors: labelErrors(loginForm, errors),
+    carried: carried && carriedLoginFields(carried),
   })
 }
 
@@ -63,10 +75,14 @@ export async function signInRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
   })
 
   // No request limit here: only failures count (see sign-in.ts), successes never do.
-  app.post('/login', { config: publicRoute, schema: { body: loginForm } }, async (request, reply) => {
-    const form = parseForm(request, loginForm)
+  app.post('/login', { config: publicRoute, schema: { body: signInForm } }, async (request, reply) => {
+    const form = parseForm(request, signInForm)
+    const carried = carriedFromLogin(form.values, form.errors)
+    const errors = Object.fromEntries(
+      Object.entries(form.errors).filter(([name]) => !name.startsWith('carry_')),
+    )
     const values = { ...keepTyped(loginForm, form.values), next: safeNext(form.values.next) }
-    if (!form.ok) return renderLogin(request, reply, values, form.errors, 422)
+    if (Object.keys(errors).length > 0) return renderLogin(request, reply, values, errors, 422, carried)
     const outcome = await attempt(
       () =>
         logIn(deps.db, {
@@ -76,8 +92,10 @@ export async function signInRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
         }),
       'password',
     )
-    if (!outcome.ok) return renderLogin(request, reply, values, outcome.errors, outcome.status)
+    if (!outcome.ok) return renderLogin(request, reply, values, outcome.errors, outcome.status, carried)
     const { memberId } = outcome.value
+    // Saved for the account whose password was given in this very form, and only as a draft.
+    const next = carried ? await keepCarriedText(deps.db, memberId, carried) : values.next
     const owes = await secondFactorOwed(deps.db, memberId)
     await request.session.regenerate()
     request.session.memberId = memberId
@@ -86,9 +104,9 @@ export async function signInRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
     if (owes.enrolled) request.session.secondFactorPending = true
     rememberDevice(request, reply, memberId, deviceCookieOptions(deps))
     if (owes.enrolled || owes.staff) {
-      return reply.redirect(`/login/second-factor?next=${encodeURIComponent(values.next)}`, 303)
+      return reply.redirect(`/login/second-factor?next=${encodeURIComponent(next)}`, 303)
     }
-    return reply.redirect(values.next, 303)
+    return reply.redirect(next, 303)
   })
 
   // Public: a session that still owes its second factor must be able to leave too.

@@ -2,20 +2,33 @@
 // htmx action also works as a plain form post answered with 303; a fragment is sent only when
 // htmx asked for one. Every post shown comes from thread-page.ts, for pages and fragments alike.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { ConflictError, type FieldErrors, NotFoundError, ValidationError } from '../../lib/errors.ts'
 import { maxId, parseForm } from '../../lib/form-schema.ts'
 import { wantsFragment } from '../../plugins/views.ts'
 import { attachFiles, receiveFiles, uploadErrors, uploadStatus } from '../attachments/attachments.service.ts'
+import { restoredDraft } from '../drafts/drafts.service.ts'
 import { editForm, idParams, limits, previewForm, replyForm } from './discussions.schemas.ts'
 import * as service from './discussions.service.ts'
 import { fragment, me, newFormKey, page, permalink, postingLimit } from './discussions.view.ts'
 import type { ThreadView } from './thread-page.ts'
 
+/** draft=1: open with the member's draft (after a sign-in carried the text, drafts/carried-text.ts). */
+const draftQuery = Type.Object({ draft: Type.Optional(Type.String({ maxLength: 1 })) })
+
 export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = deps
+
+  /** The member's draft of a form opened with ?draft=1, announced by the page's notice. */
+  async function openedDraft(request: FastifyRequest<{ Querystring: { draft?: string } }>, key: string) {
+    if (!request.query.draft) return undefined
+    const draft = await restoredDraft(db, me(request).id, key)
+    if (draft) request.session.flash = request.t('drafts.restored')
+    return draft
+  }
 
   /** A post's permalink; htmx asks it for the post's article (e.g. to cancel an edit). */
   app.get('/p/:id', { schema: { params: idParams } }, async (request, reply) => {
@@ -31,25 +44,31 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
   // ---------------------------------------------------------------------------------------
   // Replying
 
-  app.get('/p/:id/reply', { schema: { params: idParams } }, async (request, reply) => {
-    const postId = request.params.id
-    const { thread, parent } = await service.loadReplyTarget(db, me(request), postId, request.locale)
-    const box = {
-      formId: `reply-${parent.id}`,
-      parentId: parent.id,
-      inline: wantsFragment(request),
-      cancelUrl: permalink(thread.id, parent.id),
-      formKey: newFormKey(),
-    }
-    if (wantsFragment(request)) return fragment(reply, 'discussions/_reply-box', { thread, box })
-    return page(reply, 'discussions/reply', {
-      title: request.t('discussions.reply.title', { title: thread.title }),
-      postHref: `/t/${thread.id}`,
-      thread,
-      parent,
-      box,
-    })
-  })
+  app.get(
+    '/p/:id/reply',
+    { schema: { params: idParams, querystring: draftQuery } },
+    async (request, reply) => {
+      const postId = request.params.id
+      const { thread, parent } = await service.loadReplyTarget(db, me(request), postId, request.locale)
+      const draft = await openedDraft(request, `/t/${thread.id}/posts|${parent.id}`)
+      const box = {
+        formId: `reply-${parent.id}`,
+        parentId: parent.id,
+        inline: wantsFragment(request),
+        cancelUrl: permalink(thread.id, parent.id),
+        formKey: draft?.formKey || newFormKey(),
+        values: draft && { body: draft.body },
+      }
+      if (wantsFragment(request)) return fragment(reply, 'discussions/_reply-box', { thread, box })
+      return page(reply, 'discussions/reply', {
+        title: request.t('discussions.reply.title', { title: thread.title }),
+        postHref: `/t/${thread.id}`,
+        thread,
+        parent,
+        box,
+      })
+    },
+  )
 
   app.post(
     '/t/:id/posts',
@@ -178,22 +197,28 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
     return page(reply, 'discussions/edit', { title: request.t('discussions.edit.title'), ...data })
   }
 
-  app.get('/p/:id/edit', { schema: { params: idParams } }, async (request, reply) => {
-    const { post, thread, source } = await service.loadForEdit(
-      db,
-      me(request),
-      request.params.id,
-      request.locale,
-    )
-    return showEditForm(request, reply, {
-      thread,
-      post,
-      box: editBox(post.id, thread.id, wantsFragment(request), {
-        values: { body: source },
-        version: post.version,
-      }),
-    })
-  })
+  app.get(
+    '/p/:id/edit',
+    { schema: { params: idParams, querystring: draftQuery } },
+    async (request, reply) => {
+      const { post, thread, source } = await service.loadForEdit(
+        db,
+        me(request),
+        request.params.id,
+        request.locale,
+      )
+      // A draft keeps the version it was written against: a change since then is a conflict on sending.
+      const draft = await openedDraft(request, `/p/${post.id}/edit|`)
+      return showEditForm(request, reply, {
+        thread,
+        post,
+        box: editBox(post.id, thread.id, wantsFragment(request), {
+          values: { body: draft?.body ?? source },
+          version: draft?.version ? Number(draft.version) : post.version,
+        }),
+      })
+    },
+  )
 
   app.post(
     '/p/:id/edit',

@@ -8,6 +8,7 @@ import { type FieldErrors, ValidationError } from '../../lib/errors.ts'
 import { field, formSchema, keepTyped, param, parseForm } from '../../lib/form-schema.ts'
 import { wantsFragment } from '../../plugins/views.ts'
 import { attachFiles, receiveFiles, uploadErrors, uploadStatus } from '../attachments/attachments.service.ts'
+import { restoredDraft } from '../drafts/drafts.service.ts'
 import { canMarkResult } from '../moderation/moderation.service.ts'
 import { similarToDraft } from '../search/search.service.ts'
 import { idParams, lockForm, newThreadForm, stageForm } from './discussions.schemas.ts'
@@ -23,9 +24,18 @@ import {
   tagLinks,
 } from './discussions.view.ts'
 
-const newThreadQuery = Type.Object({ category: Type.Optional(Type.String({ maxLength: 100 })) })
+/** draft=1: open with the member's draft (after a sign-in carried the text, drafts/carried-text.ts). */
+const draftFlag = Type.Optional(Type.String({ maxLength: 1 }))
+const newThreadQuery = Type.Object({
+  category: Type.Optional(Type.String({ maxLength: 100 })),
+  draft: draftFlag,
+})
 /** Which window of the thread: after a post ("weitere Antworten") or the one holding a post. */
-const windowQuery = Type.Object({ after: Type.Optional(param.id()), at: Type.Optional(param.id()) })
+const windowQuery = Type.Object({
+  after: Type.Optional(param.id()),
+  at: Type.Optional(param.id()),
+  draft: draftFlag,
+})
 /** The new-thread form plus the button "Ähnliche Themen prüfen" (intent=similar, search feature). */
 const newThreadWithIntent = formSchema({ ...newThreadForm.properties, intent: field.line({ max: 20 }) })
 
@@ -55,10 +65,13 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
   app.get('/t/new', { schema: { querystring: newThreadQuery } }, async (request, reply) => {
     const categories = await service.categoriesForForm(db, me(request))
     const preselected = categories.find((c) => c.slug === request.query.category)
+    const draft = request.query.draft ? await restoredDraft(db, me(request).id, '/t|') : undefined
+    if (draft) request.session.flash = request.t('drafts.restored')
     return newThreadPage(request, reply, {
       category: preselected ? String(preselected.id) : '',
       stage: 'idea',
       formKey: newFormKey(),
+      ...draft,
     })
   })
 
@@ -126,9 +139,25 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
       windowStart: window.start,
       more: window.more,
       stages: stageOptions(request.locale, thread.stage),
-      replyForm: { formId: 'thread', formKey: newFormKey() },
+      replyForm: await threadReplyForm(request, threadId),
     })
   })
+
+  /** The reply form at the end of the thread: empty, or with the member's draft (?draft=1). */
+  async function threadReplyForm(
+    request: FastifyRequest<{ Querystring: { draft?: string } }>,
+    threadId: number,
+  ) {
+    const draft = request.query.draft
+      ? await restoredDraft(db, me(request).id, `/t/${threadId}/posts|`)
+      : undefined
+    if (draft) request.session.flash = request.t('drafts.restored')
+    return {
+      formId: 'thread',
+      formKey: draft?.formKey || newFormKey(),
+      values: draft && { body: draft.body },
+    }
+  }
 
   app.get('/t/:id/unread', { schema: { params: idParams } }, async (request, reply) => {
     const threadId = request.params.id

@@ -8,6 +8,7 @@ export const de = {
   'session.expired.text':
     'Ihre Sitzung ist abgelaufen. Ihr Text ist als Entwurf gespeichert: Melden Sie sich erneut an, dann ist er wieder da.',
   'session.expired.login': 'Erneut anmelden',
+  'session.expired.carried': 'Ihre Sitzung ist abgelaufen. Melden Sie sich an — Ihr Text bleibt erhalten.',
   'drafts.restored': 'Ihr Entwurf wurde wiederhergestellt.',
   'drafts.discard': 'Entwurf verwerfen',
 } as const
@@ -21,6 +22,7 @@ export const en: Record<keyof typeof de, string> = {
   'session.expired.text':
     'Your session has ended. Your text is saved as a draft: sign in again and it will be back.',
   'session.expired.login': 'Sign in again',
+  'session.expired.carried': 'Your session has ended. Sign in and your text will be kept.',
   'drafts.restored': 'Your draft was restored.',
   'drafts.discard': 'Discard draft',
 }

@@ -3,8 +3,12 @@
 import { Type } from '@sinclair/typebox'
 import { field, formSchema } from '../../lib/form-schema.ts'
 
-/** Which form: its action and, for a reply, the post it answers ("/t/12/posts|34"). */
-const key = () => field.line({ required: true, max: 200, pattern: /^\/(?:t|t\/\d{1,10}\/posts)\|\d{0,10}$/ })
+/**
+ * Which form: its action and, for a reply, the post it answers ("/t/12/posts|34"). Edits
+ * ("/p/34/edit|") are kept only when a sign-in carried their text (carried-text.ts).
+ */
+export const draftKeyPattern = /^\/(?:t|t\/\d{1,10}\/posts|p\/\d{1,10}\/edit)\|\d{0,10}$/
+const key = () => field.line({ required: true, max: 200, pattern: draftKeyPattern })
 
 export const draftForm = formSchema({
   key: key(),
