@@ -74,6 +74,25 @@ export async function insertPending(db: Db, file: NewAttachment): Promise<number
   return row.id
 }
 
+/**
+ * Records a stored file as the member's pending attachment unless it would take them past
+ * `quotaBytes`; undefined then (its blob is left to the garbage collection). The check and the
+ * insert hold a per-member lock, so two uploads running at once cannot both pass one check.
+ */
+export async function insertPendingWithinQuota(
+  db: Db,
+  file: NewAttachment,
+  quotaBytes: number,
+): Promise<number | undefined> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('attachments_quota:' || ${file.uploaderId}::text))`.execute(
+      trx,
+    )
+    if ((await bytesUsedBy(trx, file.uploaderId)) + file.size > quotaBytes) return undefined
+    return insertPending(trx, file)
+  })
+}
+
 /** The member's pending files among `ids` (files of a form not yet sent), in the given order. */
 export async function pendingOf(db: Db, memberId: number, ids: readonly number[]): Promise<AttachmentRow[]> {
   if (ids.length === 0) return []

@@ -221,6 +221,13 @@ interface Budget {
   limits: UploadLimits
 }
 
+const overQuota = (name: string, limits: UploadLimits) =>
+  new Refused({
+    key: 'attachments.error.quota',
+    params: { name, max: sizeLabel(limits.quotaBytes) },
+    status: 413,
+  })
+
 /** Stores one file part as a pending attachment of the member, or says why not. */
 async function receiveFile(
   db: Db,
@@ -241,24 +248,24 @@ async function receiveFile(
       stored = await storeFile(store, reader, detection.type, sample, maxBytes)
     } catch (error) {
       if (!(error instanceof BlobTooLargeError)) throw error
-      const byQuota = budget.quotaLeft < budget.limits.maxFileBytes
-      throw new Refused({
-        key: byQuota ? 'attachments.error.quota' : 'attachments.error.tooLarge',
-        params: {
-          name: rawName,
-          max: sizeLabel(byQuota ? budget.limits.quotaBytes : budget.limits.maxFileBytes),
-        },
-        status: 413,
-      })
+      throw budget.quotaLeft < budget.limits.maxFileBytes
+        ? overQuota(rawName, budget.limits)
+        : new Refused({
+            key: 'attachments.error.tooLarge',
+            params: { name: rawName, max: sizeLabel(budget.limits.maxFileBytes) },
+            status: 413,
+          })
     }
     budget.quotaLeft -= stored.size
     const name = withEnding(rawName, detection.type.extensions)
-    const id = await repository.insertPending(db, {
-      uploaderId: memberId,
-      ...stored,
-      name,
-      mediaType: detection.type.mediaType,
-    })
+    // The budget is an early stop while streaming; this is the check that holds when several
+    // uploads of the member run at once.
+    const id = await repository.insertPendingWithinQuota(
+      db,
+      { uploaderId: memberId, ...stored, name, mediaType: detection.type.mediaType },
+      budget.limits.quotaBytes,
+    )
+    if (id === undefined) throw overQuota(rawName, budget.limits)
     return toPendingFile({
       id,
       postId: null,
