@@ -15,7 +15,7 @@ import {
   updateSettings,
 } from './digests.service.ts'
 import { digestFrequencies, notifyModes } from './digests.tables.ts'
-import { unsubscribeKeyPurpose } from './unsubscribe.ts'
+import { acceptOneClickMultipart, unsubscribeKeyPurpose } from './unsubscribe.ts'
 
 const choose = 'digestSettings.error.choose'
 
@@ -165,12 +165,7 @@ const oneClickBody = Type.Optional(
 
 async function unsubscribeRoutes(fastify: FastifyInstance, options: { key: Buffer; db: FeatureDeps['db'] }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  // Mail clients may post the one-click body as multipart/form-data; we need nothing from it
-  // (this scope's own parser replaces the site's, which reads the files of post forms).
-  if (app.hasContentTypeParser('multipart/form-data')) app.removeContentTypeParser('multipart/form-data')
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_r, _b, done) =>
-    done(null, {}),
-  )
+  acceptOneClickMultipart(app) // this scope only (see unsubscribe.ts)
 
   const invalid = (request: FastifyRequest, reply: FastifyReply) =>
     reply
