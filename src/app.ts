@@ -18,6 +18,7 @@ import { discussionsRoutes } from './features/discussions/discussions.routes.ts'
 import { carriedTextPlugin } from './features/drafts/carried-text.ts'
 import { draftsRoutes } from './features/drafts/drafts.routes.ts'
 import { groupsRoutes } from './features/groups/groups.routes.ts'
+import { guestsRoutes } from './features/guests/guests.routes.ts'
 import { healthRoutes } from './features/health/health.routes.ts'
 import { mailRoutes } from './features/mail/mail.routes.ts'
 import { messagesRoutes } from './features/messages/messages.routes.ts'
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await site.register(profilesRoutes, features)
     await site.register(networkRoutes, features)
     await site.register(groupsRoutes, features)
+    await site.register(guestsRoutes, features)
     await site.register(messagesRoutes, features)
     await site.register(draftsRoutes, features)
     if (deps.extraRoutes) await site.register(deps.extraRoutes, features)

@@ -39,6 +39,8 @@ export interface Config {
   readonly supportEmail: string
   /** What the applicant's status page says a review usually takes (working days). */
   readonly reviewDaysTypical: number
+  /** How long a guest's invitation and access hold, and how much a renewal adds (features/guests). */
+  readonly guestAccessDays: number
   /** The Impressum's defaults (a Markdown file <dataDir>/pages/impressum.md replaces the page). */
   readonly imprint: {
     readonly name: string
@@ -221,6 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
     contactEmail: email(env, 'CONTACT_EMAIL', 'barrierefreiheit@localhost'),
     supportEmail: supportEmail(env),
     reviewDaysTypical: integer(env, 'REVIEW_DAYS_TYPICAL', 2, 1, 60),
+    guestAccessDays: integer(env, 'GUEST_ACCESS_DAYS', 90, 1, 365),
     imprint: Object.freeze({
       name: env.IMPRINT_NAME || '',
       // Lines of the postal address, separated by "|" (e.g. "Rathausplatz 1|12345 Musterstadt").

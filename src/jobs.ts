@@ -15,6 +15,7 @@ import { accountMailTemplates } from './features/accounts/accounts.mails.ts'
 import { attachmentJobs } from './features/attachments/attachments.jobs.ts'
 import { digestJobs } from './features/digests/digests.jobs.ts'
 import { digestMailTemplates } from './features/digests/digests.mails.ts'
+import { guestMailTemplates } from './features/guests/guests.mails.ts'
 import { mailJobs } from './features/mail/mail.jobs.ts'
 import { messageJobs } from './features/messages/messages.jobs.ts'
 import { messageMailTemplates } from './features/messages/messages.mails.ts'
@@ -29,6 +30,7 @@ export const mailTemplates: MailTemplates = {
   ...digestMailTemplates,
   ...moderationMailTemplates,
   ...messageMailTemplates,
+  ...guestMailTemplates,
 }
 
 /** Every feature's tasks and cron items. */

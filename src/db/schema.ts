@@ -5,6 +5,7 @@ import type { AttachmentsTables } from '../features/attachments/attachments.tabl
 import type { DigestsTables } from '../features/digests/digests.tables.ts'
 import type { DiscussionsTables } from '../features/discussions/discussions.tables.ts'
 import type { GroupsTables } from '../features/groups/groups.tables.ts'
+import type { GuestsTables } from '../features/guests/guests.tables.ts'
 import type { MailTables } from '../features/mail/mail.tables.ts'
 import type { ModerationTables } from '../features/moderation/moderation.tables.ts'
 import type { ProfilesTables } from '../features/profiles/profiles.tables.ts'
@@ -44,6 +45,8 @@ export const memberStatuses = [
   'expired',
   'deleted',
   'left',
+  /** An external guest of one thread (features/guests): never a member. */
+  'guest',
 ] as const
 export type MemberStatus = (typeof memberStatuses)[number]
 
@@ -197,6 +200,7 @@ export interface Database
     AccountsTables,
     ProfilesTables,
     GroupsTables,
+    GuestsTables,
     ModerationTables {
   organisations: OrganisationTable
   organisation_domains: OrganisationDomainTable

@@ -6,6 +6,7 @@ import * as digests from '../features/digests/digests.messages.ts'
 import * as discussions from '../features/discussions/discussions.messages.ts'
 import * as drafts from '../features/drafts/drafts.messages.ts'
 import * as groups from '../features/groups/groups.messages.ts'
+import * as guests from '../features/guests/guests.messages.ts'
 import * as mail from '../features/mail/mail.messages.ts'
 import * as messages from '../features/messages/messages.messages.ts'
 import * as moderation from '../features/moderation/moderation.messages.ts'
@@ -34,6 +35,7 @@ export const de = {
   ...profiles.de,
   ...network.de,
   ...groups.de,
+  ...guests.de,
   ...messages.de,
 } as const
 
@@ -55,5 +57,6 @@ export const en: Record<MessageKey, string> = {
   ...profiles.en,
   ...network.en,
   ...groups.en,
+  ...guests.en,
   ...messages.en,
 }

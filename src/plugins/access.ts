@@ -9,8 +9,10 @@ import type { Role } from '../db/schema.ts'
 /**
  * public: anyone. signedIn: any signed-in person, whatever their status (status page, logout).
  * member (the default): verified members. moderator / admin: verified and that role or higher.
+ * guest: verified members, or a guest of one thread (features/guests). Only the thread routes a
+ * guest needs say so; which thread they may see is the visibility rule's answer (core/visibility).
  */
-export type Access = 'public' | 'signedIn' | 'member' | 'moderator' | 'admin'
+export type Access = 'public' | 'signedIn' | 'guest' | 'member' | 'moderator' | 'admin'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -66,8 +68,9 @@ export const accessPlugin = fp(
       const member = request.member
       if (!member) return sendToLogin(request, reply)
       if (access === 'signedIn') return
+      if (access === 'guest' && member.status === 'guest') return
       if (member.status !== 'verified') return sendTo(request, reply, '/status')
-      if (access !== 'member' && !hasRole(member, access)) {
+      if (access !== 'member' && access !== 'guest' && !hasRole(member, access)) {
         return reply.code(403).page('errors/error', {
           title: request.t('error.forbidden.title'),
           heading: 'error.forbidden.title',

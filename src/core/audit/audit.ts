@@ -73,6 +73,12 @@ export type AuditAction =
   | 'group.category_created'
   | 'message_report.dismissed'
   | 'message.hidden'
+  | 'guest.proposed'
+  | 'guest.approved'
+  | 'guest.declined'
+  | 'guest.accepted'
+  | 'guest.renewed'
+  | 'guest.ended'
 
 export interface AuditEntry {
   action: AuditAction

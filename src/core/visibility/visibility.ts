@@ -9,6 +9,11 @@
 // A deleted post shows as a placeholder. A post the moderation hid is readable only by
 // moderators, admins and its author; everyone else sees "von der Moderation ausgeblendet" with
 // the reason. Narrowing happens here, and only here.
+//
+// A guest (features/guests) sees the one thread they were invited into, while their access
+// holds, and nothing else: guestOf below is the only opening. wholeCategoryVisibleTo stays false
+// for them (no count), and categoryVisibleTo is asked only on member pages, which a guest never
+// reaches (the trust gate).
 import { type RawBuilder, sql } from 'kysely'
 
 /** A viewer: the member id of a verified member (the trust gate has checked the status). */
@@ -42,10 +47,23 @@ export function wholeCategoryVisibleTo(viewer: Viewer, categoryAlias = 'c'): Raw
 export function threadVisibleTo(viewer: Viewer, threadAlias = 't'): RawBuilder<boolean> {
   const thread = sql.ref(threadAlias)
   // Every thread belongs to a category; the viewer must exist and be verified, and be in the
-  // group when the category belongs to one.
-  return sql<boolean>`(${thread}.id is not null and exists (
+  // group when the category belongs to one; or be a guest of exactly this thread.
+  return sql<boolean>`(${thread}.id is not null and ((exists (
     select 1 from members viewer where viewer.id = ${viewer} and viewer.status = 'verified')
-    and ${inGroupsOf(viewer, sql`${thread}.category_id`)})`
+    and ${inGroupsOf(viewer, sql`${thread}.category_id`)}) or ${guestOf(viewer, sql`${thread}.id`)}))`
+}
+
+/**
+ * The guest branch (features/guests): the viewer is a guest (status 'guest', never a member)
+ * whose access to this one thread is active and not expired. Written as "one of the viewer's
+ * threads", like inGroupsOf: the set does not depend on the row, so PostgreSQL computes it once
+ * per statement (empty for every member) and a list keeps its index order.
+ */
+function guestOf(viewer: Viewer, threadId: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`${threadId} in (
+    select vis_tg.thread_id from thread_guests vis_tg
+    join members vis_guest on vis_guest.id = vis_tg.member_id and vis_guest.status = 'guest'
+    where vis_tg.member_id = ${viewer} and vis_tg.status = 'active' and vis_tg.expires_at > now())`
 }
 
 /**

@@ -23,6 +23,9 @@ import { consumeToken, issueToken } from './tokens.ts'
 export { sendInvitation } from './invitations.ts'
 // For other features (e.g. a profile form that lets members rename themselves).
 export { staffNameProblem } from './look-alikes.ts'
+/** The password rules and tokens of members, for guests' accounts too (features/guests). */
+export { hashPassword, passwordProblems } from './passwords.ts'
+export { hashToken, looksLikeToken, newToken } from './tokens.ts'
 
 /** The account page: profile, organisation and open sessions; never the password hash. */
 export async function loadAccountPage(db: Db, memberId: number, currentSessionId: string) {

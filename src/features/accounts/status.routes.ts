@@ -33,6 +33,8 @@ export async function statusRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
     const member = await findMemberStatus(db, request.member!.id)
     if (!member) return reply.redirect('/login', 303)
     if (member.status === 'verified') return reply.redirect('/', 303)
+    // A guest's own start page is their thread, or the page saying their access ended (features/guests).
+    if (member.status === 'guest') return reply.redirect('/guest', 303)
     const waiting = member.status === 'pending_review'
     const questions = waiting ? await questionsOf(db, request.member!.id) : []
     const answering = state.values?.question

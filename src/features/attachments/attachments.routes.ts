@@ -129,7 +129,9 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
     return { ...file, byStaff: !own }
   }
 
-  app.get('/files/:id', { schema: { params: idParams } }, async (request, reply) => {
+  // Guests of a thread read its files too (access 'guest'; visibleFile asks the visibility rule).
+  const fileRoute = { config: { access: 'guest' as const }, schema: { params: idParams } }
+  app.get('/files/:id', fileRoute, async (request, reply) => {
     const file = await visibleFile(request, request.params.id)
     // Our own re-encoded images may be looked at in the browser; everything else is a download.
     const inline = allowedType(file.mediaType)?.image === true
@@ -137,7 +139,7 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
     return sendBlob(request, reply, store, file.key, file.size)
   })
 
-  app.get('/files/:id/thumbnail', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/files/:id/thumbnail', fileRoute, async (request, reply) => {
     const file = await visibleFile(request, request.params.id)
     if (!file.thumbnailKey) throw new NotFoundError()
     const size = await store.size(file.thumbnailKey)

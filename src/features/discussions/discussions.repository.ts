@@ -6,6 +6,7 @@ import { threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { Locale, Role } from '../../db/schema.ts'
 import { type ThreadFileRecord, threadFilesColumn } from '../attachments/attachments.service.ts'
+import { type BannerGuest, threadGuestsColumn } from '../guests/guests.service.ts'
 import {
   mutedIdsColumn,
   type ThreadModerationMarks,
@@ -111,6 +112,8 @@ export interface ThreadPageRecord {
   muted?: number[]
   /** The thread's files on posts the viewer may read (attachments feature). */
   files?: ThreadFileRecord[]
+  /** The thread's approved guests, for the banner and the "Gast" mark (guests feature). */
+  guests?: BannerGuest[]
   /** Replies whose parent is not in the window: the parent's id and author (null: deleted). */
   orphans: Record<string, { id: number; name: string | null }> | null
   /** Where the next window starts (null at the end) and whether this one starts at the beginning. */
@@ -139,6 +142,7 @@ interface PageRow {
   threadMarks: ThreadModerationMarks | null
   muted: number[]
   files: ThreadFileRecord[]
+  guests: BannerGuest[]
 }
 
 export async function selectThreadPage(
@@ -154,17 +158,26 @@ export async function selectThreadPage(
           select discussions_thread_page(t.id, ${viewerId}, ${format}, null, ${target.after ?? null}::integer,
             ${target.at ?? null}::integer, ${target.size}::integer, ${target.max}::integer) as page,
             moderation_post_marks(t.id) as marks, ${threadMarksColumn(viewerId, 't')} as "threadMarks",
-            ${mutedIdsColumn(viewerId)} as muted, ${threadFilesColumn(viewerId)} as files
+            ${mutedIdsColumn(viewerId)} as muted, ${threadFilesColumn(viewerId)} as files,
+            ${threadGuestsColumn('t')} as guests
           from threads t where t.id = ${target.threadId} and ${threadVisibleTo(viewerId, 't')}`
       : sql<PageRow>`
           select discussions_thread_page(t.id, ${viewerId}, ${format}, p.id) as page, moderation_post_marks(t.id) as marks,
-            null as "threadMarks", ${mutedIdsColumn(viewerId)} as muted, ${threadFilesColumn(viewerId)} as files
+            null as "threadMarks", ${mutedIdsColumn(viewerId)} as muted, ${threadFilesColumn(viewerId)} as files,
+            ${threadGuestsColumn('t')} as guests
           from posts p join threads t on t.id = p.thread_id
           where p.id = ${target.postId} and ${threadVisibleTo(viewerId, 't')}`
   const result = await query.execute(db)
   const row = result.rows[0]
   return row?.page
-    ? { ...row.page, marks: row.marks, threadMarks: row.threadMarks, muted: row.muted, files: row.files }
+    ? {
+        ...row.page,
+        marks: row.marks,
+        threadMarks: row.threadMarks,
+        muted: row.muted,
+        files: row.files,
+        guests: row.guests,
+      }
     : undefined
 }
 

@@ -30,8 +30,11 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
     return draft
   }
 
+  // Reading and replying are open to guests of the thread too (the visibility rule decides which).
+  const guestToo = { access: 'guest' as const }
+
   /** A post's permalink; htmx asks it for the post's article (e.g. to cancel an edit). */
-  app.get('/p/:id', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/p/:id', { config: guestToo, schema: { params: idParams } }, async (request, reply) => {
     const postId = request.params.id
     if (wantsFragment(request)) {
       const { post, thread } = await service.loadPost(db, me(request), postId, request.locale)
@@ -46,7 +49,7 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
 
   app.get(
     '/p/:id/reply',
-    { schema: { params: idParams, querystring: draftQuery } },
+    { config: guestToo, schema: { params: idParams, querystring: draftQuery } },
     async (request, reply) => {
       const postId = request.params.id
       const { thread, parent } = await service.loadReplyTarget(db, me(request), postId, request.locale)
@@ -73,7 +76,7 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
   app.post(
     '/t/:id/posts',
     {
-      config: postingLimit,
+      config: { ...postingLimit, ...guestToo },
       schema: { params: idParams, body: replyForm },
       preValidation: receiveFiles(deps, replyForm),
     },

@@ -14,7 +14,9 @@ export async function reactionsRoutes(fastify: FastifyInstance, deps: FeatureDep
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db } = deps
 
-  app.post('/p/:id/helpful', { schema: { params: idParams } }, async (request, reply) => {
+  // Guests of the thread react too (access 'guest'; the visibility rule decides which thread).
+  const helpfulRoute = { config: { access: 'guest' as const }, schema: { params: idParams } }
+  app.post('/p/:id/helpful', helpfulRoute, async (request, reply) => {
     const postId = request.params.id
     const member = me(request)
     const { threadId } = await service.toggleHelpful(db, member, postId)

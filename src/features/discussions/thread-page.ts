@@ -20,6 +20,7 @@ import {
   type ThreadDocument,
   threadFiles,
 } from '../attachments/attachments.service.ts'
+import type { BannerGuest } from '../guests/guests.service.ts'
 import type { ThreadModerationMarks } from '../moderation/moderation.service.ts'
 import {
   type AuthorRecord,
@@ -54,6 +55,8 @@ export interface PostView {
   authorJob: string
   authorOrg: string
   authorHandle: string
+  /** The author is a guest of the thread (guests feature): marked "Gast", name not linked. */
+  authorIsGuest: boolean
   /** The author's staff role, marked beside the name; undefined for members. */
   staff: Exclude<Role, 'member'> | undefined
   bodyHtml: string
@@ -120,6 +123,8 @@ export interface TreeOptions {
   /** Ids of the posts the viewer found helpful. */
   helped?: ReadonlySet<number>
   authors?: Readonly<Record<string, AuthorRecord>>
+  /** The thread's guests by member id (guests feature): their posts carry the "Gast" mark. */
+  guests?: ReadonlyMap<number, BannerGuest>
   /** Members the viewer muted (moderation feature): their posts are collapsed. */
   muted?: ReadonlySet<number>
   /** Replies whose parent is not among the posts: the parent, for "in reply to …". */
@@ -159,14 +164,16 @@ export function toPostView(record: MarkedPost, options: TreeOptions): PostView {
   const author = options.authors?.[record.authorId] ?? noAuthor
   const own = record.authorId === viewer.id
   const thread = { locked: options.locked }
+  const guest = options.guests?.get(record.authorId)
   return {
     id: record.id,
     depth: record.depth,
     authorId: record.authorId,
-    authorName: author.name,
-    authorJob: author.jobTitle,
-    authorOrg: author.organisation,
+    authorName: guest?.name ?? author.name,
+    authorJob: guest ? '' : author.jobTitle,
+    authorOrg: guest?.organisation ?? author.organisation,
     authorHandle: author.handle,
+    authorIsGuest: guest !== undefined,
     staff: author.role === 'member' ? undefined : author.role,
     bodyHtml: record.bodyHtml,
     deleted: record.deleted,
@@ -269,6 +276,8 @@ export interface LoadedThreadPage {
   moderationMarks: ThreadModerationMarks | null
   /** "Dokumente in diesem Thema": the thread's files the viewer may read (attachments feature). */
   documents: ThreadDocument[]
+  /** The banner's guests (guests feature): approved, access running. */
+  guests: BannerGuest[]
   /** Posts on the page (the opening post and the window). */
   postCount: number
   unreadNotifications: number
@@ -306,6 +315,11 @@ function withMarks(viewer: CurrentMember, posts: PostRecord[], marks: PostMarks 
   })
 }
 
+function guestsById(guests: readonly BannerGuest[] | undefined): Map<number, BannerGuest> | undefined {
+  if (!guests || guests.length === 0) return undefined
+  return new Map(guests.filter((g) => g.memberId !== null).map((g) => [g.memberId!, g]))
+}
+
 function produce(
   viewer: CurrentMember,
   record: ThreadPageRecord,
@@ -326,6 +340,7 @@ function produce(
     authors: record.authors ?? {},
     orphans: record.orphans ?? {},
     muted: new Set(record.muted ?? []),
+    guests: guestsById(record.guests),
   })
   const files = threadFiles(record.files)
   addFilesToPosts(tree.byId.values(), files)
@@ -335,6 +350,7 @@ function produce(
     documents: files.documents,
     window: { more: record.window?.more ?? undefined, start: record.window?.start ?? true },
     moderationMarks: record.threadMarks ?? null,
+    guests: (record.guests ?? []).filter((guest) => guest.current),
     postCount: posts.length,
     unreadNotifications: record.unread,
     unreadNotificationsHere: record.unreadHere,

@@ -110,10 +110,13 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
 
   // The thread page loads the bell count together with the thread (one round trip less). It
   // shows one window of the replies; htmx asks ?after=… for the next one as a fragment.
-  app.get('/t/:id', { schema: { params: idParams, querystring: windowQuery } }, async (request, reply) => {
+  // Guests of this thread too (access 'guest'; the visibility rule decides which thread they see).
+  const guestToo = { access: 'guest' as const }
+  const threadRoute = { config: guestToo, schema: { params: idParams, querystring: windowQuery } }
+  app.get('/t/:id', threadRoute, async (request, reply) => {
     const threadId = request.params.id
     const { after, at } = request.query
-    const { thread, tree, window, moderationMarks, documents, unreadNotifications } =
+    const { thread, tree, window, moderationMarks, documents, unreadNotifications, guests } =
       await service.openThread(db, clock, me(request), threadId, request.locale, {
         after,
         at: after === undefined ? at : undefined,
@@ -140,8 +143,14 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
       more: window.more,
       stages: stageOptions(request.locale, thread.stage),
       replyForm: await threadReplyForm(request, threadId),
+      guestBanner: { guests, manageHref: guestsHref(request, threadId) },
     })
   })
+
+  /** The guests page of the thread (guests feature), linked for members only. */
+  function guestsHref(request: FastifyRequest, threadId: number) {
+    return me(request).status === 'verified' ? `/t/${threadId}/guests` : undefined
+  }
 
   /** The reply form at the end of the thread: empty, or with the member's draft (?draft=1). */
   async function threadReplyForm(
@@ -159,7 +168,7 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
     }
   }
 
-  app.get('/t/:id/unread', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/t/:id/unread', { config: guestToo, schema: { params: idParams } }, async (request, reply) => {
     const threadId = request.params.id
     const first = await service.firstUnread(db, me(request), threadId)
     return reply.redirect(first ? permalink(threadId, first) : `/t/${threadId}`, 303)

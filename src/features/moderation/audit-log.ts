@@ -54,6 +54,18 @@ const groupAction: ActionText = {
   ],
 }
 
+/** A guest in a single thread (guests feature): which thread, and who the guest is. */
+const guestAction: ActionText = {
+  details: (d, t) => [
+    ...(typeof d.threadId === 'number'
+      ? [t('audit.detail.thread', { id: d.threadId, title: text(d.title) })]
+      : []),
+    ...(d.guest
+      ? [t('audit.detail.guest', { name: text(d.guest), organisation: text(d.organisation) })]
+      : []),
+  ],
+}
+
 /** A thread tool: which thread, and what changed (title, tags, Themenraum, the Ergebnis, a note). */
 const threadAction: ActionText = {
   details: (d, t) => [
@@ -234,6 +246,12 @@ export const auditTexts = {
   'group.request_declined': groupAction,
   'group.role_changed': groupAction,
   'group.category_created': groupAction,
+  'guest.proposed': guestAction,
+  'guest.approved': guestAction,
+  'guest.declined': guestAction,
+  'guest.accepted': guestAction,
+  'guest.renewed': guestAction,
+  'guest.ended': guestAction,
 } satisfies Record<AuditAction, ActionText>
 
 export const auditActions = Object.keys(auditTexts) as AuditAction[]
