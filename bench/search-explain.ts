@@ -12,7 +12,6 @@ import pg from 'pg'
 import type { CurrentMember } from '../src/core/members/current-member.ts'
 import { databaseUrlFor } from '../src/db/database.ts'
 import type { Database } from '../src/db/schema.ts'
-import { listCategoriesForFilter } from '../src/features/search/search.repository.ts'
 import {
   readSearchInput,
   search,
@@ -48,6 +47,8 @@ interface Captured {
 }
 let captured: Captured[] = []
 const pool = new pg.Pool({ connectionString: url, max: 2 })
+// The cluster stops before the pool notices: its clients' goodbye errors are expected.
+pool.on('error', () => {})
 const db = new Kysely<Database>({
   dialect: new PostgresDialect({ pool }),
   log(event) {
@@ -82,13 +83,7 @@ const cases: [string, () => Promise<unknown>][] = [
     ] as const
   ).map(
     ([name, input]) =>
-      [
-        name,
-        async () => {
-          const categories = await listCategoriesForFilter(db, memberId)
-          return search(db, member, readSearchInput(input, categories))
-        },
-      ] as [string, () => Promise<unknown>],
+      [name, () => search(db, member, readSearchInput(input))] as [string, () => Promise<unknown>],
   ),
   [
     'similar (draft)',

@@ -11,12 +11,14 @@ import {
   type ViewerId,
 } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
+import { preparedRows } from '../../db/prepared.ts'
 import type { Stage } from '../discussions/discussions.service.ts'
 import type { QueryTerms } from './query.ts'
 import { markEnd, markStart } from './snippet.ts'
 
 export interface SearchFilters {
-  categoryId?: number
+  /** The Themenraum's slug; one the viewer cannot see (or that does not exist) filters nothing. */
+  category?: string
   stage?: Stage
   tag?: string
   authorId?: number
@@ -49,12 +51,20 @@ export interface HitRow {
   headline: string | null
 }
 
+export interface FilterCategory {
+  id: number
+  slug: string
+  name: string
+}
+
 export interface SearchPage {
   /** False when the query has no searchable word (only stop words, or only exclusions). */
   searchable: boolean
   hits: HitRow[]
   /** There is at least one more hit after this page. */
   more: boolean
+  /** The Themenräume the viewer may see, for the filter (from the same statement). */
+  categories: FilterCategory[]
 }
 
 // One passage (several fragments cost about half as much again).
@@ -82,12 +92,17 @@ export async function searchPage(
 ): Promise<SearchPage> {
   let needed = offset + limit + 1 + spare
   for (;;) {
-    const { rows } = await searchStatement(viewer, terms, filters, sort, offset, limit, needed).execute(db)
-    const row = rows[0]!
+    const statement = searchStatement(viewer, terms, filters, sort, offset, limit, needed).compile(db)
+    const row = (await preparedRows(db, 'vr_search', statement))[0]!
     const hits = row.hits ?? []
     const short = hits.length <= limit && row.candidates >= needed
     if (!row.searchable || !short || needed >= 8 * (offset + limit + 1 + spare))
-      return { searchable: row.searchable, hits: hits.slice(0, limit), more: hits.length > limit }
+      return {
+        searchable: row.searchable,
+        hits: hits.slice(0, limit),
+        more: hits.length > limit,
+        categories: row.categories ?? [],
+      }
     needed *= 4
   }
 }
@@ -102,13 +117,23 @@ function searchStatement(
   needed: number,
 ) {
   const f = filters
-  return sql<{ searchable: boolean; candidates: number; hits: HitRow[] | null }>`
+  return sql<{
+    searchable: boolean
+    candidates: number
+    hits: HitRow[] | null
+    categories: FilterCategory[] | null
+  }>`
     with query as materialized (
       select search_query(${terms.kinds}::text[], ${terms.texts}::text[], ${terms.groups}::int[]) as q
     ),
+    visible_categories as materialized (
+      select c.id, c.slug, c.name, c.archived_at is not null as archived, c.position
+      from categories c where ${categoryVisibleTo(viewer, 'c')}
+    ),
     candidates as materialized (
       select h.thread_id, h.post_id, h.source, h.n
-      from query, search_hits(query.q, ${f.categoryId ?? null}::int, ${f.stage ?? null}::text, ${f.tag ?? null}::text,
+      from query, search_hits(query.q, (select v.id from visible_categories v where v.slug = ${f.category ?? null}::text),
+        ${f.stage ?? null}::text, ${f.tag ?? null}::text,
         ${f.authorId ?? null}::int, ${f.organisationId ?? null}::int, ${f.land ?? null}::text,
         ${f.from ?? null}::date, ${f.to ?? null}::date, ${sort === 'newest'}, ${needed}::int)
         with ordinality as h(thread_id, post_id, source, n)
@@ -144,7 +169,9 @@ function searchStatement(
       join categories c on c.id = s.category_id
       join members a on a.id = s.author_id
       join organisations o on o.id = a.organisation_id
-      ) as hits
+      ) as hits,
+      (select json_agg(json_build_object('id', v.id, 'slug', v.slug, 'name', v.name)
+        order by v.archived, v.position, v.name) from visible_categories v) as categories
   `
 }
 
@@ -174,7 +201,7 @@ export async function similarThreads(
   input: { title: string; text: string },
   limit: number,
 ): Promise<SimilarRow[]> {
-  const { rows } = await sql<SimilarRow>`
+  const statement = sql<SimilarRow>`
     select ${similarColumns}
     from search_similar(${input.title}::text, ${input.text}::text, 0, ${limit * 3}::int) with ordinality as k(thread_id, n)
     join threads t on t.id = k.thread_id
@@ -184,8 +211,8 @@ export async function similarThreads(
     where ${threadVisibleTo(viewer, 't')}
     order by k.n
     limit ${limit}
-  `.execute(db)
-  return rows
+  `.compile(db)
+  return preparedRows(db, 'vr_search_similar', statement)
 }
 
 /**
@@ -198,7 +225,7 @@ export async function similarToThreadId(
   threadId: number,
   limit: number,
 ): Promise<SimilarRow[] | undefined> {
-  const { rows } = await sql<{ found: boolean; similar: SimilarRow[] | null }>`
+  const statement = sql<{ found: boolean; similar: SimilarRow[] | null }>`
     with source as materialized (
       select t.id, t.title, case when ${postReadableBy(viewer, 'p')} then left(p.body_source, 400) else '' end as text
       from threads t left join posts p on p.id = t.opening_post_id
@@ -219,7 +246,8 @@ export async function similarToThreadId(
       (select json_agg(json_build_object('threadId', "threadId", 'title', title, 'stage', stage,
         'categoryName', "categoryName", 'organisationName', "organisationName", 'replyCount', "replyCount") order by n)
         from alike) as similar
-  `.execute(db)
+  `.compile(db)
+  const rows = await preparedRows(db, 'vr_search_similar_thread', statement)
   return rows[0]?.found ? (rows[0].similar ?? []) : undefined
 }
 
@@ -252,11 +280,9 @@ export async function titlesLike(
 // ---------------------------------------------------------------------------------------
 // Filters
 
-export async function listCategoriesForFilter(
-  db: Db,
-  viewer: ViewerId,
-): Promise<{ id: number; slug: string; name: string }[]> {
-  const { rows } = await sql<{ id: number; slug: string; name: string }>`
+/** The Themenräume for the filter, when no search ran (the search statement brings them along). */
+export async function listCategoriesForFilter(db: Db, viewer: ViewerId): Promise<FilterCategory[]> {
+  const { rows } = await sql<FilterCategory>`
     select c.id, c.slug, c.name from categories c where ${categoryVisibleTo(viewer, 'c')}
     order by c.archived_at is not null, c.position, c.name
   `.execute(db)

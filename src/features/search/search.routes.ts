@@ -46,18 +46,19 @@ export async function searchRoutes(fastify: FastifyInstance, deps: FeatureDeps) 
   app.get('/search', { schema: { querystring: searchQuery } }, async (request, reply) => {
     // The header field's live results while typing: the best few hits of the words alone.
     if (wantsFragment(request) && request.headers['hx-target'] === 'header-search-results') {
-      const asked = service.readSearchInput({ q: request.query.q }, [])
+      const asked = service.readSearchInput({ q: request.query.q })
       const result = await service.search(db, me(request), asked, service.headerOptions)
       return reply.fragment('search/_header-results', headerResultsView(request, asked, result))
     }
-    const categories = await listCategoriesForFilter(db, me(request).id)
-    const searchRequest = service.readSearchInput(request.query, categories)
-    const named =
-      searchRequest.filters.authorId !== undefined || searchRequest.filters.organisationId !== undefined
+    const asked = service.readSearchInput(request.query)
+    const named = asked.filters.authorId !== undefined || asked.filters.organisationId !== undefined
     const [result, names] = await Promise.all([
-      service.search(db, me(request), searchRequest),
-      named ? filterNames(db, searchRequest.filters) : {},
+      service.search(db, me(request), asked),
+      named ? filterNames(db, asked.filters) : {},
     ])
+    // The search statement brings the Themenräume along; without a search they are asked for.
+    const categories = result.categories ?? (await listCategoriesForFilter(db, me(request).id))
+    const searchRequest = service.withCategoryChecked(asked, categories)
     const view = searchPageView(request, {
       request: searchRequest,
       result,

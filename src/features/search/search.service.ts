@@ -65,21 +65,19 @@ export function parseDate(value: string | undefined): string | undefined | null 
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
 }
 
-/** Reads the query string; every problem becomes a field message and that filter is left out. */
-export function readSearchInput(
-  input: SearchInput,
-  categories: { id: number; slug: string }[],
-): SearchRequest {
+/**
+ * Reads the query string; every problem becomes a field message and that filter is left out.
+ * The Themenraum is checked once the viewer's Themenräume are known (withCategoryChecked): the
+ * search statement brings them along, and a slug it does not know filters nothing there.
+ */
+export function readSearchInput(input: SearchInput): SearchRequest {
   const errors: FieldErrors = {}
   const filters: repo.SearchFilters = {}
   const params: Record<string, string> = {}
   const text = (input.q ?? '').replace(/\s+/g, ' ').trim()
   if (input.category) {
-    const category = categories.find((c) => c.slug === input.category)
-    if (category) {
-      filters.categoryId = category.id
-      params.category = category.slug
-    } else errors.category = { key: 'search.invalid.filter', label: 'search.filter.category' }
+    filters.category = input.category
+    params.category = input.category
   }
   if (input.stage) {
     if ((stages as readonly string[]).includes(input.stage)) {
@@ -131,6 +129,26 @@ export function readSearchInput(
   return { text, query: parseQuery(text), filters, sort, page, params, errors }
 }
 
+/** The request with its Themenraum filter left out (and a message) when the viewer has no such Themenraum. */
+export function withCategoryChecked(
+  request: SearchRequest,
+  categories: readonly repo.FilterCategory[],
+): SearchRequest {
+  const slug = request.filters.category
+  if (slug === undefined || categories.some((c) => c.slug === slug)) return request
+  const { category: _filter, ...filters } = request.filters
+  const { category: _param, ...params } = request.params
+  return {
+    ...request,
+    filters,
+    params,
+    errors: {
+      ...request.errors,
+      category: { key: 'search.invalid.filter', label: 'search.filter.category' },
+    },
+  }
+}
+
 export interface SearchHit {
   threadId: number
   href: string
@@ -157,6 +175,8 @@ export interface SearchResult {
   shortened: boolean
   /** Titles like the query, when full text found (almost) nothing on the first page. */
   typos: repo.SimilarRow[]
+  /** The viewer's Themenräume, when the search statement ran (it brings them along). */
+  categories?: repo.FilterCategory[]
 }
 
 const typoThreshold = 3
@@ -182,7 +202,7 @@ export async function search(
     (request.page - 1) * options.pageSize,
     options.pageSize,
   )
-  if (!found.searchable) return { ...empty, state: 'onlyStopWords' }
+  if (!found.searchable) return { ...empty, state: 'onlyStopWords', categories: found.categories }
   const hits = found.hits.map((row) => ({
     threadId: row.threadId,
     // A reply's link opens the window of the thread page that holds it (paged threads).
@@ -212,7 +232,14 @@ export async function search(
           (row) => !hits.some((hit) => hit.threadId === row.threadId),
         )
       : []
-  return { state: 'searched', hits, more: found.more, shortened: request.query.shortened, typos }
+  return {
+    state: 'searched',
+    hits,
+    more: found.more,
+    shortened: request.query.shortened,
+    typos,
+    categories: found.categories,
+  }
 }
 
 // ---------------------------------------------------------------------------------------
