@@ -9,6 +9,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MemberStatus } from '../../src/db/schema.ts'
 import { loadDemoData } from '../../src/features/accounts/operator.ts'
+import { hashToken } from '../../src/features/accounts/tokens.ts'
+import * as guests from '../../src/features/guests/guests.service.ts'
 import {
   reportMessage,
   sendMessage,
@@ -40,6 +42,8 @@ const groupMarker = 'GRPZ8MARKER'
 const hiddenMarker = 'HIDZ9MARKER'
 /** In a direct conversation of the admin (and in a reported message of it): for its participants only. */
 const dmMarker = 'DMZ6MARKER'
+/** In the one thread a guest is invited into (its title, posts, author): the guest sees it there only. */
+const guestMarker = 'GSTZ4MARKER'
 /** Values tried per route parameter (the crawl usually knows many; a few real ones suffice). */
 const valuesPerParam = 3
 
@@ -60,6 +64,9 @@ let groupThreadId = 0
 let hiddenThreadId = 0
 /** The admin's direct conversation (messages). */
 let conversationId = 0
+/** The thread with a guest (guests feature), and the guest's member id. */
+let guestThreadId = 0
+let guestMemberId = 0
 
 // "3 neue Themen", "12 Beiträge", "5 Mitglieder": numbers that tell an outsider about the inside.
 const contentCount =
@@ -86,6 +93,7 @@ beforeAll(async () => {
   hiddenThreadId = await createHiddenPost()
   await attachMarkedFiles()
   conversationId = await createConversation(asCurrent(adminRow))
+  await createGuestThread(asCurrent(adminRow))
   const result = await crawl(admin)
   crawled = result.pages
   crawlFailures = result.failed
@@ -123,6 +131,47 @@ async function createClosedGroup(groupAdmin: ReturnType<typeof asCurrent>) {
   })
   await reply(database.db, groupAdmin, threadId, openingPostId, `Antwort ${groupMarker} ${marker}`)
   groupThreadId = threadId
+}
+
+/**
+ * A thread by a member outside the demo data with a guest in it, approved by the admin and
+ * accepted (the mail's token replaced by one the test knows). Its marker is the guest's to see.
+ */
+async function createGuestThread(moderator: ReturnType<typeof asCurrent>) {
+  const author = asCurrent(await createMember(database.db, { name: `Gerda Gastgeberin ${guestMarker}` }))
+  const { threadId, openingPostId } = await createThread(database.db, author, {
+    title: `Thema mit Gast ${guestMarker}`,
+    body: `Text ${guestMarker}`,
+  })
+  await reply(database.db, author, threadId, openingPostId, `Antwort ${guestMarker}`)
+  const email = 'gast@uni-crawl.example'
+  await guests.propose(
+    database.db,
+    author,
+    threadId,
+    { email, name: `Prof. Gast ${guestMarker}`, organisation: 'Universität Crawl', reason: 'Forschung' },
+    {},
+  )
+  const proposal = await database.db
+    .selectFrom('thread_guests')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow()
+  await guests.decide(database.db, moderator, proposal.id, 'approve', 90)
+  const token = 'G'.repeat(43)
+  await database.db
+    .updateTable('thread_guests')
+    .set({ token_hash: hashToken(token) })
+    .where('id', '=', proposal.id)
+    .execute()
+  await guests.accept(database.db, token, 'Gast-Passwort-sehr-lang-7', 90)
+  const guest = await database.db
+    .selectFrom('members')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow()
+  guestThreadId = threadId
+  guestMemberId = guest.id
 }
 
 /** A thread's window URLs: the window after its opening post and the one holding its last reply. */
@@ -198,7 +247,7 @@ afterAll(async () => {
 
 function leakIn(response: { body: string; headers: Record<string, unknown> }): string | undefined {
   const headers = JSON.stringify(response.headers)
-  for (const needle of [marker, ...names]) {
+  for (const needle of [marker, guestMarker, ...names]) {
     if (response.body.includes(needle) || headers.includes(needle)) return `"${needle}"`
   }
   const text = response.body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ')
@@ -237,7 +286,9 @@ describe('the trust gate', () => {
     const home = await agent.get('/')
     expect(home.statusCode).toBe(200)
     const threadPages = crawled.filter(
-      (url) => /^\/t\/\d+/.test(url) && Number(/^\/t\/(\d+)/.exec(url)?.[1]) !== groupThreadId,
+      (url) =>
+        /^\/t\/\d+/.test(url) &&
+        ![groupThreadId, guestThreadId].includes(Number(/^\/t\/(\d+)/.exec(url)?.[1])),
     )
     expect(threadPages.length).toBeGreaterThan(0)
     expect((await agent.get(threadPages[0]!)).body).toContain(marker)
@@ -310,6 +361,39 @@ describe('the trust gate', () => {
       `${response.body}${JSON.stringify(response.headers)}`.includes(dmMarker) ? `"${dmMarker}"` : undefined
     const get: Get = (url, headers) => agent.get(url, headers)
     expect(await leaksFor('member outside the conversation', get, dmLeakIn)).toEqual([])
+  }, 300_000)
+
+  it('a guest sees their one thread and no other marker on any URL', async () => {
+    // The crawl reached the guest's thread (as the admin, who sees every thread).
+    expect(urls).toContain(`/t/${guestThreadId}`)
+    const agent = createAgent(app)
+    await signInAs(database.db, agent, guestMemberId)
+    const own = await agent.get(`/t/${guestThreadId}`)
+    expect(own.statusCode).toBe(200)
+    expect(own.body).toContain(guestMarker)
+    const threadPosts = await database.db
+      .selectFrom('posts')
+      .select('id')
+      .where('thread_id', '=', guestThreadId)
+      .execute()
+    const ownUrl = (url: string) =>
+      url === `/t/${guestThreadId}` ||
+      url.startsWith(`/t/${guestThreadId}?`) ||
+      url.startsWith(`/t/${guestThreadId}/unread`) ||
+      threadPosts.some((post) => url === `/p/${post.id}` || url.startsWith(`/p/${post.id}/reply`))
+    const others = [marker, groupMarker, hiddenMarker, dmMarker]
+    const found: string[] = []
+    for (const url of urls) {
+      for (const htmx of [false, true]) {
+        const response = await agent.get(url, htmx ? { 'hx-request': 'true' } : {})
+        const as = `${url} as guest${htmx ? ' (htmx)' : ''}`
+        const seen = `${response.body}${JSON.stringify(response.headers)}`
+        if (response.statusCode >= 500) found.push(`${as} → ${response.statusCode}`)
+        for (const needle of others) if (seen.includes(needle)) found.push(`${as} leaks "${needle}"`)
+        if (!ownUrl(url) && seen.includes(guestMarker)) found.push(`${as} shows the thread outside it`)
+      }
+    }
+    expect(found).toEqual([])
   }, 300_000)
 
   const statuses: MemberStatus[] = [
