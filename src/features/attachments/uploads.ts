@@ -320,7 +320,8 @@ export interface ReceiveOptions {
 export async function receiveMultipart(request: FastifyRequest, options: ReceiveOptions): Promise<void> {
   if (!request.isMultipart?.()) return
   const member = request.member
-  if (member?.status !== 'verified') return
+  // Members, and guests of the thread (features/guests) replying with the same form.
+  if (member?.status !== 'verified' && member?.status !== 'guest') return
   const { db, store, limits } = options
   const fields: Record<string, string | string[]> = Object.create(null)
   const files: PendingFile[] = []
