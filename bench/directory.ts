@@ -24,7 +24,7 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import type { Db } from '../src/db/database.ts'
+import { createDb, type Db } from '../src/db/database.ts'
 import type { Database } from '../src/db/schema.ts'
 import { searchOrganisations } from '../src/features/organisations/directory-search.ts'
 import { freePort } from '../src/lib/free-port.ts'
@@ -277,8 +277,8 @@ async function main(): Promise<void> {
   console.log(`Setting up a scratch database (load average ${loadBefore.join(' ')}) …`)
   const scratch = await scratchDatabase()
   try {
-    const pool = new pg.Pool({ connectionString: scratch.url, max: 2 })
-    const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    // A pool like the server's (createDb), so the direct searches run prepared as the server's do.
+    const db: Db = createDb({ connectionString: scratch.url, max: 2 })
     const { migrateToLatest } = await import('../src/db/migrator.ts')
     await migrateToLatest(db)
     await addDomains(db)

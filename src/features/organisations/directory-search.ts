@@ -7,6 +7,7 @@
 import { domainToASCII } from 'node:url'
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { preparedRows } from '../../db/prepared.ts'
 import type { OrganisationKind } from '../../db/schema.ts'
 import { emailDomain } from './organisations.validation.ts'
 
@@ -259,10 +260,12 @@ export async function searchOrganisations(
     .orderBy('position')
     .limit(Math.max(1, Math.min(options.limit ?? 20, 200)))
     .offset(Math.max(0, options.offset ?? 0))
-  const rows = await withChain(db)
-    .innerJoin(page.as('hit'), 'hit.id', 'o.id')
-    .orderBy('hit.position')
-    .execute()
+  // Prepared: planning this statement cost more than running it (a few shapes: words, key, domain).
+  const rows = await preparedRows(
+    db,
+    'vr_organisation_search',
+    withChain(db).innerJoin(page.as('hit'), 'hit.id', 'o.id').orderBy('hit.position').compile(),
+  )
   return rows.map(toMatch)
 }
 
