@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CurrentMember } from '../../src/core/members/current-member.ts'
+import { dueMembersBatch } from '../../src/features/digests/digests.repository.ts'
+import { attachFileToPost } from '../attachments/helpers.ts'
 import { createThread, reply, signedInMember } from '../discussions/helpers.ts'
 import { createGroupWithRoom } from '../groups/helpers.ts'
 import type { Agent } from '../helpers/agent.ts'
@@ -112,8 +114,16 @@ describe('proposing a guest', () => {
 describe('moderators decide', () => {
   it('a declined proposal sends no mail and is audited', async () => {
     const values = guestValues({ name: 'Dr. Abgelehnt' })
+    const badge = async () =>
+      Number(
+        /href="\/moderation">[^<]*<span class="count" aria-hidden="true">(\d+)/.exec(
+          (await moderator.agent.get('/moderation/guests')).body,
+        )?.[1] ?? 0,
+      )
+    const before = await badge()
     expect((await propose(author.agent, threadId, values)).statusCode).toBe(303)
     const id = await proposalId(database, values.email)
+    expect(await badge()).toBe(before + 1)
     const list = await moderator.agent.get('/moderation/guests')
     expect(list.body).toContain('Dr. Abgelehnt')
     expect((await author.agent.get('/moderation/guests')).statusCode).toBe(403)
@@ -225,6 +235,39 @@ describe('the guest in their thread', () => {
     }
     const start = await guest.agent.get('/guest')
     expect(location(start)).toBe(`/t/${threadId}`)
+  })
+
+  it("reads the files of their thread's posts, and gets the 404 of a missing file for any other", async () => {
+    const posts = await database.db
+      .selectFrom('threads')
+      .select(['id', 'opening_post_id as postId', 'author_id as authorId'])
+      .where('id', 'in', [threadId, otherThreadId])
+      .execute()
+    const fileOf = async (id: number) => {
+      const post = posts.find((p) => p.id === id)!
+      return attachFileToPost(
+        database.db,
+        { id: post.postId!, authorId: post.authorId },
+        {
+          name: `Notiz ${id}.txt`,
+          content: Buffer.from(`Inhalt ${id}\n`),
+          mediaType: 'text/plain',
+        },
+      )
+    }
+    const own = await fileOf(threadId)
+    const foreign = await fileOf(otherThreadId)
+    expect((await guest.agent.get(`/files/${own}`)).statusCode).toBe(200)
+    const refused = await guest.agent.get(`/files/${foreign}`)
+    expect(refused.statusCode).toBe(404)
+    const page = (body: string) => body.replace(/name="csrf-token" content="[^"]+"/, '')
+    expect(page(refused.body)).toBe(page((await guest.agent.get('/files/2147483647')).body))
+  })
+
+  it('gets no digest: the digest run leaves guests out', async () => {
+    const due = await dueMembersBatch(database.db, { afterId: 0, limit: 10_000, daily: 'd-x', weekly: 'w-x' })
+    expect(due.map((m) => m.id)).toContain(other.current.id)
+    expect(due.map((m) => m.id)).not.toContain(guest.memberId)
   })
 
   it('is in no list of people: not in the directory, not in mention suggestions', async () => {

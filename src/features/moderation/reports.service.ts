@@ -8,6 +8,7 @@ import { findMemberSummary } from '../../core/members/members.repository.ts'
 import type { Db } from '../../db/database.ts'
 import { ConflictError, NotFoundError } from '../../lib/errors.ts'
 import { notifyReportOutcome, previewPost } from '../discussions/discussions.service.ts'
+import { countOpenProposals } from '../guests/guests.service.ts'
 import { countOpenMessageReports } from '../messages/messages.service.ts'
 import { canModerate, suspendMember } from './moderation.service.ts'
 import * as repo from './reports.repository.ts'
@@ -33,9 +34,9 @@ export async function reportPost(
 
 export const listReportQueue = (db: Db) => repo.listOpenReportGroups(db)
 
-/** What the moderators' badge counts: posts and direct messages with open reports, applicants waiting. */
+/** What the moderators' badge counts: posts and direct messages with open reports, applicants waiting, guest proposals. */
 export async function openModerationCount(db: Db): Promise<number> {
-  const [reports, messageReports, applicants] = await Promise.all([
+  const [reports, messageReports, applicants, guestProposals] = await Promise.all([
     repo.countOpenReports(db),
     countOpenMessageReports(db),
     db
@@ -43,8 +44,9 @@ export async function openModerationCount(db: Db): Promise<number> {
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('status', '=', 'pending_review')
       .executeTakeFirstOrThrow(),
+    countOpenProposals(db),
   ])
-  return reports + messageReports + Number(applicants.n)
+  return reports + messageReports + Number(applicants.n) + guestProposals
 }
 
 export type ReportAction = 'dismiss' | 'hide' | 'delete' | 'warn' | 'suspend' | 'edit'
