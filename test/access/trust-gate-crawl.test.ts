@@ -130,6 +130,16 @@ async function createClosedGroup(groupAdmin: ReturnType<typeof asCurrent>) {
     body: `Text ${groupMarker} ${marker}`,
   })
   await reply(database.db, groupAdmin, threadId, openingPostId, `Antwort ${groupMarker} ${marker}`)
+  // A file in the group: its name must stay inside too (thread page, organisation page, /files).
+  await attachFileToPost(
+    database.db,
+    { id: openingPostId, authorId: groupAdmin.id },
+    {
+      name: `Gruppenpapier ${groupMarker} ${marker}.txt`,
+      content: Buffer.from(`Intern ${groupMarker}\n`),
+      mediaType: 'text/plain',
+    },
+  )
   groupThreadId = threadId
 }
 

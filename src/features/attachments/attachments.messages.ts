@@ -26,6 +26,10 @@ export const de = {
   'attachments.file.remove': 'Datei entfernen',
   'attachments.thread.documents': 'Dokumente in diesem Thema',
   'attachments.thread.inPost': 'im Beitrag',
+  'attachments.organisation.documents': 'Geteilte Dokumente',
+  'attachments.organisation.intro':
+    'Die neuesten Dateien, die Mitglieder dieser Organisation an Beiträge gehängt haben.',
+  'attachments.organisation.inThread': 'in',
   'attachments.count': '{count, plural, one {# Anhang} other {# Anhänge}}',
   'attachments.remove.title': 'Datei entfernen',
   'attachments.remove.text':
@@ -78,6 +82,9 @@ export const en: Record<keyof typeof de, string> = {
   'attachments.file.remove': 'Remove file',
   'attachments.thread.documents': 'Documents in this thread',
   'attachments.thread.inPost': 'in post',
+  'attachments.organisation.documents': 'Shared documents',
+  'attachments.organisation.intro': 'The latest files members of this organisation attached to posts.',
+  'attachments.organisation.inThread': 'in',
   'attachments.count': '{count, plural, one {# attachment} other {# attachments}}',
   'attachments.remove.title': 'Remove file',
   'attachments.remove.text':

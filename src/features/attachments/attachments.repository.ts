@@ -182,6 +182,45 @@ export function threadFilesColumn(viewer: Viewer, threadAlias = 't'): RawBuilder
       order by a.post_id, a.position limit 500) f)`
 }
 
+/** A file on an organisation page: on a post by one of its members, with the post's thread. */
+export interface OrganisationFileRecord {
+  id: number
+  postId: number
+  threadId: number
+  threadTitle: string
+  name: string
+  mediaType: string
+  size: number
+  thumbnail: boolean
+  width: number | null
+  height: number | null
+}
+
+/**
+ * The latest files on posts written by the organisation's present members, as far as the viewer
+ * may read them (core/visibility: a closed group's files only for its members). A list outside
+ * the thread never points at a hidden post, not even for those who may read it there.
+ */
+export async function latestFilesOfOrganisation(
+  db: Db,
+  viewer: ViewerId,
+  organisationId: number,
+  limit: number,
+): Promise<OrganisationFileRecord[]> {
+  const result = await sql<OrganisationFileRecord>`
+    select a.id, a.post_id as "postId", t.id as "threadId", t.title as "threadTitle", a.name,
+      a.media_type as "mediaType", a.size, a.thumbnail_sha256 is not null as thumbnail, a.width, a.height
+    from attachments a
+    join posts p on p.id = a.post_id
+    join members m on m.id = p.author_id
+    join threads t on t.id = p.thread_id
+    where m.organisation_id = ${organisationId} and p.hidden_at is null
+      and ${threadVisibleTo(viewer, 't')} and ${postReadableBy(viewer, 'p')}
+    order by a.attached_at desc nulls last, a.id desc
+    limit ${limit}`.execute(db)
+  return result.rows
+}
+
 /** Removes an attachment (its blob goes with the next garbage collection when nothing else uses it). */
 export async function deleteAttachment(db: Db, attachmentId: number): Promise<AttachmentRow | undefined> {
   return db

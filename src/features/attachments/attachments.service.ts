@@ -7,6 +7,7 @@ import type { Config } from '../../config.ts'
 import type { Viewer } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
 import type { FieldErrors } from '../../lib/errors.ts'
+import { permalink } from '../discussions/discussions.service.ts'
 import type { ThreadFileRecord } from './attachments.repository.ts'
 import * as repository from './attachments.repository.ts'
 import { type BlobStore, PostgresBlobStore } from './blob-store.ts'
@@ -193,6 +194,30 @@ export function addFilesToPosts(
     const own = files.byPost.get(post.id)
     if (own) post.files = own
   }
+}
+
+export interface OrganisationDocument extends FileView {
+  threadTitle: string
+  /** The post the file is on, in its thread window. */
+  postUrl: string
+}
+
+/**
+ * For the organisation page (features/network): the latest files its members shared, only those
+ * the viewer may read (see latestFilesOfOrganisation).
+ */
+export async function organisationDocuments(
+  db: Db,
+  viewer: number,
+  organisationId: number,
+  limit: number,
+): Promise<OrganisationDocument[]> {
+  const records = await repository.latestFilesOfOrganisation(db, viewer, organisationId, limit)
+  return records.map((record) => ({
+    ...fileView(record),
+    threadTitle: record.threadTitle,
+    postUrl: permalink(record.threadId, record.postId),
+  }))
 }
 
 /** Removes what nobody can reach any more, then the blobs nothing references (a job). */

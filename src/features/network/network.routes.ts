@@ -68,6 +68,7 @@ export async function networkRoutes(fastify: FastifyInstance, deps: FeatureDeps)
       })),
       served: page.served.map((entry) => organisationLink(locale, entry)),
       servedBy: page.servedBy.map((entry) => organisationLink(locale, entry)),
+      documents: page.documents,
     })
   })
 

@@ -5,6 +5,7 @@
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
 import { NotFoundError } from '../../lib/errors.ts'
+import { type OrganisationDocument, organisationDocuments } from '../attachments/attachments.service.ts'
 import type { Stage } from '../discussions/discussions.service.ts'
 import * as repo from './network.repository.ts'
 import { organisationKey } from './network.view.ts'
@@ -52,6 +53,7 @@ export function normaliseTag(raw: string | undefined): string | undefined {
 
 export const organisationMembersShown = 50
 const organisationThreadsShown = 20
+const organisationDocumentsShown = 10
 const organisationsBelowShown = 100
 const kindsWithBelow = new Set([
   'land',
@@ -76,6 +78,8 @@ export type OrganisationPage =
       served: repo.OrganisationRef[]
       /** The Konzern-Kommune organisations that name this one (or one above it). */
       servedBy: repo.OrganisationRef[]
+      /** The latest files its members shared that the viewer may read (features/attachments). */
+      documents: OrganisationDocument[]
     }
 
 async function findOrganisation(db: Db, key: string): Promise<repo.OrganisationRow | undefined> {
@@ -98,7 +102,7 @@ export async function loadOrganisationPage(
   if (canonical !== key) return { redirect: `/o/${canonical}` }
   const chains = await repo.parentChains(db, [organisation.id])
   const chain = chains.get(organisation.id) ?? []
-  const [members, threads, counts, below, served, servedBy, mergedInto] = await Promise.all([
+  const [members, threads, counts, below, served, servedBy, mergedInto, documents] = await Promise.all([
     repo.listOrganisationMembers(db, organisation.id, organisationMembersShown),
     repo.listThreadLines(db, viewer.id, { organisationId: organisation.id }, organisationThreadsShown),
     repo.countOrganisationThreadsByStage(db, viewer.id, organisation.id),
@@ -108,6 +112,7 @@ export async function loadOrganisationPage(
     repo.listServedMunicipalities(db, organisation.id),
     repo.listOrganisationsServing(db, [organisation.id, ...chain.map((parent) => parent.id)]),
     organisation.mergedIntoId ? repo.findOrganisationRowById(db, organisation.mergedIntoId) : undefined,
+    organisationDocuments(db, viewer.id, organisation.id, organisationDocumentsShown),
   ])
   return {
     organisation,
@@ -120,6 +125,7 @@ export async function loadOrganisationPage(
     below,
     served,
     servedBy,
+    documents,
   }
 }
 
