@@ -105,7 +105,9 @@ async function sendBlob(
     reply.header('content-length', size)
   }
   if (request.method === 'HEAD') return reply.send()
-  return reply.send(Readable.from(store.read(key, range)))
+  // One chunk waits beside the one being written (Readable.from would read ahead 16 of them):
+  // ten 50 MB downloads at once then hold a few MB, whatever the clients' speed.
+  return reply.send(Readable.from(store.read(key, range), { highWaterMark: 1 }))
 }
 
 export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {

@@ -49,8 +49,11 @@ export class BlobTooLargeError extends Error {
 }
 
 export const defaultChunkSize = 256 * 1024
-/** Chunks fetched per query when reading. */
-const chunksPerRead = 4
+/**
+ * Chunks fetched per query when reading: each query's rows are held until sent (and pg parses
+ * bytea from hex text twice their size), so few; more queries cost little beside the bytes.
+ */
+const chunksPerRead = 2
 
 /** Gathers incoming pieces into chunks of exactly `size` bytes (the last one shorter). */
 async function* inChunks(

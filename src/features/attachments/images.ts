@@ -2,19 +2,33 @@
 // with the GPS position of a photo taken in a town hall, XMP, comments), is turned upright, and
 // is a real image of its type, whatever the upload held besides. A thumbnail goes beside it.
 import { Readable } from 'node:stream'
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp, SharpOptions } from 'sharp'
 import type { AllowedType } from './file-types.ts'
-
-// One image at a time per process and no cache: memory stays flat under many uploads.
-sharp.cache(false)
-sharp.concurrency(1)
 
 /** Larger images (in pixels) are refused: a small file may decode to gigabytes (a "pixel bomb"). */
 export const maxPixels = 40_000_000
 export const thumbnailBox = 480
 
+type SharpFactory = (options?: SharpOptions) => Sharp
+let loading: Promise<SharpFactory> | undefined
+
+/**
+ * sharp and its libvips are loaded with the first image, not at start: a server that is sent
+ * no image does not carry them (they are about 10 MB of its resident memory).
+ */
+function loadSharp(): Promise<SharpFactory> {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    // One image at a time per process and no cache: memory stays flat under many uploads.
+    sharp.cache(false)
+    sharp.concurrency(1)
+    return sharp
+  })
+  return loading
+}
+
 /** A stream that takes the upload's bytes and gives the clean image's bytes. */
-export function imageCleaner(type: AllowedType): Sharp {
+export async function imageCleaner(type: AllowedType): Promise<Sharp> {
+  const sharp = await loadSharp()
   const image = sharp({ limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true }).rotate()
   switch (type.mediaType) {
     case 'image/png':
@@ -28,6 +42,7 @@ export function imageCleaner(type: AllowedType): Sharp {
 
 /** A small WebP of a clean image, at most thumbnailBox pixels wide and high. */
 export async function makeThumbnail(cleanImage: AsyncIterable<Buffer>): Promise<Buffer> {
+  const sharp = await loadSharp()
   const resizer = sharp({ limitInputPixels: maxPixels })
     .resize(thumbnailBox, thumbnailBox, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 75 })

@@ -175,7 +175,7 @@ async function storeImage(
   type: AllowedType,
   body: AsyncIterable<Buffer>,
 ): Promise<StoredFile> {
-  const cleaner = imageCleaner(type)
+  const cleaner = await imageCleaner(type)
   const info = new Promise<{ width: number; height: number }>((resolve) => cleaner.once('info', resolve))
   const feed = (async () => {
     try {
