@@ -292,6 +292,10 @@ describe('filters and paging', () => {
     expect(await hits('Fragen', '&category=ki')).toEqual([ids.chatbot])
     expect(await hits('Fragen', '&category=ozg')).toEqual([ids.replyOnly])
     expect(await hits('Fragen', '&stage=pilot')).toEqual([ids.chatbot])
+    // Both together (their own walk, along the index of Themenraum, stage and activity).
+    expect(await hits('Fragen', '&category=ki&stage=pilot')).toEqual([ids.chatbot])
+    expect(await hits('Fragen', '&category=ki&stage=idea')).toEqual([])
+    expect(await hits('Fragen', '&category=ozg&stage=idea')).toEqual([ids.replyOnly])
     expect(await hits('Fragen', '&tag=ki')).toEqual([ids.chatbot])
     expect(await hits('Fragen', `&author=${other.id}`)).toEqual([ids.replyOnly])
     expect(await hits('Fragen', `&organisation=${author.organisationId}`)).toEqual([ids.chatbot])

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs'
+import { type Kysely, sql } from 'kysely'
+
+// Search queries, version 2: a common word with a Themenraum and a Reifegrad walks an index of
+// Themenraum, stage and activity (sql/search/search-query.v2.sql replaces search_thread_tier).
+const read = (name: string) => readFileSync(new URL(`./sql/search/${name}`, import.meta.url), 'utf8')
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql.raw(read('search-query.v2.sql')).execute(db)
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  // Version 1 defines every search function again, search_thread_tier among them.
+  await sql.raw(read('search-query.v1.sql')).execute(db)
+  await sql`drop index if exists threads_by_category_stage_activity`.execute(db)
+}
