@@ -7,7 +7,7 @@
 // axe on the form with the restored draft and with the dialog open.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, memberContext, newContext, signIn } from './helpers/browser.ts'
+import { csrfTokenIn, launchBrowser, memberContext, newContext, signIn } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
 import type { Web } from './helpers/dom.ts'
 import { demo } from './helpers/env.ts'
@@ -59,6 +59,43 @@ describe('drafts', () => {
     await page.reload()
     await page.waitForLoadState('networkidle')
     await expect(page.getByText('Ihr Entwurf wurde wiederhergestellt.').count()).resolves.toBe(0)
+    await context.close()
+  }, 120_000)
+
+  it('without JavaScript, a new thread sent after the session ended goes through the sign-in and is back', async () => {
+    const context = await newContext(browser, { javaScriptEnabled: false })
+    await signIn(context, demo.jonas)
+    const page = await context.newPage()
+    await page.goto('/t/new')
+    const title = `Ohne Skript geschrieben ${stamp}`
+    const body = `Zeile eins <b>fett?</b> & "Zitat"\nZeile zwei ${stamp}`
+    await page.getByLabel('Titel').fill(title)
+    await page.getByLabel('Themenraum').selectOption({ index: 1 })
+    const category = await page.getByLabel('Themenraum').inputValue()
+    await page.getByLabel('Ihr Beitrag').fill(body)
+    // The session ends (its cookie is gone, as after the idle timeout); the form is sent anyway.
+    await context.clearCookies({ name: 'vr_session' })
+    await page.locator('form[action="/t"] button[type="submit"]:not([name="intent"])').click()
+    await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor()
+    await expect(
+      page.getByText('Ihre Sitzung ist abgelaufen. Melden Sie sich an — Ihr Text bleibt erhalten.').count(),
+    ).resolves.toBe(1)
+    expect(page.url()).not.toContain(stamp)
+    await page.getByLabel('Dienstliche E-Mail-Adresse').fill(demo.jonas.email)
+    await page.locator('input[name="password"]').fill(demo.jonas.password)
+    await page.getByRole('main').getByRole('button', { name: 'Anmelden' }).click()
+    await page.getByText('Ihr Entwurf wurde wiederhergestellt.').waitFor()
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/t/new?draft=1')
+    await expect(page.getByLabel('Titel').inputValue()).resolves.toBe(title)
+    await expect(page.getByLabel('Themenraum').inputValue()).resolves.toBe(category)
+    await expect(page.getByLabel('Ihr Beitrag').inputValue()).resolves.toBe(body)
+    // Thrown away again, so that no later test of Jonas finds it.
+    const token = csrfTokenIn(await page.content())
+    const discarded = await context.request.post('/drafts/discard', {
+      form: { key: '/t|' },
+      headers: { 'x-csrf-token': token },
+    })
+    expect(discarded.status()).toBe(204)
     await context.close()
   }, 120_000)
 })
