@@ -62,6 +62,9 @@ const sameTemplate = `<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>{{title}}</title></head>
 <body><main><h1>{{title}}</h1><form id="pf" method="post"></form><div class="thread"><ol id="replies">{{#each replies}}{{> discussions/_post}}{{/each}}</ol></div></main></body></html>`
 
+/** A post and its replies, as postList prints them. */
+const postTemplate = `<li id="post-{{id}}">{{> discussions/_article}}{{#if children.length}}<details open><summary>{{> discussions/_answer-count}}</summary><ol>{{#each children}}{{> discussions/_post}}{{/each}}</ol></details>{{/if}}</li>`
+
 /** What the real page prints for these labels (discussions.messages.ts, German). */
 const labels = {
   helpful: 'Hilfreich',
@@ -121,20 +124,17 @@ async function runCeiling(): Promise<void> {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
   const hbs = Handlebars.create()
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
-  // The real page keeps an ordinary post's HTML (src/plugins/views.ts 'cached'); the bare page renders it each time.
-  hbs.registerHelper('cached', function (this: unknown, name: string, ...args: unknown[]) {
-    const options = args.pop() as Handlebars.HelperOptions
-    return new hbs.SafeString(
-      (hbs.partials[name] as Handlebars.TemplateDelegate)(this, { data: options.data }),
-    )
-  })
-  for (const name of ['_post', '_article', '_answer-count', '_helpful'])
+  // The real page prints the list in code and keeps an ordinary post's article (postList in
+  // src/features/discussions/discussions.view.ts); the bare page renders the same markup with a
+  // template, every post each time.
+  for (const name of ['_article', '_answer-count', '_helpful'])
     hbs.registerPartial(
       `discussions/${name}`,
       hbs.compile(readFileSync(path.join(root, 'views', 'discussions', `${name}.hbs`), 'utf8'), {
         preventIndent: true,
       }),
     )
+  hbs.registerPartial('discussions/_post', hbs.compile(postTemplate, { preventIndent: true }))
   const light = Handlebars.compile(lightTemplate)
   const same = hbs.compile(sameTemplate, { preventIndent: true })
   const threadId = Number(process.env.THREAD_ID)

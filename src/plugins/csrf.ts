@@ -88,6 +88,20 @@ export const csrfPlugin = fp(
       return secret && /^[\w-]{16,64}$/.test(secret) ? secret : undefined
     }
 
+    // One token per secret and session, made once: each costs an HMAC, and a page of a member
+    // asks for one. A token stays valid as long as its secret and session; a cache, bounded.
+    const made = new Map<string, string>()
+    function tokenFor(secret: string, binding: string): string {
+      const key = `${secret}\u0000${binding}`
+      let token = made.get(key)
+      if (token === undefined) {
+        token = tokens.create(secret, binding)
+        if (made.size >= 10_000) made.clear()
+        made.set(key, token)
+      }
+      return token
+    }
+
     app.decorateReply('generateCsrf', function (this: FastifyReply) {
       const request = this.request
       let secret = secretOf(request)
@@ -105,7 +119,7 @@ export const csrfPlugin = fp(
           })
         }
       }
-      return tokens.create(secret, tokenBinding(request))
+      return tokenFor(secret, tokenBinding(request))
     })
 
     app.decorateRequest('csrfTokenValid', function (this: FastifyRequest, token: string | undefined) {

@@ -1,5 +1,6 @@
 // One rendering path for every route: reply.page() for a full page, reply.fragment() for
 // the part htmx asked for, both from the same templates. Templates are compiled once at start.
+import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -33,6 +34,8 @@ export interface LayoutData {
 declare module 'fastify' {
   interface FastifyInstance {
     addLayoutData(provider: LayoutData): void
+    /** Adds a helper to the templates (see ViewHelper). */
+    addViewHelper(name: string, helper: ViewHelper): void
     /** The layout figures the session store reads with the session (see LayoutData.columns). */
     layoutColumns(): readonly SessionColumn[]
   }
@@ -85,6 +88,28 @@ function formatDate(value: unknown, locale: string, style: keyof typeof dateForm
   return formatter.format(date)
 }
 
+interface HelperData {
+  root?: Record<string, unknown>
+  /** The bytes of cached parts of the page being rendered with parts (see assemble). */
+  parts?: Buffer[]
+}
+
+/** What a feature's view helper gets: the page's data and its partials. */
+export interface ViewTools {
+  root: Record<string, unknown>
+  /** A partial's HTML for `context`. */
+  partial(name: string, context: unknown): string
+  /** A partial's HTML for `context`, cached by `key` as the `cached` helper does. */
+  cached(name: string, key: readonly unknown[], context: unknown): string
+  escape(text: string): string
+}
+
+/**
+ * A helper a feature adds ({{{name args…}}}): HTML from its arguments, in code where a template
+ * would cost too much per item (e.g. the hundreds of posts of a thread page).
+ */
+export type ViewHelper = (view: ViewTools, ...args: never[]) => string
+
 /** Entries of the `cached` helper (about 1 KB each for a post). */
 const cachedMax = 20_000
 
@@ -114,18 +139,43 @@ export function createViewEngine(folder = viewsFolder) {
   // {{{cached "partial" key…}}}: the partial's HTML for this context, rendered once per locale and
   // key, then reused (for what is the same for every reader, e.g. an ordinary post; the key must
   // name everything the partial shows). A cache, not state: bounded, and any instance may miss.
-  const cache = new Map<string, string>()
+  // It keeps the HTML as UTF-8 bytes: a page rendered with parts (page(), fragment()) gets a
+  // marker in its text instead, and the bytes go out as they are, never copied into the page's
+  // string and encoded again (on a thread page they are most of its bytes).
+  const cache = new Map<string, Buffer>()
+  function cached(name: string, key: readonly unknown[], context: unknown, data: HelperData): string {
+    const fullKey = `${name}\u0000${data.root?.locale ?? 'de'}\u0000${key.join('\u0000')}`
+    let bytes = cache.get(fullKey)
+    if (bytes === undefined) {
+      bytes = Buffer.from((hbs.partials[name] as Template)(context, { data }))
+      if (cache.size >= cachedMax) cache.clear()
+      cache.set(fullKey, bytes)
+    }
+    if (!data.parts) return bytes.toString()
+    data.parts.push(bytes)
+    return `${partMarker}${data.parts.length - 1}\u0000`
+  }
   hbs.registerHelper('cached', function (this: unknown, name: string, ...args: unknown[]) {
     const options = args.pop() as Handlebars.HelperOptions
-    const key = `${name}\u0000${localeOf(options)}\u0000${args.join('\u0000')}`
-    let html = cache.get(key)
-    if (html === undefined) {
-      html = (hbs.partials[name] as Template)(this, { data: options.data })
-      if (cache.size >= cachedMax) cache.clear()
-      cache.set(key, html)
-    }
-    return new hbs.SafeString(html)
+    return new hbs.SafeString(cached(name, args, this, options.data))
   })
+
+  /** What a feature's helper may print: partials (cached or not) in the page being rendered. */
+  function toolsFor(data: HelperData): ViewTools {
+    return {
+      root: data.root ?? {},
+      partial: (name, context) => (hbs.partials[name] as Template)(context, { data }),
+      cached: (name, key, context) => cached(name, key, context, data),
+      escape: (text) => hbs.escapeExpression(text),
+    }
+  }
+  /** A helper of a feature, for what a template would print at too high a cost (see ViewHelper). */
+  function addHelper(name: string, helper: ViewHelper): void {
+    hbs.registerHelper(name, (...args: unknown[]) => {
+      const options = args.pop() as Handlebars.HelperOptions
+      return new hbs.SafeString(helper(toolsFor(options.data), ...(args as never[])))
+    })
+  }
 
   const templates = new Map<string, Template>()
   for (const [name, source] of listTemplates(folder)) {
@@ -142,11 +192,39 @@ export function createViewEngine(folder = viewsFolder) {
     }
   }
 
-  return function render(name: string, data: Record<string, unknown>): string {
-    const template = templates.get(name)
-    if (!template) throw new Error(`unknown view: ${name}`)
-    return template(data, { data: { root: data } })
+  function template(name: string): Template {
+    const found = templates.get(name)
+    if (!found) throw new Error(`unknown view: ${name}`)
+    return found
   }
+  /** A view's complete HTML. */
+  function render(name: string, data: Record<string, unknown>): string {
+    return template(name)(data, { data: { root: data } })
+  }
+  /** A view's HTML with markers where cached parts go; the parts are added to `parts`. */
+  function renderWithParts(name: string, data: Record<string, unknown>, parts: Buffer[]): string {
+    return template(name)(data, { data: { root: data, parts } })
+  }
+  return Object.assign(render, { withParts: renderWithParts, addHelper })
+}
+
+/**
+ * Marks a cached part in a view's text: the marker, the part's index, NUL. Random per process, so
+ * that no text in a page (member text is stored without NUL anyway) can look like one.
+ */
+const partMarker = `\u0000${randomBytes(8).toString('hex')}:`
+
+/** The bytes of a page rendered with parts: its text around the markers, and the parts in their places. */
+export function assemble(html: string, parts: readonly Buffer[]): Buffer {
+  if (parts.length === 0) return Buffer.from(html)
+  const pieces = html.split(partMarker)
+  const chunks: Buffer[] = [Buffer.from(pieces[0]!)]
+  for (let i = 1; i < pieces.length; i++) {
+    const piece = pieces[i]!
+    const end = piece.indexOf('\u0000')
+    chunks.push(parts[Number(piece.slice(0, end))]!, Buffer.from(piece.slice(end + 1)))
+  }
+  return Buffer.concat(chunks)
 }
 
 export type RenderView = ReturnType<typeof createViewEngine>
@@ -180,6 +258,7 @@ export const viewsPlugin = fp(
       for (const [key, value] of Object.entries(provider.columns ?? {})) sessionColumns.push({ key, value })
     })
     app.decorate('layoutColumns', () => sessionColumns)
+    app.decorate('addViewHelper', (name: string, helper: ViewHelper) => render.addHelper(name, helper))
 
     /**
      * The layout data of this page: what the page passed, over what was read with the session;
@@ -235,10 +314,11 @@ export const viewsPlugin = fp(
       // A message left by the previous request (e.g. before a redirect) is shown once, here.
       if (context.flash === undefined) context.flash = takeFlash(this.request)
       const send = () => {
-        context.body = render(view, context)
+        const parts: Buffer[] = []
+        context.body = render.withParts(view, context, parts)
         this.header('vary', 'HX-Request')
         this.type('text/html; charset=utf-8')
-        return this.send(render('layouts/main', context))
+        return this.send(assemble(render.withParts('layouts/main', context, parts), parts))
       }
       const layout = layoutFor(this, data)
       if (!(layout instanceof Promise)) {
@@ -263,7 +343,8 @@ export const viewsPlugin = fp(
     app.decorateReply('fragment', function (this: FastifyReply, view: string, data: ViewData = {}) {
       this.header('vary', 'HX-Request')
       this.type('text/html; charset=utf-8')
-      return this.send(render(view, viewData(this, data)))
+      const parts: Buffer[] = []
+      return this.send(assemble(render.withParts(view, viewData(this, data), parts), parts))
     })
 
     app.decorateReply(

@@ -54,7 +54,7 @@ describe('the post template', () => {
     const full = render('discussions/_article', { ...data, ...post, plain: false })
     expect(fast).toBe(full)
     // Member text is isolated, and the fast path is the one that was taken.
-    expect(fast).toContain('<b><bdi>Ülkü ‮Yılmaz</bdi></b>')
+    expect(fast).toContain('<bdi>Ülkü ‮Yılmaz</bdi></a>')
     expect(fast).not.toContain('data-focus-first')
   })
 })
@@ -136,7 +136,7 @@ describe('the thread page and its fragments', () => {
       await csrf(reader.agent, `/t/${threadId}`),
     )
     const after = (await reader.agent.get(`/t/${threadId}`)).body
-    const button = /<button[^>]*class="helpful"[^>]*>[\s\S]*?<\/button>/
+    const button = /<button[^>]*aria-pressed[^>]*>[\s\S]*?<\/button>/
     expect(toggled.body.replace(' data-focus-first', '')).toBe(button.exec(articleOf(after, chain[0]!))?.[0])
   })
 

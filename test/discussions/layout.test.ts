@@ -99,7 +99,7 @@ describe('member text', () => {
     const { threadId } = await createThread(setup.database.db, author.current)
     await reply(setup.database.db, admin.current, threadId, undefined, 'Hinweis der Administration')
     const page = (await author.agent.get(`/t/${threadId}`)).body
-    expect(page).toContain('<b><bdi>Ada Admin</bdi></b> <span class="staff">Administration</span>')
+    expect(page).toContain('<bdi>Ada Admin</bdi> <span class="staff">Administration</span>')
     expect(page).not.toMatch(/Norma Mitglied<\/bdi><\/b> <span class="staff">/)
   })
 
@@ -109,7 +109,7 @@ describe('member text', () => {
     const { threadId } = await createThread(setup.database.db, author.current, { title: `Titel ${trick}` })
     const thread = (await author.agent.get(`/t/${threadId}`)).body
     expect(thread).toContain(`<h1><bdi>Titel ${trick}</bdi></h1>`)
-    expect(thread).toContain(`<b><bdi>${trick}</bdi></b>`)
+    expect(thread).toContain(`<bdi>${trick}</bdi></a>`)
     const list = (await author.agent.get('/c/ki')).body
     expect(list).toContain(`<bdi>Titel ${trick}</bdi>`)
     expect(list).toContain(`<bdi>${trick}</bdi>`)

@@ -22,8 +22,8 @@ describe('links into the network', () => {
 
     const thread = await agent.get(`/t/${threadId}`)
     expect(thread.statusCode).toBe(200)
-    expect(thread.body).toContain(`<a href="/m/${author.id}"><b><bdi>Arne Autor</bdi></b></a>`)
-    expect(thread.body).toContain(`<a href="/m/${current.id}"><b><bdi>Rolf Reply</bdi></b></a>`)
+    expect(thread.body).toContain(`<a href="/m/${author.id}"><bdi>Arne Autor</bdi></a>`)
+    expect(thread.body).toContain(`<a href="/m/${current.id}"><bdi>Rolf Reply</bdi></a>`)
     // The box loads by htmx, and is a link without JavaScript.
     expect(thread.body).toContain(`hx-get="/network/thread/${threadId}"`)
     expect(thread.body).toContain(`href="/network/thread/${threadId}"`)
@@ -46,7 +46,7 @@ describe('links into the network', () => {
     const { agent } = await signedIn(db, context.app)
     const thread = await agent.get(`/t/${threadId}`)
     expect(thread.body).toContain(
-      `<a href="/m/${moderator.id}"><b><bdi>Mara Moderation</bdi></b> <span class="staff">Moderation</span></a>`,
+      `<a href="/m/${moderator.id}"><bdi>Mara Moderation</bdi> <span class="staff">Moderation</span></a>`,
     )
   })
 })

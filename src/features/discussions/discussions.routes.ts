@@ -4,12 +4,14 @@ import type { FastifyInstance } from 'fastify'
 import type { FeatureDeps } from '../../deps.ts'
 import { categoriesRoutes } from './categories.routes.ts'
 import { categoriesAdminRoutes } from './categories-admin.routes.ts'
+import { postList } from './discussions.view.ts'
 import { notificationsRoutes } from './notifications.routes.ts'
 import { postsRoutes } from './posts.routes.ts'
 import { reactionsRoutes } from './reactions.routes.ts'
 import { threadsRoutes } from './threads.routes.ts'
 
 export async function discussionsRoutes(app: FastifyInstance, deps: FeatureDeps) {
+  app.addViewHelper('postList', postList)
   await app.register(threadsRoutes, deps)
   await app.register(postsRoutes, deps)
   await app.register(reactionsRoutes, deps)

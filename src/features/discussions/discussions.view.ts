@@ -6,11 +6,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Locale } from '../../db/schema.ts'
 import { translate } from '../../i18n/index.ts'
-import type { ViewData } from '../../plugins/views.ts'
-import { uploadField } from '../attachments/attachments.service.ts'
+import type { ViewData, ViewTools } from '../../plugins/views.ts'
+import { type UploadFieldView, uploadField } from '../attachments/attachments.service.ts'
 import { limits } from './discussions.schemas.ts'
 import { type Stage, stages } from './discussions.tables.ts'
 import { isStaff } from './permissions.ts'
+import type { PostView } from './thread-page.ts'
 
 const labelKeys = {
   reply: 'discussions.post.reply',
@@ -59,6 +60,19 @@ export function stageOptions(locale: Locale, selected: string | undefined) {
   return stages.map((stage) => ({ value: stage, label: names[stage], selected: stage === selected }))
 }
 
+/** The upload field without files sent along is the same for every page of a locale (made once). */
+const emptyUploadFields = new Map<string, UploadFieldView>()
+function uploadFieldOf(request: FastifyRequest): UploadFieldView {
+  if (request.uploads?.files?.length) return uploadField(request)
+  const key = `${request.locale}:${request.attachmentLimits.maxFiles}:${request.attachmentLimits.maxFileBytes}`
+  let field = emptyUploadFields.get(key)
+  if (!field) {
+    field = uploadField(request)
+    emptyUploadFields.set(key, field)
+  }
+  return field
+}
+
 /** The data every page of the feature shares. */
 export function common(request: FastifyRequest): Record<string, unknown> {
   return {
@@ -67,7 +81,7 @@ export function common(request: FastifyRequest): Record<string, unknown> {
     limits,
     isModerator: isStaff(request.member),
     // The file input of the post forms: limits, and the files sent with a form shown again.
-    uploadField: uploadField(request),
+    uploadField: uploadFieldOf(request),
   }
 }
 
@@ -116,4 +130,49 @@ export const postingLimit = {
     hook: 'preHandler' as const,
     keyGenerator: (request: FastifyRequest) => `member:${request.member?.id ?? request.ip}`,
   },
+}
+
+/**
+ * {{{postList posts}}}: the posts as the thread page nests them, each an <li id="post-…"> with its
+ * article and, when it has replies, their list in a <details> that says how many. In code, not a
+ * template: a page prints hundreds, and an ordinary post (PostView.plain) is the same for every
+ * reader, so its article comes from the view cache as it is (the key names all that it shows).
+ */
+export function postList(view: ViewTools, posts: PostView | readonly PostView[]): string {
+  const labels = view.root.labels as Labels
+  const href = (view.root.postHref as string | undefined) ?? ''
+  const items = (list: readonly PostView[]): string => {
+    let html = ''
+    for (const post of list) {
+      html += `<li id="post-${post.id}">`
+      html +=
+        post.plain && !post.files
+          ? view.cached('discussions/_article', articleKey(post, href), post)
+          : view.partial('discussions/_article', post)
+      if (post.children.length > 0)
+        html += `<details open><summary>${view.escape(answerCount(labels, post.descendants))}</summary><ol>${items(post.children)}</ol></details>`
+      html += '</li>'
+    }
+    return html
+  }
+  return items(Array.isArray(posts) ? posts : [posts as PostView])
+}
+
+/** Everything an ordinary post's article shows (see postList). */
+function articleKey(post: PostView, href: string) {
+  return [
+    post.id,
+    post.version,
+    post.helpfulCount,
+    post.pressed,
+    post.authorName,
+    post.authorJob,
+    post.authorOrg,
+    href,
+  ]
+}
+
+/** "n Antworten" of a post's list (also views/discussions/_answer-count.hbs, for htmx). */
+function answerCount(labels: Labels, descendants: number): string {
+  return `${descendants} ${descendants === 1 ? labels.answer : labels.answers}`
 }
