@@ -105,6 +105,15 @@ describe('proposing a guest', () => {
     expect(lockedRefused.body).toContain('Das Thema ist geschlossen')
   })
 
+  it('is rate-limited: the eleventh proposal within an hour is refused', async () => {
+    const proposer = await signedInMember(database.db, app)
+    const { threadId: own } = await createThread(database.db, proposer.current)
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) statuses.push((await propose(proposer.agent, own, guestValues())).statusCode)
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(303))
+    expect(statuses[10]).toBe(429)
+  })
+
   it('a thread the member cannot see is a 404', async () => {
     const response = await author.agent.get('/t/99999999/guests')
     expect(response.statusCode).toBe(404)
