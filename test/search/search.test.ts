@@ -360,6 +360,29 @@ describe('filters and paging', () => {
   })
 })
 
+describe('newest first', () => {
+  it('orders threads by their newest matching reply, and the link opens that reply', async () => {
+    const db = setup.database.db
+    const threads: number[] = []
+    for (const title of ['Erstes Thema zur Sortierung', 'Zweites Thema zur Sortierung'])
+      threads.push((await createThread(db, other, { title, body: 'Ohne das gesuchte Wort.' })).threadId)
+    const openings = await db
+      .selectFrom('threads')
+      .select(['id', 'opening_post_id'])
+      .where('id', 'in', threads)
+      .execute()
+    const opening = (id: number) => openings.find((t) => t.id === id)!.opening_post_id!
+    await reply(db, author, threads[0]!, opening(threads[0]!), 'Der Zeppelinhafen ist geplant.')
+    await reply(db, author, threads[1]!, opening(threads[1]!), 'Bei uns gibt es auch einen Zeppelinhafen.')
+    expect(await hits('Zeppelinhafen', '&sort=newest')).toEqual([threads[1], threads[0]])
+    const latest = await reply(db, author, threads[0]!, opening(threads[0]!), 'Zeppelinhafen: Neuigkeiten.')
+    expect(await hits('Zeppelinhafen', '&sort=newest')).toEqual([threads[0], threads[1]])
+    // As the last word, a beginning is enough; the hit links the newest matching reply.
+    const page = await agent.get('/search?q=Zeppelinh&sort=newest')
+    expect(page.body).toContain(`href="/t/${threads[0]}?at&#x3D;${latest}#post-${latest}"`)
+  })
+})
+
 describe('typos', () => {
   it('offers titles that look like a word that found nothing', async () => {
     const page = await agent.get('/search?q=Chatobt')
