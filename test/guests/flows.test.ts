@@ -287,6 +287,30 @@ describe('the guest in their thread', () => {
   })
 })
 
+describe('bad input', () => {
+  it('is never a 500', async () => {
+    const token = await moderator.agent.csrf('/moderation/guests')
+    const tries: [string, Record<string, string>][] = [
+      ['/moderation/guests/abc', { decision: 'approve' }],
+      ['/moderation/guests/99999999', { decision: 'approve' }],
+      ['/moderation/guests/1', { decision: 'maybe' }],
+      [
+        `/t/${threadId}/guests`,
+        { email: 'x'.repeat(300), name: 'y'.repeat(500), organisation: '', reason: '' },
+      ],
+      [`/t/${threadId}/guests/abc/renew`, {}],
+      [`/t/${threadId}/guests/99999999/end`, {}],
+      ['/guest/accept/not-a-token', { password: 'kurz' }],
+      [`/guest/accept/${'A'.repeat(43)}`, { password: 'ein-langes-Passwort-ohne-Einladung' }],
+      ['/guest/accept/%00', { password: 'x' }],
+    ]
+    for (const [url, form] of tries) {
+      const response = await moderator.agent.post(url, { _csrf: token, ...form })
+      expect(response.statusCode, url).toBeLessThan(500)
+    }
+  })
+})
+
 describe('expiry and renewal', () => {
   it('an expired guest sees the clear page and no thread; the author renews and it opens again', async () => {
     await database.db
