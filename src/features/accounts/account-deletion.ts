@@ -54,7 +54,7 @@ export async function deleteOwnAccount(
 export async function eraseMember(trx: Db, memberId: number, erasure: Erasure): Promise<boolean> {
   const before = await trx
     .selectFrom('members')
-    .select(['email'])
+    .select(['email', sql<string | null>`handle`.as('handle')])
     .where('id', '=', memberId)
     .where('status', '!=', 'deleted')
     .forUpdate()
@@ -70,7 +70,56 @@ export async function eraseMember(trx: Db, memberId: number, erasure: Erasure): 
   if (erasure.posts === 'remove') await removeContent(trx, memberId)
   await eraseMessagesOf(trx, memberId, erasure.posts === 'remove')
   await removePersonalRows(trx, memberId, before.email)
+  if (before.handle) await neutraliseMentions(trx, before.handle)
   return true
+}
+
+/** What an @mention of an erased member reads as in others' texts (no @: never a mention again). */
+export const erasedMention = '[ehemaliges Mitglied]'
+
+/**
+ * The handle is made of the name, so others' @mentions of it are personal data too: in every
+ * text that can hold one (posts and their earlier versions, direct messages, profile
+ * introductions) the mention becomes `erasedMention`, in the source and in the stored HTML.
+ * A post's version goes up, so no cached rendering keeps the old one; the search index follows
+ * the source by its trigger.
+ */
+async function neutraliseMentions(trx: Db, handle: string) {
+  // '-' needs no escape outside a class (and may not have one with the u flag).
+  const name = handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const inText = new RegExp(`(^|[^\\p{L}\\p{N}_@/.])@${name}(?![\\p{L}\\p{N}_]|[.-][\\p{L}\\p{N}])`, 'giu')
+  const highlighted = new RegExp(`<strong class="mention">@${name}</strong>`, 'giu')
+  const neutral = (text: string) =>
+    text
+      .replace(highlighted, erasedMention)
+      .replace(inText, (_, before: string) => `${before}${erasedMention}`)
+  const texts = [
+    { table: 'posts', key: 'id', source: 'body_source', html: 'body_html', version: true },
+    { table: 'post_revisions', key: 'id', source: 'body_source', html: 'body_html', version: false },
+    { table: 'direct_messages', key: 'id', source: 'body_source', html: 'body_html', version: false },
+    {
+      table: 'member_profiles',
+      key: 'member_id',
+      source: 'introduction_source',
+      html: 'introduction_html',
+      version: false,
+    },
+  ] as const
+  const like = `%@${handle.replace(/[\\%_]/g, '\\$&')}%`
+  for (const text of texts) {
+    const { rows } = await sql<{ key: number; source: string; html: string }>`
+      select ${sql.ref(text.key)} as key, ${sql.ref(text.source)} as source, ${sql.ref(text.html)} as html
+      from ${sql.table(text.table)} where ${sql.ref(text.source)} ilike ${like} or ${sql.ref(text.html)} ilike ${like}
+      for update`.execute(trx)
+    for (const row of rows) {
+      const source = neutral(row.source)
+      const html = neutral(row.html)
+      if (source === row.source && html === row.html) continue
+      await sql`update ${sql.table(text.table)} set ${sql.ref(text.source)} = ${source}, ${sql.ref(text.html)} = ${html}
+        ${text.version ? sql`, version = version + 1` : sql``}
+        where ${sql.ref(text.key)} = ${row.key}`.execute(trx)
+    }
+  }
 }
 
 function tombstone(memberId: number) {
