@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import type { Session } from 'fastify'
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { preparedRows } from '../../db/prepared.ts'
 import { type LoadedMember, loadedMemberJson } from '../members/current-member.ts'
 
 type Callback<T = void> = (error?: unknown, value?: T) => void
@@ -95,7 +96,8 @@ export class PostgresSessionStore {
           columns.map((column) => sql`${sql.lit(column.key)}::text, ${column.value(member)}`),
         )})`
       : sql<null>`null`
-    const row = await this.db
+    // Prepared: the statement is the same on every request (planning it cost more than running it).
+    const query = this.db
       .selectFrom('sessions as s')
       .leftJoin('members as m', 'm.id', 's.member_id')
       .select([
@@ -108,7 +110,7 @@ export class PostgresSessionStore {
       .where('s.sid_hash', '=', hashSessionId(sessionId))
       .where('s.idle_expires_at', '>', sql<Date>`now()`)
       .where('s.absolute_expires_at', '>', sql<Date>`now()`)
-      .executeTakeFirst()
+    const [row] = await preparedRows(this.db, 'vr_session', query.compile())
     if (!row) return null
     if (row.stale) await this.touch(sessionId)
     // member_id is the truth: it is cleared when the member's sessions are ended.
