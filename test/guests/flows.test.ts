@@ -203,6 +203,28 @@ describe('the guest in their thread', () => {
     expect((await other.agent.get(`/m/${guest.memberId}`)).statusCode).toBe(404)
   })
 
+  it("edits their own reply, and no one else's", async () => {
+    const own = await database.db
+      .selectFrom('posts')
+      .select(['id', 'version'])
+      .where('author_id', '=', guest.memberId)
+      .executeTakeFirstOrThrow()
+    const edited = await guest.agent.submit(`/p/${own.id}/edit`, `/p/${own.id}/edit`, {
+      body: 'Ein Gruß aus der Wissenschaft GASTBEITRAG, ergänzt',
+      version: String(own.version),
+    })
+    expect(edited.statusCode).toBe(303)
+    expect((await other.agent.get(`/t/${threadId}`)).body).toContain('GASTBEITRAG, ergänzt')
+    const opening = await database.db
+      .selectFrom('threads')
+      .select('opening_post_id')
+      .where('id', '=', threadId)
+      .executeTakeFirstOrThrow()
+    const foreign = await guest.agent.get(`/p/${opening.opening_post_id}/edit`)
+    expect(foreign.statusCode).toBeGreaterThanOrEqual(400)
+    expect(foreign.statusCode).toBeLessThan(500)
+  })
+
   it('finds the helpful button and the permalink working', async () => {
     const opening = await database.db
       .selectFrom('threads')

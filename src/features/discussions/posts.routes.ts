@@ -30,7 +30,8 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
     return draft
   }
 
-  // Reading and replying are open to guests of the thread too (the visibility rule decides which).
+  // Reading, replying and editing or deleting one's own posts are open to guests of the thread too
+  // (the visibility rule decides which thread; the permissions, whose post).
   const guestToo = { access: 'guest' as const }
 
   /** A post's permalink; htmx asks it for the post's article (e.g. to cancel an edit). */
@@ -202,7 +203,7 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
 
   app.get(
     '/p/:id/edit',
-    { schema: { params: idParams, querystring: draftQuery } },
+    { config: guestToo, schema: { params: idParams, querystring: draftQuery } },
     async (request, reply) => {
       const { post, thread, source } = await service.loadForEdit(
         db,
@@ -226,7 +227,7 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
   app.post(
     '/p/:id/edit',
     {
-      config: postingLimit,
+      config: { ...postingLimit, ...guestToo },
       schema: { params: idParams, body: editForm },
       preValidation: receiveFiles(deps, editForm),
     },
@@ -261,7 +262,7 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
     },
   )
 
-  app.get('/p/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/p/:id/delete', { config: guestToo, schema: { params: idParams } }, async (request, reply) => {
     const { post, thread } = await service.loadForDelete(db, me(request), request.params.id, request.locale)
     return page(reply, 'discussions/delete', {
       title: request.t('discussions.delete.title'),
@@ -271,7 +272,7 @@ export async function postsRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
     })
   })
 
-  app.post('/p/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
+  app.post('/p/:id/delete', { config: guestToo, schema: { params: idParams } }, async (request, reply) => {
     const postId = request.params.id
     const member = me(request)
     const { threadId } = await service.deletePost(db, clock, member, postId)
