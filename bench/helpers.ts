@@ -176,3 +176,17 @@ export function machineOfRun(
     loadAverageAtEnd,
   }
 }
+
+/**
+ * A signed-in reader's cookies as a browser holds them after its first page: the session and the
+ * CSRF secret the first page set (without it every page would make a new secret and set it).
+ */
+export async function browserCookie(pageUrl: string, sessionCookie: string): Promise<string> {
+  const response = await fetch(pageUrl, { headers: { cookie: sessionCookie }, redirect: 'manual' })
+  await response.text()
+  const csrf = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => /^(__Host-)?vr_csrf=/.test(c))
+  return csrf ? `${sessionCookie}; ${csrf}` : sessionCookie
+}

@@ -28,7 +28,7 @@ import pg from 'pg'
 import { type Db, databaseUrlFor } from '../src/db/database.ts'
 import type { Database } from '../src/db/schema.ts'
 import { freePort } from '../src/lib/free-port.ts'
-import { cpuPerRequest, startServer, stopProcesses } from './helpers.ts'
+import { browserCookie, cpuPerRequest, startServer, stopProcesses } from './helpers.ts'
 import { scratchDatabase, signIn } from './seed.ts'
 
 const postsPerThread = 20
@@ -279,9 +279,10 @@ export async function runHomePageBench(options: { seconds?: number } = {}): Prom
       const { readerId, posts } = await seedForum(db, sizes[size])
       const seedSeconds = round((Date.now() - started) / 1000, 1)
       console.log(`  ${size}: ${sizes[size]} threads, ${posts} posts seeded in ${seedSeconds} s`)
-      const cookie = await signIn(db, readerId)
+      const session = await signIn(db, readerId)
       const port = await freePort()
       const server = await startServer(url, port)
+      const cookie = await browserCookie(`http://127.0.0.1:${port}/`, session)
       sites.push({
         size,
         url: `http://127.0.0.1:${port}`,

@@ -34,6 +34,7 @@ import type { Db } from '../src/db/database.ts'
 import type { Database } from '../src/db/schema.ts'
 import { freePort } from '../src/lib/free-port.ts'
 import {
+  browserCookie,
   type CpuPerRequest,
   cpuPerRequest,
   type Machine,
@@ -325,7 +326,7 @@ async function main(): Promise<void> {
     console.log(
       `Seeded ${data.threads} threads, ${data.posts} posts in ${((Date.now() - seedStart) / 1000).toFixed(1)} s.`,
     )
-    const cookie = await signIn(db, seeded.memberId)
+    const session = await signIn(db, seeded.memberId)
     const writers = [await signIn(db, seeded.writerIds[0]), await signIn(db, seeded.writerIds[1])]
     const parents = {
       small: await busiestReply(db, seeded.thread10),
@@ -344,6 +345,7 @@ async function main(): Promise<void> {
     const server = await startServer(scratch.url, serverPort)
     await waitForReady(`http://127.0.0.1:${ceilingPort}/healthz`, ceiling)
     const base = `http://127.0.0.1:${serverPort}`
+    const cookie = await browserCookie(`${base}/t/${seeded.thread100}`, session)
     const bare = `http://127.0.0.1:${ceilingPort}`
 
     const pages = [
