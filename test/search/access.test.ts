@@ -39,6 +39,9 @@ describe('who may search', () => {
     const member = createAgent(setup.app)
     await signInAs(setup.database.db, member, (await createMember(setup.database.db)).id)
     for (const secret of secrets) expect((await member.get(urls[0]!)).body).toContain(secret)
+    expect(
+      (await member.get(urls[0]!, { 'hx-request': 'true', 'hx-target': 'header-search-results' })).body,
+    ).toContain(secrets[0])
     expect((await member.get(urls[2]!, { 'hx-request': 'true' })).statusCode).toBe(200)
 
     const visitors = [{ who: 'anonymous', agent: createAgent(setup.app) }]
@@ -50,10 +53,12 @@ describe('who may search', () => {
     }
     for (const { who, agent } of visitors) {
       for (const url of urls) {
-        for (const headers of [{}, { 'hx-request': 'true', 'hx-target': 'search-results' }] as Record<
-          string,
-          string
-        >[]) {
+        for (const headers of [
+          {},
+          { 'hx-request': 'true', 'hx-target': 'search-results' },
+          // The header field's live results.
+          { 'hx-request': 'true', 'hx-target': 'header-search-results' },
+        ] as Record<string, string>[]) {
           const response = await agent.get(url, headers)
           expect(response.statusCode, `${who} ${url}`).toBeLessThan(500)
           expect([200, 204, 303]).toContain(response.statusCode)
