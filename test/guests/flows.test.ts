@@ -186,6 +186,9 @@ describe('the guest in their thread', () => {
     expect(page.body).toContain('Gäste in diesem Thema:')
     expect(page.body).toContain(guest.values.name)
     expect(page.body).toContain('Universität Münster')
+    // Member pages are not offered to a guest: no report links, no follow button.
+    expect(page.body).not.toMatch(/href="\/p\/\d+\/report"/)
+    expect(page.body).not.toContain(`/t/${threadId}/follow`)
     const token = await guest.agent.csrf(`/t/${threadId}`)
     const posted = await guest.agent.post(`/t/${threadId}/posts`, {
       _csrf: token,

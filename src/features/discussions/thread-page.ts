@@ -181,7 +181,8 @@ export function toPostView(record: MarkedPost, options: TreeOptions): PostView {
     hiddenReason: record.mark?.hiddenReason ?? null,
     moderatorNote: record.mark?.note ?? null,
     muted: !own && (options.muted?.has(record.authorId) ?? false),
-    canReport: !own && !record.deleted,
+    // Reporting is for members; a guest (features/guests) has no report page.
+    canReport: !own && !record.deleted && viewer.status === 'verified',
     edited: record.edited,
     version: record.version,
     helpfulCount: record.helpfulCount,
