@@ -79,6 +79,8 @@ export type AuditAction =
   | 'guest.accepted'
   | 'guest.renewed'
   | 'guest.ended'
+  | 'mail.resent'
+  | 'mail.discarded'
 
 export interface AuditEntry {
   action: AuditAction

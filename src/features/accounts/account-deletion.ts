@@ -187,6 +187,9 @@ async function removePersonalRows(trx: Db, memberId: number, email: string) {
     .set({ replaced_by: null })
     .where('replaced_by', '=', memberId)
     .execute()
+  // An uncertain mail's kept job (mail/uncertain.ts) holds the address too.
+  await sql`delete from mail_sends where job is not null
+    and (lower(job ->> 'to') = lower(${email}) or (job ->> 'memberId') = ${String(memberId)})`.execute(trx)
   // Mail not yet sent to the old address (its job holds the address and the name).
   await sql`
     select graphile_worker.complete_jobs(array(

@@ -18,6 +18,7 @@ import type { MailTransport } from '../../core/mail/mail.transport.ts'
 import { sendOnce } from '../../core/mail/send-once.ts'
 import type { Db } from '../../db/database.ts'
 import { claimSend, moveSend } from './mail.sends.ts'
+import { keepUncertainJob } from './uncertain.ts'
 
 export interface DeliveryDeps {
   config: Config
@@ -54,6 +55,8 @@ export async function deliverMail(deps: DeliveryDeps, job: MailJob): Promise<Del
   if ('status' in claim) {
     if (claim.status !== 'sending') return 'done before'
     await moveSend(db, job.messageId, undefined, ['sending'], 'uncertain')
+    // Kept for the admins' decision (/admin/mail): send again or drop.
+    await keepUncertainJob(db, job)
     logger?.warn(log, 'mail uncertain (handed over, no answer recorded): not sent again')
     return 'uncertain'
   }

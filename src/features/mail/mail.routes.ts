@@ -5,8 +5,9 @@ import type { FastifyInstance } from 'fastify'
 import { mailboxFilePattern, mailboxFolder } from '../../core/mail/mail.transport.ts'
 import type { FeatureDeps } from '../../deps.ts'
 import { NotFoundError } from '../../lib/errors.ts'
-import { param } from '../../lib/form-schema.ts'
+import { field, formSchema, param, parseForm } from '../../lib/form-schema.ts'
 import { linkify, listMailbox, mailQueue, readMailboxMessage, retryMail } from './mail.service.ts'
+import { decideUncertain, uncertainMails } from './uncertain.ts'
 
 /** The HTML part of a dev mail is shown on its own, sandboxed, with no script and no remote content. */
 const htmlPartPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
@@ -15,6 +16,11 @@ const htmlPartPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src d
 const queueQuery = Type.Object({
   done: Type.Optional(Type.String({ maxLength: 40 })),
   count: Type.Optional(Type.String({ maxLength: 40 })),
+})
+
+const uncertainForm = formSchema({
+  mail: field.line({ required: true, max: 200 }),
+  decision: field.choice(['resend', 'discard'] as const),
 })
 
 export async function mailRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
@@ -31,13 +37,18 @@ export async function mailRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
         retried: request.t('mailqueue.retried'),
         notRetried: request.t('mailqueue.notRetried'),
         digests: request.t('mailqueue.digestsQueued', { count: queued }),
+        resent: request.t('mailqueue.resent'),
+        discarded: request.t('mailqueue.discarded'),
+        notDecided: request.t('mailqueue.notDecided'),
       }
       const queue = await mailQueue(deps.db)
+      const uncertain = await uncertainMails(deps.db)
       return reply.page('mail/admin-queue', {
         title: request.t('mailqueue.title'),
         notice: done !== undefined && Object.hasOwn(notices, done) ? notices[done] : undefined,
         failed: queue.failed.map((entry) => ({ ...entry, taskLabel: `mailqueue.task.${entry.task}` })),
         pending: queue.pending.map((entry) => ({ ...entry, taskLabel: `mailqueue.task.${entry.task}` })),
+        uncertain,
       })
     },
   )
@@ -50,6 +61,20 @@ export async function mailRoutes(fastify: FastifyInstance, deps: FeatureDeps) {
     async (request, reply) => {
       const retried = await retryMail(deps.db, request.params.id)
       return reply.redirect(`/admin/mail?done=${retried ? 'retried' : 'notRetried'}`, 303)
+    },
+  )
+
+  // "Erneut senden" / "verwerfen" for a mail whose sending is uncertain (uncertain.ts).
+  app.post(
+    '/admin/mail/uncertain',
+    { config: { access: 'admin' }, schema: { body: uncertainForm } },
+    async (request, reply) => {
+      const form = parseForm(request, uncertainForm)
+      const decided =
+        form.ok &&
+        (await decideUncertain(deps.db, request.member!.id, form.values.mail, form.values.decision))
+      const done = decided ? (form.values.decision === 'resend' ? 'resent' : 'discarded') : 'notDecided'
+      return reply.redirect(`/admin/mail?done=${done}#uncertain`, 303)
     },
   )
 }

@@ -11,6 +11,8 @@ export interface MailSendTable {
   attempts: Generated<number>
   created_at: ColumnType<Date, Date | string | undefined, never>
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  /** The job of an 'uncertain' mail, kept until an admin sends it again or drops it (uncertain.ts). */
+  job: ColumnType<unknown | null, string | null | undefined, string | null>
 }
 
 export type MailTables = {

@@ -54,6 +54,11 @@ const groupAction: ActionText = {
   ],
 }
 
+/** An admin's decision on a mail whose sending was uncertain (mail feature): which mail, to whom (masked). */
+const mailAction: ActionText = {
+  details: (d, t) => [t('audit.detail.mail', { template: text(d.template), recipient: text(d.recipient) })],
+}
+
 /** A guest in a single thread (guests feature): which thread, and who the guest is. */
 const guestAction: ActionText = {
   details: (d, t) => [
@@ -252,6 +257,8 @@ export const auditTexts = {
   'guest.accepted': guestAction,
   'guest.renewed': guestAction,
   'guest.ended': guestAction,
+  'mail.resent': mailAction,
+  'mail.discarded': mailAction,
 } satisfies Record<AuditAction, ActionText>
 
 export const auditActions = Object.keys(auditTexts) as AuditAction[]
