@@ -50,10 +50,13 @@ export class BlobTooLargeError extends Error {
 
 export const defaultChunkSize = 256 * 1024
 /**
- * Chunks fetched per query when reading: each query's rows are held until sent (and pg parses
- * bytea from hex text twice their size), so few; more queries cost little beside the bytes.
+ * Reads come in slices of 64 KB, eight to a query (512 KB). pg receives bytea as hex text and
+ * grows its read buffer by doubling until a whole row fits, so rows of 256 KB chunks cost
+ * megabytes of short-lived buffers per download; slices keep each row small, and PostgreSQL
+ * reads just the slice (the chunks are stored uncompressed, `external`).
  */
-const chunksPerRead = 2
+const sliceSize = 64 * 1024
+const slicesPerRead = 8
 
 /** Gathers incoming pieces into chunks of exactly `size` bytes (the last one shorter). */
 async function* inChunks(
@@ -172,21 +175,20 @@ export class PostgresBlobStore implements BlobStore {
     const start = range?.start ?? 0
     const end = Math.min(range?.end ?? blob.size - 1, blob.size - 1)
     if (start > end) return
-    const last = Math.floor(end / blob.chunk_size)
-    for (let first = Math.floor(start / blob.chunk_size); first <= last; first += chunksPerRead) {
-      const rows = await this.db
-        .selectFrom('attachment_chunks')
-        .select(['seq', 'data'])
-        .where('blob_id', '=', blob.id)
-        .where('seq', '>=', first)
-        .where('seq', '<=', Math.min(first + chunksPerRead - 1, last))
-        .orderBy('seq')
-        .execute()
+    // A slice never crosses a chunk's end (chunks are a multiple of it, or read whole).
+    const slice = blob.chunk_size % sliceSize === 0 ? sliceSize : blob.chunk_size
+    const chunkSize = blob.chunk_size
+    for (let first = Math.floor(start / slice) * slice; first <= end; first += slice * slicesPerRead) {
+      const lastSlice = Math.min(first + slice * (slicesPerRead - 1), end)
+      const { rows } = await sql<{ pos: number; data: Buffer }>`
+        select s.pos, substring(c.data from (s.pos - c.seq::bigint * ${chunkSize})::int + 1 for ${slice}) as data
+        from generate_series(${first}::bigint, ${lastSlice}::bigint, ${slice}) s(pos)
+        join attachment_chunks c on c.blob_id = ${blob.id} and c.seq = (s.pos / ${chunkSize})::int
+        order by s.pos`.execute(this.db)
       for (const row of rows) {
-        const offset = row.seq * blob.chunk_size
-        const from = Math.max(start - offset, 0)
-        const to = Math.min(end - offset + 1, row.data.length)
-        yield from === 0 && to === row.data.length ? row.data : row.data.subarray(from, to)
+        const from = Math.max(start - row.pos, 0)
+        const to = Math.min(end - row.pos + 1, row.data.length)
+        if (to > from) yield from === 0 && to === row.data.length ? row.data : row.data.subarray(from, to)
       }
     }
   }
