@@ -3,7 +3,8 @@ import { type Kysely, sql } from 'kysely'
 
 // Search queries, version 2 (sql/search/search-query.v2.sql): a common word with a Themenraum and
 // a Reifegrad walks an index of Themenraum, stage and activity; newest-first replies are chosen
-// by a sample of the newest replies instead of the planner's estimate.
+// by a sample of the newest threads and replies instead of the planner's estimate; similar threads
+// no longer read pg_stats for a list they never used.
 const read = (name: string) => readFileSync(new URL(`./sql/search/${name}`, import.meta.url), 'utf8')
 
 export async function up(db: Kysely<any>): Promise<void> {
