@@ -56,7 +56,12 @@ afterAll(async () => {
 
 describe('a closed group’s thread', () => {
   it('is shown to the group’s members, with its Themenraum and the new-thread choice', async () => {
-    expect((await insider.agent.get(`/t/${threadId}`)).body).toContain(marker)
+    const threadPage = (await insider.agent.get(`/t/${threadId}`)).body
+    expect(threadPage).toContain(marker)
+    // The thread names its group beside the Themenraum (issue 15).
+    expect(threadPage).toMatch(
+      /<a href="\/c\/[^"]+">Raum [^<]+<\/a> in der Arbeitsgruppe Netzwerk Nord<\/nav>/,
+    )
     const room = await insider.agent.get(`/c/${group.slug}`)
     expect(room.body).toContain(title)
     expect(room.body).toContain('Geschlossener Themenraum')

@@ -1,6 +1,7 @@
 // Messages of the discussions feature (German first; English must have the same keys).
 export const de = {
   'discussions.crumbs': 'Brotkrümelnavigation',
+  'discussions.thread.inGroup': 'in der Arbeitsgruppe {name}',
   'discussions.stage.idea': 'Vage Idee',
   'discussions.stage.concept': 'Konzept',
   'discussions.stage.pilot': 'Pilot',
@@ -170,6 +171,7 @@ export const de = {
 
 export const en: Record<keyof typeof de, string> = {
   'discussions.crumbs': 'Breadcrumbs',
+  'discussions.thread.inGroup': 'in the working group {name}',
   'discussions.stage.idea': 'Vague idea',
   'discussions.stage.concept': 'Concept',
   'discussions.stage.pilot': 'Pilot',

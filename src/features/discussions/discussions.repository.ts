@@ -114,6 +114,8 @@ export interface ThreadPageRecord {
   files?: ThreadFileRecord[]
   /** The thread's approved guests, for the banner and the "Gast" mark (guests feature). */
   guests?: BannerGuest[]
+  /** The closed group whose Themenraum holds the thread (thread mode only; only its members see the page). */
+  groupName?: string | null
   /** Replies whose parent is not in the window: the parent's id and author (null: deleted). */
   orphans: Record<string, { id: number; name: string | null }> | null
   /** Where the next window starts (null at the end) and whether this one starts at the beginning. */
@@ -143,6 +145,7 @@ interface PageRow {
   muted: number[]
   files: ThreadFileRecord[]
   guests: BannerGuest[]
+  groupName?: string | null
 }
 
 export async function selectThreadPage(
@@ -159,7 +162,9 @@ export async function selectThreadPage(
             ${target.at ?? null}::integer, ${target.size}::integer, ${target.max}::integer) as page,
             moderation_post_marks(t.id) as marks, ${threadMarksColumn(viewerId, 't')} as "threadMarks",
             ${mutedIdsColumn(viewerId)} as muted, ${threadFilesColumn(viewerId)} as files,
-            ${threadGuestsColumn('t')} as guests
+            ${threadGuestsColumn('t')} as guests,
+            (select g.name from group_categories gc join groups g on g.id = gc.group_id
+              where gc.category_id = t.category_id) as "groupName"
           from threads t where t.id = ${target.threadId} and ${threadVisibleTo(viewerId, 't')}`
       : sql<PageRow>`
           select discussions_thread_page(t.id, ${viewerId}, ${format}, p.id) as page, moderation_post_marks(t.id) as marks,
@@ -177,6 +182,7 @@ export async function selectThreadPage(
         muted: row.muted,
         files: row.files,
         guests: row.guests,
+        groupName: row.groupName ?? null,
       }
     : undefined
 }

@@ -279,6 +279,8 @@ export interface LoadedThreadPage {
   documents: ThreadDocument[]
   /** The banner's guests (guests feature): approved, access running. */
   guests: BannerGuest[]
+  /** "in der Arbeitsgruppe …" beside the Themenraum (groups feature), or null. */
+  groupName: string | null
   /** Posts on the page (the opening post and the window). */
   postCount: number
   unreadNotifications: number
@@ -352,6 +354,7 @@ function produce(
     window: { more: record.window?.more ?? undefined, start: record.window?.start ?? true },
     moderationMarks: record.threadMarks ?? null,
     guests: (record.guests ?? []).filter((guest) => guest.current),
+    groupName: record.groupName ?? null,
     postCount: posts.length,
     unreadNotifications: record.unread,
     unreadNotificationsHere: record.unreadHere,

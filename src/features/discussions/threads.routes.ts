@@ -116,7 +116,7 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
   app.get('/t/:id', threadRoute, async (request, reply) => {
     const threadId = request.params.id
     const { after, at } = request.query
-    const { thread, tree, window, moderationMarks, documents, unreadNotifications, guests } =
+    const { thread, tree, window, moderationMarks, documents, unreadNotifications, guests, groupName } =
       await service.openThread(db, clock, me(request), threadId, request.locale, {
         after,
         at: after === undefined ? at : undefined,
@@ -132,6 +132,7 @@ export async function threadsRoutes(fastify: FastifyInstance, deps: FeatureDeps)
       documents,
       title: thread.title,
       marks: moderationMarks,
+      groupName,
       canUseTools: canMarkResult(me(request), thread),
       layout: { bellCount: unreadNotifications },
       thread,
