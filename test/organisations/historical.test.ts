@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importRegisterFile } from '../../src/features/organisations/register-import.ts'
 import { type Agent, createAgent } from '../helpers/agent.ts'
@@ -161,9 +162,17 @@ describe('members at historical organisations', () => {
     expect(await move(mod, lonely)).toContain('keine Nachfolge bekannt')
   })
 
-  it('moves all members of one organisation at once, leaving staff to the administration', async () => {
-    const old = await createOrganisation(database.db, { kind: 'zweckverband', name: 'Zweckverband Vorher' })
-    const next = await createOrganisation(database.db, { kind: 'zweckverband', name: 'Zweckverband Nachher' })
+  it('moves all members of one organisation at once, leaving staff to the administration, and its domains', async () => {
+    const old = await createOrganisation(database.db, {
+      kind: 'zweckverband',
+      name: 'Zweckverband Vorher',
+      domains: ['zv-vorher.de', 'alt.zv-vorher.de'],
+    })
+    const next = await createOrganisation(database.db, {
+      kind: 'zweckverband',
+      name: 'Zweckverband Nachher',
+      domains: ['zv-nachher.de'],
+    })
     await database.db
       .updateTable('organisations')
       .set({ historical_at: new Date(), merged_into_id: next.id })
@@ -184,9 +193,51 @@ describe('members at historical organisations', () => {
     expect(response.statusCode).toBe(303)
     const body = (await mod.get('/admin/organisations/historical')).body
     expect(body).toContain('2 Mitglieder wurden verschoben; 1 blieb')
+    expect(body).toContain('Die 2 E-Mail-Domains gingen mit zur Nachfolge.')
     for (const id of people) expect((await memberRow(id)).organisation_id).toBe(next.id)
     expect((await memberRow(people[1]!)).status).toBe('suspended')
     expect((await memberRow(staff)).organisation_id).toBe(old.id)
+
+    // The domains went with them (issue 11): a new registration from one is proposed the successor.
+    const domains = await database.db
+      .selectFrom('organisation_domains')
+      .select(['organisation_id', sql<string>`domain::text`.as('domain')])
+      .where('organisation_id', 'in', [old.id, next.id])
+      .orderBy('domain')
+      .execute()
+    expect(domains).toEqual([
+      { organisation_id: next.id, domain: 'alt.zv-vorher.de' },
+      { organisation_id: next.id, domain: 'zv-nachher.de' },
+      { organisation_id: next.id, domain: 'zv-vorher.de' },
+    ])
+    const proposal = await app.inject({
+      url: `/organisations/propose?${new URLSearchParams({ email: 'neu@zv-vorher.de' })}`,
+      headers: { 'hx-request': 'true' },
+    })
+    expect(proposal.body).toContain(`name="proposedId" value="${next.id}"`)
+    const audit = await database.db
+      .selectFrom('audit_events')
+      .select(['actor_id', 'details'])
+      .where('action', '=', 'organisation.updated')
+      .where(sql<boolean>`(details ->> 'organisationId')::int in (${old.id}, ${next.id})`)
+      .orderBy('id')
+      .execute()
+    expect(audit).toEqual([
+      {
+        actor_id: moderatorId,
+        details: {
+          organisationId: old.id,
+          changes: { domains: { added: [], removed: ['alt.zv-vorher.de', 'zv-vorher.de'] } },
+        },
+      },
+      {
+        actor_id: moderatorId,
+        details: {
+          organisationId: next.id,
+          changes: { domains: { added: ['alt.zv-vorher.de', 'zv-vorher.de'], removed: [] } },
+        },
+      },
+    ])
   })
 
   it('is for moderators only; the move needs the CSRF token; a huge id is a 404', async () => {

@@ -4,8 +4,10 @@
 // to the one that is not. The move keeps the member's status (the employer merged: the person,
 // their address and their verification are the same), so no status transition is involved; it
 // is the moderation's own "move to another organisation" (permissions, audit entry
-// member.organisation_changed), called for the successor.
+// member.organisation_changed), called for the successor. Moving all members of one
+// organisation also moves its official e-mail domains to the successor (audited).
 import { sql } from 'kysely'
+import { recordAudit } from '../../core/audit/audit.ts'
 import type { CurrentMember } from '../../core/members/current-member.ts'
 import type { Db } from '../../db/database.ts'
 import type { MemberStatus } from '../../db/schema.ts'
@@ -94,12 +96,50 @@ export async function moveToSuccessor(
   return 'moved'
 }
 
-/** Every member of one historical organisation to its successor, each as above. Returns the counts. */
+/**
+ * The official e-mail domains of a historical organisation go to its successor, so that a new
+ * registration from such an address is proposed the successor (and counts as its official
+ * evidence). Audited on both organisations, as a domain change of each. Returns the domains.
+ */
+async function moveDomainsToSuccessor(
+  db: Db,
+  moderator: CurrentMember,
+  organisationId: number,
+): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const { rows: found } = await sql<{ successorId: number | null }>`
+      select ${successorOf('o')} as "successorId" from organisations o
+      where o.id = ${organisationId} and o.historical_at is not null for update`.execute(trx)
+    const successorId = found[0]?.successorId
+    if (!successorId) return []
+    const { rows } = await sql<{ domain: string }>`
+      update organisation_domains set organisation_id = ${successorId}
+      where organisation_id = ${organisationId} returning domain::text as domain`.execute(trx)
+    const domains = rows.map((row) => row.domain).sort()
+    if (domains.length === 0) return []
+    for (const [id, change] of [
+      [organisationId, { added: [], removed: domains }],
+      [successorId, { added: domains, removed: [] }],
+    ] as const) {
+      await recordAudit(trx, {
+        action: 'organisation.updated',
+        actorId: moderator.id,
+        details: { organisationId: id, changes: { domains: change } },
+      })
+    }
+    return domains
+  })
+}
+
+/**
+ * Every member of one historical organisation to its successor, each as above, and its official
+ * domains with them. Returns the counts.
+ */
 export async function moveAllToSuccessor(
   db: Db,
   moderator: CurrentMember,
   organisationId: number,
-): Promise<Record<SuccessorMove, number>> {
+): Promise<Record<SuccessorMove, number> & { domains: number }> {
   const result = await sql<{ id: number }>`
     select m.id from members m join organisations o on o.id = m.organisation_id
     where o.id = ${organisationId} and o.historical_at is not null
@@ -108,5 +148,6 @@ export async function moveAllToSuccessor(
     limit 1000`.execute(db)
   const counts: Record<SuccessorMove, number> = { moved: 0, notHistorical: 0, noSuccessor: 0, notAllowed: 0 }
   for (const { id } of result.rows) counts[await moveToSuccessor(db, moderator, id)]++
-  return counts
+  const domains = await moveDomainsToSuccessor(db, moderator, organisationId)
+  return { ...counts, domains: domains.length }
 }

@@ -48,10 +48,15 @@ export async function historicalMemberRoutes(fastify: FastifyInstance, deps: Fea
     { config: moderator, schema: { params: memberParams, body: moveForm } },
     async (request, reply) => {
       const counts = await moveAllToSuccessor(db, request.member!, request.params.id)
-      request.session.flash = request.t('organisation.historicalMembers.movedAll', {
-        moved: counts.moved,
-        left: counts.notAllowed + counts.noSuccessor,
-      })
+      request.session.flash = [
+        request.t('organisation.historicalMembers.movedAll', {
+          moved: counts.moved,
+          left: counts.notAllowed + counts.noSuccessor,
+        }),
+        request.t('organisation.historicalMembers.domainsMoved', { count: counts.domains }),
+      ]
+        .filter(Boolean)
+        .join(' ')
       return reply.redirect('/admin/organisations/historical', 303)
     },
   )

@@ -165,6 +165,8 @@ export const de = {
   'organisation.historicalMembers.moveAllOf': 'alle Mitglieder von {name} zu {successor}',
   'organisation.historicalMembers.movedAll':
     '{moved, plural, one {# Mitglied wurde} other {# Mitglieder wurden}} verschoben{left, plural, =0 {} one {; # blieb (Moderation/Administration oder ohne Nachfolge)} other {; # blieben (Moderation/Administration oder ohne Nachfolge)}}.',
+  'organisation.historicalMembers.domainsMoved':
+    '{count, plural, =0 {} one {Die E-Mail-Domain ging mit zur Nachfolge.} other {Die # E-Mail-Domains gingen mit zur Nachfolge.}}',
   'organisation.historicalMembers.notHistorical':
     'Das Mitglied ist nicht mehr bei einer historischen Organisation – es gab nichts zu tun.',
   'organisation.historicalMembers.noSuccessor':
@@ -334,6 +336,8 @@ export const en: Record<keyof typeof de, string> = {
   'organisation.historicalMembers.moveAllOf': 'all members of {name} to {successor}',
   'organisation.historicalMembers.movedAll':
     '{moved, plural, one {# member was} other {# members were}} moved{left, plural, =0 {} one {; # stayed (staff or no successor)} other {; # stayed (staff or no successor)}}.',
+  'organisation.historicalMembers.domainsMoved':
+    '{count, plural, =0 {} one {The e-mail domain went to the successor too.} other {The # e-mail domains went to the successor too.}}',
   'organisation.historicalMembers.notHistorical':
     'The member is no longer at a historical organisation – there was nothing to do.',
   'organisation.historicalMembers.noSuccessor':
