@@ -267,6 +267,18 @@ describe('the guest in their thread', () => {
       expect(response.body, url).not.toContain('Bernd Nachbar')
       if (response.statusCode === 303) expect(location(response), url).toMatch(/^\/(status|guest)/)
     }
+    // Writing elsewhere is refused like a missing thread: replying, reacting, editing.
+    const token = await guest.agent.csrf(`/t/${threadId}`)
+    const writes = [
+      [`/t/${otherThreadId}/posts`, { body: 'Versuch OTHERZ1', parent: '', formKey: '' }],
+      [`/p/${otherPost}/helpful`, {}],
+      [`/p/${otherPost}/edit`, { body: 'x', version: '1' }],
+      [`/p/${otherPost}/delete`, {}],
+    ] as const
+    for (const [url, form] of writes) {
+      const response = await guest.agent.post(url, { _csrf: token, ...form })
+      expect(response.statusCode, url).toBe(404)
+    }
     const start = await guest.agent.get('/guest')
     expect(location(start)).toBe(`/t/${threadId}`)
   })
