@@ -1,6 +1,7 @@
 // Attachments in a real browser, on the demo forum. With JavaScript, each chosen file is sent at
 // once with a progress bar, can be removed before the form is sent, and the reply (htmx) shows the
-// file; without JavaScript the same form is a plain multipart form. axe on the form with a file.
+// file; without JavaScript the same form is a plain multipart form. axe on the form with a file,
+// and on the thread's and the organisation's document lists with their heading outline.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, markPage, memberContext, pageWasNotReloaded, screenshot } from './helpers/browser.ts'
@@ -132,3 +133,53 @@ describe('attachments without JavaScript', () => {
     await page.close()
   })
 })
+
+describe('document lists (as they look with JavaScript)', () => {
+  let member: BrowserContext
+  beforeAll(async () => {
+    member = await memberContext(browser, demo.jonas)
+  })
+  afterAll(async () => {
+    await member?.close()
+  })
+
+  it("the thread's and the organisation's document lists: one h1, no skipped heading level, axe", async () => {
+    const page = await member.newPage()
+    await openAThread(page)
+    await page.locator('.thread-documents').waitFor(wait)
+    expect(await headingOutline(page)).toContain('2 Dokumente in diesem Thema')
+    await expectNoAxeViolations(page, 'thread page with documents')
+    // Jonas's organisation (from his profile) lists the file he shared in the test before.
+    await page.goto('/members?q=Jonas%20Wagner')
+    const profile = page.locator('main a[href^="/m/"]', { hasText: 'Jonas Wagner' }).first()
+    await page.goto((await profile.getAttribute('href', wait))!)
+    await page.goto((await page.locator('main a[href^="/o/"]').first().getAttribute('href', wait))!)
+    const documents = page.locator('.organisation-documents')
+    await documents.waitFor(wait)
+    expect(await documents.textContent()).toContain('Ratsvorlage.pdf')
+    expect(await headingOutline(page)).toContain('2 Geteilte Dokumente')
+    await expectNoAxeViolations(page, 'organisation page with documents')
+    await page.close()
+  })
+})
+
+const wait = { timeout: 10_000 }
+
+/**
+ * The page's headings as "level text" lines; fails when there is not exactly one h1 or a level is
+ * skipped on the way down (h2 → h4).
+ */
+async function headingOutline(page: Page): Promise<string[]> {
+  const headings = await page.locator('h1, h2, h3, h4, h5, h6').evaluateAll((elements) =>
+    elements.map((element) => ({
+      level: Number(element.tagName.slice(1)),
+      text: (element.textContent ?? '').trim().replace(/\s+/g, ' '),
+    })),
+  )
+  expect(headings.filter((heading) => heading.level === 1)).toHaveLength(1)
+  headings.reduce((previous, heading) => {
+    expect(heading.level, `heading "${heading.text}" after h${previous}`).toBeLessThanOrEqual(previous + 1)
+    return heading.level
+  }, 1)
+  return headings.map((heading) => `${heading.level} ${heading.text}`)
+}
