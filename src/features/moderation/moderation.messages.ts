@@ -185,6 +185,9 @@ export const de = {
   'moderation.audit.description': 'Was geschah',
   'moderation.organisation.field': 'Neue Organisation',
   'moderation.evidence.publicProvider': 'öffentlicher E-Mail-Anbieter – kein Nachweis für die Organisation',
+  'moderation.evidence.name': 'Name',
+  'moderation.evidence.mixedScripts':
+    'Buchstaben aus mehreren Schriften ({scripts}) – der Name kann einem anderen zum Verwechseln ähnlich sehen',
   'moderation.evidence.otherOrganisation': '– die Domain gehört zu „{name}“.',
   'moderation.evidence.organisationDomains': 'Dienst-Domains der Organisation',
   'moderation.evidence.noDomains': 'keine hinterlegt',
@@ -439,6 +442,9 @@ export const en: Record<keyof typeof de, string> = {
   'moderation.audit.description': 'What happened',
   'moderation.organisation.field': 'New organisation',
   'moderation.evidence.publicProvider': 'public mail provider – no evidence for the organisation',
+  'moderation.evidence.name': 'Name',
+  'moderation.evidence.mixedScripts':
+    'letters of several scripts ({scripts}) – the name may look confusingly like another',
   'moderation.evidence.otherOrganisation': '– the domain belongs to “{name}”.',
   'moderation.evidence.organisationDomains': 'Official domains of the organisation',
   'moderation.evidence.noDomains': 'none listed',

@@ -17,6 +17,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../lib/errors.ts'
+import { mixedScripts } from '../../lib/scripts.ts'
 import {
   emailDomain,
   findOrganisationById,
@@ -56,6 +57,8 @@ export async function listApplicants(db: Db, policy: ModerationPolicy = noPolicy
       ...row,
       publicProvider,
       official_domain: row.official_domain && !publicProvider,
+      // A name in several scripts may be made to pass for someone else (lib/scripts.ts).
+      mixedScripts: mixedScripts(row.name).join(', '),
       questions: questions.get(row.id) ?? [],
     }
   })
