@@ -1,12 +1,12 @@
 // Attachments in a real browser, on the demo forum. With JavaScript, each chosen file is sent at
 // once with a progress bar, can be removed before the form is sent, and the reply (htmx) shows the
 // file; without JavaScript the same form is a plain multipart form. axe on the form with a file,
-// and on the thread's and the organisation's document lists with their heading outline.
+// and on the thread's and the organisation's document lists and /admin/files with their headings.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, markPage, memberContext, pageWasNotReloaded, screenshot } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
-import { demo } from './helpers/env.ts'
+import { adminAccount, demo } from './helpers/env.ts'
 
 let browser: Browser
 beforeAll(async () => {
@@ -160,6 +160,16 @@ describe('document lists (as they look with JavaScript)', () => {
     expect(await headingOutline(page)).toContain('2 Geteilte Dokumente')
     await expectNoAxeViolations(page, 'organisation page with documents')
     await page.close()
+  })
+
+  it("the admins' storage page lists the largest files: one h1, no skipped heading level, axe", async () => {
+    const admin = await memberContext(browser, adminAccount)
+    const page = await admin.newPage()
+    await page.goto('/admin/files')
+    await page.locator('main', { hasText: 'Konzept Pilot.pdf' }).waitFor(wait)
+    expect(await headingOutline(page)).toContain('2 Die größten Dateien')
+    await expectNoAxeViolations(page, 'storage page with files')
+    await admin.close()
   })
 })
 
