@@ -302,6 +302,15 @@ async function busiestReply(db: Db, threadId: number): Promise<number> {
   return result.rows[0]!.id
 }
 
+/** Rounds and requests per round of the CPU measurement (BENCH_CPU_ROUNDS, default 4 × 50). */
+const cpuRounds = Number(process.env.BENCH_CPU_ROUNDS ?? 4)
+const cpuRequests = 50
+
+const meanCpu = (parts: CpuPerRequest[]): CpuPerRequest => ({
+  server: Math.round((parts.reduce((s, p) => s + (p.server ?? 0), 0) / parts.length) * 100) / 100,
+  database: Math.round((parts.reduce((s, p) => s + (p.database ?? 0), 0) / parts.length) * 100) / 100,
+})
+
 const ratio = (a: number | null | undefined, b: number | null | undefined) =>
   a && b ? Math.round((a / b) * 100) / 100 : null
 
@@ -388,29 +397,39 @@ async function main(): Promise<void> {
         latency?: Rate
       }
     > = {}
-    console.log('\nCPU per request (server / database, 100 sequential requests after a warm-up):')
+    console.log(
+      `\nCPU per request (server / database; ${cpuRounds} rounds of ${cpuRequests} sequential requests, the pages alternating):`,
+    )
     for (const page of pages) {
       const cookieOf = 'cookie' in page ? page.cookie : undefined
       const html = await get(page.url, cookieOf)
       if (cookieOf && !html.includes('action="/logout"')) throw new Error(`${page.url}: not signed in`)
       await rate(page.url, cookieOf, 10, 2) // warm-up
-      const cpu = await cpuPerRequest(page.pid, scratch.dataDirectory, () => get(page.url, cookieOf))
       results[page.key] = {
         name: page.name,
         bytes: Buffer.byteLength(html),
         bytesPerPost: bytesPerPost(html),
-        cpu,
+        cpu: { server: null, database: null },
       }
-      console.log(
-        `  ${page.name}: ${cpu.server} / ${cpu.database} ms; ${(Buffer.byteLength(html) / 1024).toFixed(1)} KB, ${bytesPerPost(html)} bytes per post`,
-      )
-      if (cookieOf && process.env.BENCH_QUERIES)
-        results[page.key]!.queries = await queriesPerRequest(
-          scratch.serverUrl,
-          scratch.name,
-          page.url,
-          cookieOf,
+    }
+    // In rounds, the pages taking turns: a change in the machine's load affects them alike.
+    const rounds: Record<string, CpuPerRequest[]> = Object.fromEntries(pages.map((page) => [page.key, []]))
+    for (let round = 0; round < cpuRounds; round++)
+      for (const page of pages) {
+        const cookieOf = 'cookie' in page ? page.cookie : undefined
+        rounds[page.key]!.push(
+          await cpuPerRequest(page.pid, scratch.dataDirectory, () => get(page.url, cookieOf), cpuRequests),
         )
+      }
+    for (const page of pages) {
+      const r = results[page.key]!
+      r.cpu = meanCpu(rounds[page.key]!)
+      console.log(
+        `  ${page.name}: ${r.cpu.server} / ${r.cpu.database} ms; ${(r.bytes / 1024).toFixed(1)} KB, ${r.bytesPerPost} bytes per post`,
+      )
+      const cookieOf = 'cookie' in page ? page.cookie : undefined
+      if (cookieOf && process.env.BENCH_QUERIES)
+        r.queries = await queriesPerRequest(scratch.serverUrl, scratch.name, page.url, cookieOf)
     }
 
     // Replies by htmx, the 10-post and the 5,000-post thread alternating (two halves of 12 each).
@@ -428,10 +447,6 @@ async function main(): Promise<void> {
       replyBytes[index] = Buffer.byteLength(await senders[index]!())
       replyCpu[index]!.push(await cpuPerRequest(server.pid, scratch.dataDirectory, senders[index]!, 12))
     }
-    const meanCpu = (parts: CpuPerRequest[]): CpuPerRequest => ({
-      server: Math.round((parts.reduce((s, p) => s + (p.server ?? 0), 0) / parts.length) * 100) / 100,
-      database: Math.round((parts.reduce((s, p) => s + (p.database ?? 0), 0) / parts.length) * 100) / 100,
-    })
     const replies = {
       small: { name: 'htmx reply, 10-post thread', cpu: meanCpu(replyCpu[0]!), bytes: replyBytes[0]! },
       big: { name: 'htmx reply, 5,000-post thread', cpu: meanCpu(replyCpu[1]!), bytes: replyBytes[1]! },

@@ -124,6 +124,19 @@
     }
   })
 
+  // Discussions: a reply whose list is not on the page (its parent is the last post of the window
+  // and its other replies are in the next one) cannot be added in place: the window that holds it
+  // opens instead (the reply is saved; the answer says which post it is).
+  let lastAnswer
+  document.addEventListener('htmx:beforeOnLoad', (event) => {
+    lastAnswer = event.detail.xhr
+  })
+  document.addEventListener('htmx:targetError', () => {
+    const post = /<li id="post-(\d+)">/.exec(lastAnswer?.responseText ?? '')
+    if (post && document.querySelector('.thread'))
+      location.assign(`${location.pathname}?at=${post[1]}#post-${post[1]}`)
+  })
+
   // Discussions: "Cancel" in an inline form closes it (without JavaScript it is a plain link).
   document.addEventListener('click', (event) => {
     const cancel = event.target instanceof Element ? event.target.closest('[data-close]') : null

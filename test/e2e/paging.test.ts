@@ -65,9 +65,52 @@ async function writeLongThread(): Promise<void> {
   }
 }
 
+/**
+ * A thread whose first window ends with a post that has a reply in the next window: one top-level
+ * reply with 149 replies (the window's 150 posts), the last of them with one reply of its own.
+ */
+const cut = { id: 0, last: 0 }
+async function writeCutThread(): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ id: number; author: number }>(
+      `insert into threads (category_id, author_id, title, stage, created_at, last_activity_at)
+       select (select id from categories where slug = 'ki'), m.id, 'Abgeschnittene Liste', 'idea', now(), now()
+       from members m where m.email = $1 returning id, author_id as author`,
+      [demo.anna.email],
+    )
+    cut.id = rows[0]!.id
+    const post = async (parent: number | null, n: number) => {
+      const { rows: written } = await client.query<{ id: number }>(
+        `with n as (select nextval(pg_get_serial_sequence('posts', 'id'))::int as id)
+         insert into posts (id, thread_id, author_id, parent_id, path, depth, body_source, body_html, created_at)
+         select n.id, $1, $2, $3::int, coalesce((select path from posts where id = $3::int), '{}') || n.id,
+           coalesce((select depth + 1 from posts where id = $3::int), 0), $4, '<p>' || $4 || '</p>',
+           now() - interval '1 day' + make_interval(secs => $5)
+         from n returning id`,
+        [cut.id, rows[0]!.author, parent, `Teil ${n}`, n],
+      )
+      return written[0]!.id
+    }
+    const opening = await post(null, 0)
+    const top = await post(opening, 1)
+    for (let i = 0; i < 149; i++) cut.last = await post(top, 2 + i)
+    await post(cut.last, 200)
+    await client.query(
+      `update threads set opening_post_id = $2, reply_count = 151,
+         last_post_id = (select max(id) from posts where thread_id = $1) where id = $1`,
+      [cut.id, opening],
+    )
+  } finally {
+    await client.end()
+  }
+}
+
 beforeAll(async () => {
   browser = await launchBrowser()
   await writeLongThread()
+  await writeCutThread()
 })
 afterAll(async () => {
   await browser?.close()
@@ -168,4 +211,21 @@ describe('an old link without the window', () => {
     )
     await context.close()
   })
+})
+
+describe('a reply to the last post of a window whose replies continue in the next one', () => {
+  it('opens the window that holds the new reply (with JavaScript)', async () => {
+    const context = await memberContext(browser, demo.fatma)
+    const page = await context.newPage()
+    await page.goto(`/t/${cut.id}`)
+    const last = page.locator(`#post-${cut.last}`)
+    await expect(last.locator('details').count()).resolves.toBe(0)
+    await last.getByRole('link', { name: 'Antworten' }).click()
+    const text = 'Antwort unter dem letzten Beitrag des Fensters'
+    await page.locator(`#reply-${cut.last}`).getByLabel('Ihre Antwort').fill(text)
+    await page.locator(`#reply-${cut.last}`).getByRole('button', { name: 'Antwort senden' }).click()
+    await page.waitForURL(/\?at=\d+#post-\d+$/)
+    await page.locator('.md', { hasText: text }).waitFor()
+    await context.close()
+  }, 120_000)
 })
