@@ -263,7 +263,7 @@ export async function titlesLike(
   limit: number,
 ): Promise<SimilarRow[]> {
   if (words.length === 0) return []
-  const { rows } = await sql<SimilarRow>`
+  const statement = sql<SimilarRow>`
     select ${similarColumns}
     from (select search_typo_query(${words}::text[]) as q) corrected, search_threads s
     join threads t on t.id = s.thread_id
@@ -273,8 +273,8 @@ export async function titlesLike(
     where s.title_document @@ corrected.q and ${threadVisibleTo(viewer, 't')}
     order by t.last_activity_at desc, t.id desc
     limit ${limit}
-  `.execute(db)
-  return rows
+  `.compile(db)
+  return preparedRows(db, 'vr_search_typos', statement)
 }
 
 // ---------------------------------------------------------------------------------------
