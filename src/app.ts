@@ -29,6 +29,7 @@ import { organisationsRoutes } from './features/organisations/organisations.rout
 import { pagesRoutes } from './features/pages/pages.routes.ts'
 import { profilesRoutes } from './features/profiles/profiles.routes.ts'
 import { searchRoutes } from './features/search/search.routes.ts'
+import { answerClientError } from './lib/client-errors.ts'
 import { formKeywords } from './lib/form-schema.ts'
 import { loggerOptions } from './logger.ts'
 import { accessPlugin } from './plugins/access.ts'
@@ -75,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseUrlEncoded },
+    // Requests Node's parser refuses (a query string over 16 KB: 431) get a German page too.
+    clientErrorHandler: answerClientError,
     // Requests too broken to route (a URL like /%) get a plain German page, not Fastify's JSON.
     frameworkErrors: (error, _request, rawReply) => {
       const reply = rawReply as unknown as FastifyReply
