@@ -8,7 +8,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CurrentMember } from '../../src/core/members/current-member.ts'
 import { dueMembersBatch } from '../../src/features/digests/digests.repository.ts'
-import { attachFileToPost } from '../attachments/helpers.ts'
+import { attachFileToPost, postMultipart } from '../attachments/helpers.ts'
 import { createThread, reply, signedInMember } from '../discussions/helpers.ts'
 import { createGroupWithRoom } from '../groups/helpers.ts'
 import type { Agent } from '../helpers/agent.ts'
@@ -308,6 +308,25 @@ describe('the guest in their thread', () => {
     expect(refused.statusCode).toBe(404)
     const page = (body: string) => body.replace(/name="csrf-token" content="[^"]+"/, '')
     expect(page(refused.body)).toBe(page((await guest.agent.get('/files/2147483647')).body))
+  })
+
+  it('sends a file with JavaScript as members do (POST /files), and it is theirs', async () => {
+    const token = await guest.agent.csrf(`/t/${threadId}`)
+    const response = await postMultipart(
+      app,
+      guest.agent,
+      '/files',
+      [['_csrf', token], { filename: 'notiz.txt', type: 'text/plain', content: Buffer.from('Notiz\n') }],
+      { 'hx-request': 'true' },
+    )
+    expect(response.statusCode).toBe(200)
+    const pending = await database.db
+      .selectFrom('attachments')
+      .select('id')
+      .where('uploader_id', '=', guest.memberId)
+      .where('post_id', 'is', null)
+      .execute()
+    expect(pending).toHaveLength(1)
   })
 
   it('gets no digest: the digest run leaves guests out', async () => {

@@ -154,7 +154,12 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
   // carries only the pending file's id. Answers the pending file's list item (or the error).
   app.post(
     '/files',
-    { config: uploadLimit, schema: { body: uploadForm }, preValidation: receiveFiles(deps, uploadForm) },
+    // Guests of a thread too (their reply form is the members'); the files attach to their own post.
+    {
+      config: { ...uploadLimit, access: 'guest' as const },
+      schema: { body: uploadForm },
+      preValidation: receiveFiles(deps, uploadForm),
+    },
     async (request, reply) => {
       const errors = uploadErrors(request)
       const files = request.uploads?.files ?? []
@@ -174,7 +179,7 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
     },
   )
 
-  app.get('/files/:id/remove', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/files/:id/remove', fileRoute, async (request, reply) => {
     const file = await removableFile(request, request.params.id)
     return reply.page('attachments/remove', {
       title: request.t('attachments.remove.title'),
@@ -186,7 +191,7 @@ export async function attachmentsRoutes(fastify: FastifyInstance, deps: FeatureD
 
   app.post(
     '/files/:id/remove',
-    { schema: { params: idParams, body: removeForm } },
+    { config: fileRoute.config, schema: { params: idParams, body: removeForm } },
     async (request, reply) => {
       const file = await removableFile(request, request.params.id)
       const form = parseForm(request, removeForm)
