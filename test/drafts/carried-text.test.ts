@@ -5,7 +5,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { postMultipart } from '../attachments/helpers.ts'
-import { categoryId, createThread, signedInMember } from '../discussions/helpers.ts'
+import { asCurrent, categoryId, createThread, reply, signedInMember } from '../discussions/helpers.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { useTestApp } from '../helpers/app.ts'
 import { createMember, signInAs } from '../helpers/factories.ts'
@@ -168,6 +168,29 @@ describe('a content form sent after the session ended', () => {
     expect(back.headers.location).toBe(`/t/${threadId}?draft=1#thread-reply`)
     const thread = await agent.get(`/t/${threadId}?draft=1`)
     expect(thread.body).toContain('Ans Ende</textarea>')
+  })
+
+  it('an edit is carried too and opens again with the version it was written against', async () => {
+    const { member, agent } = await memberWithPassword()
+    const { threadId, openingPostId } = await createThread(setup.database.db, {
+      ...(await signedInMember(setup.database.db, setup.app)).current,
+    })
+    const postId = await reply(setup.database.db, asCurrent(member), threadId, openingPostId, 'Erste Fassung')
+    const token = await agent.csrf(`/p/${postId}/edit`)
+    await endSessions(member.id)
+    const sent = await agent.post(`/p/${postId}/edit`, { _csrf: token, body: 'Zweite Fassung', version: '1' })
+    expectCarried(sent, 'Zweite Fassung')
+    const signedIn = await agent.post('/login', { ...hiddenFields(sent.body), email: member.email, password })
+    expect(signedIn.headers.location).toBe(`/p/${postId}/edit?draft=1`)
+    const form = await agent.get(`/p/${postId}/edit?draft=1`)
+    expect(form.body).toContain('Zweite Fassung</textarea>')
+    expect(form.body).toContain('name="version" value="1"')
+    const saved = await agent.post(`/p/${postId}/edit`, {
+      _csrf: hiddenFields(form.body)._csrf!,
+      body: 'Zweite Fassung',
+      version: '1',
+    })
+    expect(saved.statusCode).toBe(303)
   })
 
   it('a token of an ended session (signed in again in another tab) is carried too', async () => {
