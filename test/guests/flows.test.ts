@@ -343,6 +343,28 @@ describe('the guest in their thread', () => {
   })
 })
 
+describe('a thread that can no longer have guests', () => {
+  it('closes to its guest at once when it becomes confidential or moves into a group', async () => {
+    const { threadId: own } = await createThread(database.db, author.current, { title: 'Bald vertraulich' })
+    const visitor = await invitedGuest(app, database, author.agent, moderator.agent, own)
+    expect((await visitor.agent.get(`/t/${own}`)).statusCode).toBe(200)
+    await database.db.updateTable('threads').set({ confidential: true }).where('id', '=', own).execute()
+    expect((await visitor.agent.get(`/t/${own}`)).statusCode).toBe(404)
+    await database.db.updateTable('threads').set({ confidential: false }).where('id', '=', own).execute()
+    expect((await visitor.agent.get(`/t/${own}`)).statusCode).toBe(200)
+    const group = await createGroupWithRoom(database.db, admin.current, { joinMode: 'open' })
+    const room = await database.db
+      .selectFrom('categories')
+      .select('id')
+      .where('slug', '=', group.slug)
+      .executeTakeFirstOrThrow()
+    await database.db.updateTable('threads').set({ category_id: room.id }).where('id', '=', own).execute()
+    const moved = await visitor.agent.get(`/t/${own}`)
+    expect(moved.statusCode).toBe(404)
+    expect(moved.body).not.toContain('Bald vertraulich')
+  })
+})
+
 describe('bad input', () => {
   it('is never a 500', async () => {
     const token = await moderator.agent.csrf('/moderation/guests')

@@ -50,20 +50,24 @@ export function threadVisibleTo(viewer: Viewer, threadAlias = 't'): RawBuilder<b
   // group when the category belongs to one; or be a guest of exactly this thread.
   return sql<boolean>`(${thread}.id is not null and ((exists (
     select 1 from members viewer where viewer.id = ${viewer} and viewer.status = 'verified')
-    and ${inGroupsOf(viewer, sql`${thread}.category_id`)}) or ${guestOf(viewer, sql`${thread}.id`)}))`
+    and ${inGroupsOf(viewer, sql`${thread}.category_id`)}) or ${guestOf(viewer, thread)}))`
 }
 
 /**
  * The guest branch (features/guests): the viewer is a guest (status 'guest', never a member)
  * whose access to this one thread is active and not expired. Written as "one of the viewer's
  * threads", like inGroupsOf: the set does not depend on the row, so PostgreSQL computes it once
- * per statement (empty for every member) and a list keeps its index order.
+ * per statement (empty for every member) and a list keeps its index order. A thread that became
+ * confidential or was moved into a group's Themenraum after the invitation is closed to its guests
+ * at once (such threads cannot have guests).
  */
-function guestOf(viewer: Viewer, threadId: RawBuilder<unknown>): RawBuilder<boolean> {
-  return sql<boolean>`${threadId} in (
+function guestOf(viewer: Viewer, thread: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`(${thread}.id in (
     select vis_tg.thread_id from thread_guests vis_tg
     join members vis_guest on vis_guest.id = vis_tg.member_id and vis_guest.status = 'guest'
-    where vis_tg.member_id = ${viewer} and vis_tg.status = 'active' and vis_tg.expires_at > now())`
+    where vis_tg.member_id = ${viewer} and vis_tg.status = 'active' and vis_tg.expires_at > now())
+    and not ${thread}.confidential
+    and ${thread}.category_id not in (select vis_ggc.category_id from group_categories vis_ggc))`
 }
 
 /**
