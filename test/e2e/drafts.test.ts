@@ -81,6 +81,13 @@ describe('drafts', () => {
       page.getByText('Ihre Sitzung ist abgelaufen. Melden Sie sich an — Ihr Text bleibt erhalten.').count(),
     ).resolves.toBe(1)
     expect(page.url()).not.toContain(stamp)
+    // axe needs JavaScript: the same page, as served, checked in a second context that has it.
+    const checker = await newContext(browser)
+    const checkPage = await checker.newPage()
+    await checkPage.goto('/login')
+    await checkPage.setContent(await page.content())
+    await expectNoAxeViolations(checkPage, 'sign-in carrying a text')
+    await checker.close()
     await page.getByLabel('Dienstliche E-Mail-Adresse').fill(demo.jonas.email)
     await page.locator('input[name="password"]').fill(demo.jonas.password)
     await page.getByRole('main').getByRole('button', { name: 'Anmelden' }).click()
