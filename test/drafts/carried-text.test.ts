@@ -9,6 +9,7 @@ import { asCurrent, categoryId, createThread, reply, signedInMember } from '../d
 import { createAgent } from '../helpers/agent.ts'
 import { useTestApp } from '../helpers/app.ts'
 import { createMember, signInAs } from '../helpers/factories.ts'
+import { conversation } from '../messages/helpers.ts'
 
 const setup = useTestApp()
 const password = 'Ein langes Passwort für Tests 42'
@@ -191,6 +192,27 @@ describe('a content form sent after the session ended', () => {
       version: '1',
     })
     expect(saved.statusCode).toBe(303)
+  })
+
+  it('a direct message is carried too and opens again in the conversation', async () => {
+    const { member, agent } = await memberWithPassword()
+    const other = await signedInMember(setup.database.db, setup.app)
+    const conversationId = await conversation(setup.database.db, asCurrent(member), [other.member.id])
+    const token = await agent.csrf(`/messages/${conversationId}`)
+    await endSessions(member.id)
+    const formKey = crypto.randomUUID()
+    const sent = await agent.post(`/messages/${conversationId}`, {
+      _csrf: token,
+      body: 'Nur unter uns',
+      formKey,
+    })
+    expectCarried(sent, 'Nur unter uns')
+    const signedIn = await agent.post('/login', { ...hiddenFields(sent.body), email: member.email, password })
+    expect(signedIn.headers.location).toBe(`/messages/${conversationId}?draft=1#reply-box`)
+    const page = await agent.get(`/messages/${conversationId}?draft=1`)
+    expect(page.body).toContain('Nur unter uns</textarea>')
+    expect(page.body).toContain(`value="${formKey}"`)
+    expect(page.body).toContain('Ihr Entwurf wurde wiederhergestellt.')
   })
 
   it('a token of an ended session (signed in again in another tab) is carried too', async () => {

@@ -5,9 +5,10 @@ import { field, formSchema } from '../../lib/form-schema.ts'
 
 /**
  * Which form: its action and, for a reply, the post it answers ("/t/12/posts|34"). Edits
- * ("/p/34/edit|") are kept only when a sign-in carried their text (carried-text.ts).
+ * ("/p/34/edit|") and direct messages ("/messages/5|") are kept only when a sign-in carried their
+ * text (carried-text.ts).
  */
-export const draftKeyPattern = /^\/(?:t|t\/\d{1,10}\/posts|p\/\d{1,10}\/edit)\|\d{0,10}$/
+export const draftKeyPattern = /^\/(?:t|t\/\d{1,10}\/posts|p\/\d{1,10}\/edit|messages\/\d{1,10})\|\d{0,10}$/
 const key = () => field.line({ required: true, max: 200, pattern: draftKeyPattern })
 
 export const draftForm = formSchema({

@@ -47,6 +47,7 @@ const carriedForms: Record<string, CarriedForm> = {
     fields: { body: bodyMax, parent: 10, formKey: 36 },
   },
   '/p/:id/edit': { key: (id) => `/p/${id}/edit|`, fields: { body: bodyMax, version: 10 } },
+  '/messages/:id': { key: (id) => `/messages/${id}|`, fields: { body: bodyMax, formKey: 36 } },
 }
 const carriedNames = [
   'title',
@@ -128,6 +129,8 @@ export function restoreUrl(key: string): string {
   if (action === '/t') return '/t/new?draft=1'
   const edit = /^\/p\/(\d+)\/edit$/.exec(action ?? '')
   if (edit) return `/p/${edit[1]}/edit?draft=1`
+  const conversation = /^\/messages\/(\d+)$/.exec(action ?? '')
+  if (conversation) return `/messages/${conversation[1]}?draft=1#reply-box`
   const thread = /^\/t\/(\d+)\/posts$/.exec(action ?? '')
   if (!thread) return '/'
   return parent ? `/p/${parent}/reply?draft=1` : `/t/${thread[1]}?draft=1#thread-reply`

@@ -10,6 +10,7 @@ import type { FeatureDeps } from '../../deps.ts'
 import { ConflictError, type FieldErrors, ValidationError } from '../../lib/errors.ts'
 import { keepTyped, parseForm } from '../../lib/form-schema.ts'
 import { wantsFragment } from '../../plugins/views.ts'
+import { restoredDraft } from '../drafts/drafts.service.ts'
 import {
   addParticipantForm,
   conversationParams,
@@ -187,8 +188,15 @@ export async function conversationRoutes(fastify: FastifyInstance, deps: Feature
   app.get(
     '/messages/:id',
     { schema: { params: conversationParams, querystring: conversationQuery } },
-    async (request, reply) =>
-      renderConversation(request, reply, request.params.id, { before: request.query.before }),
+    async (request, reply) => {
+      const id = request.params.id
+      const draft = request.query.draft
+        ? await restoredDraft(db, me(request).id, `/messages/${id}|`)
+        : undefined
+      if (draft) request.session.flash = request.t('drafts.restored')
+      const values = draft && { body: draft.body ?? '', ...(draft.formKey ? { formKey: draft.formKey } : {}) }
+      return renderConversation(request, reply, id, { before: request.query.before, values })
+    },
   )
 
   app.post(

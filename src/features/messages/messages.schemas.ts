@@ -19,6 +19,8 @@ export const messageParams = Type.Object({ id: param.id(), messageId: param.id()
 
 export const conversationQuery = Type.Object({
   before: Type.Optional(param.id()),
+  /** draft=1: the reply box opens with the member's draft (a sign-in carried it, drafts/carried-text.ts). */
+  draft: Type.Optional(Type.String({ maxLength: 1 })),
 })
 
 export const newConversationQuery = Type.Object({
