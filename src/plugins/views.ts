@@ -147,7 +147,8 @@ export function createViewEngine(folder = viewsFolder) {
     const fullKey = `${name}\u0000${data.root?.locale ?? 'de'}\u0000${key.join('\u0000')}`
     let bytes = cache.get(fullKey)
     if (bytes === undefined) {
-      bytes = Buffer.from((hbs.partials[name] as Template)(context, { data }))
+      // Rendered without parts: what is kept must be whole HTML, never markers of this page.
+      bytes = Buffer.from((hbs.partials[name] as Template)(context, { data: { ...data, parts: undefined } }))
       if (cache.size >= cachedMax) cache.clear()
       cache.set(fullKey, bytes)
     }
