@@ -121,6 +121,9 @@ const scenarios: Record<string, () => Promise<void>> = {
   // The export holds the member's posts, confidential ones too: the mail only links to it.
   'account.data_export_ready': accountMail('account.data_export_ready', { days: 7 }),
   'account.deleted': accountMail('account.deleted', {}),
+  // A guest is invited into an open thread only (a confidential one refuses guests); the mail
+  // gets nothing but the token and the days, as features/guests passes them.
+  'guests.invitation': accountMail('guests.invitation', { token: 'guest-token-0123456789abcdef', days: 90 }),
   // A warning about a reported post in the confidential thread (moderation's reports service
   // passes the author's name and the moderator's reason, nothing of the post).
   'moderation.warning': async () => {
