@@ -75,10 +75,10 @@
       opener.setAttribute('aria-expanded', 'true')
   })
 
-  // Discussions: a post's Hilfreich button and its Antworten and Melden links carry no hx-*
-  // attributes (bytes on every post); this one handler sends them with htmx. Without JavaScript
-  // they are a button of the form #pf and plain links.
-  const postAction = /^\/p\/(\d+)\/(helpful|reply|report)$/
+  // Discussions: a post's Hilfreich button and its Antworten, Bearbeiten, Löschen and Melden links
+  // carry no hx-* attributes (bytes on every post); this one handler sends them with htmx. Without
+  // JavaScript they are a button of the form #pf and plain links (delete: a confirmation page).
+  const postAction = /^\/p\/(\d+)\/(helpful|reply|report|edit|delete)$/
   document.addEventListener('click', (event) => {
     if (!window.htmx || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return
     const control =
@@ -93,6 +93,12 @@
     const send = (verb, target, swap) => window.htmx.ajax(verb, url, { source: control, target, swap })
     if (action === 'helpful') return send('POST', control, 'outerHTML')
     if (action === 'report') return send('GET', control.closest('article'), 'beforeend')
+    if (action === 'edit') return send('GET', control.closest('article'), 'outerHTML')
+    if (action === 'delete') {
+      const question = document.getElementById('pf')?.dataset.deleteQuestion
+      if (question && !window.confirm(question)) return
+      return send('POST', control.closest('article'), 'outerHTML')
+    }
     control.setAttribute('aria-controls', `reply-${id}`)
     send('GET', control, 'afterend')
   })

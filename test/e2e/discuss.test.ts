@@ -141,5 +141,40 @@ for (const javaScript of [true, false]) {
       await expect(a.locator('.md', { hasText: replyText }).count()).resolves.toBe(1)
       await screenshot(a, `3-discuss-${variant}`)
     })
+
+    it('3b edit and delete: a member changes and then deletes their own reply, in place with htmx', async () => {
+      const own = `Mein Zwischenstand zum Messenger (${variant}).`
+      const changed = `Korrigierter Zwischenstand zum Messenger (${variant}).`
+      const b = await replier.newPage()
+      await b.goto('/')
+      await b.getByRole('link', { name: title }).first().click()
+      await b.waitForURL(/\/t\/\d+/)
+      const threadUrl = new URL(b.url()).pathname
+      if (javaScript) await markPage(b)
+      await b.locator('#thread-body').fill(own)
+      await b.locator('#thread-reply').getByRole('button', { name: 'Antwort senden' }).click()
+      await b.locator('#replies .md', { hasText: own }).waitFor()
+      const postId = await postIdWith(b, own)
+
+      // Bearbeiten: the links carry no hx-* (app.js delegates them); the form replaces the post.
+      const article = b.locator(`#${postId} > article`)
+      await article.getByRole('link', { name: 'Bearbeiten', exact: true }).click()
+      const editor = javaScript ? b.locator(`#${postId} > article.editing`) : b.locator('article.editing')
+      await editor.locator('textarea[name="body"]').fill(changed)
+      await editor.getByRole('button', { name: 'Speichern' }).click()
+      if (!javaScript) await b.waitForURL((url) => url.pathname === threadUrl)
+      await b.locator(`#${postId} .md`, { hasText: changed }).waitFor()
+
+      // Löschen: with JavaScript a confirmation dialog, without it a confirmation page.
+      if (javaScript) b.once('dialog', (dialog) => void dialog.accept())
+      await b.locator(`#${postId} > article`).getByRole('link', { name: 'Löschen', exact: true }).click()
+      if (!javaScript) {
+        await b.getByRole('button', { name: 'Endgültig löschen' }).click()
+        await b.waitForURL((url) => url.pathname === threadUrl)
+      }
+      await b.locator(`#${postId} > article .deleted`).waitFor()
+      await expect(b.locator('#replies .md', { hasText: changed }).count()).resolves.toBe(0)
+      if (javaScript) expect(await pageWasNotReloaded(b), 'the thread page was reloaded').toBe(true)
+    })
   })
 }

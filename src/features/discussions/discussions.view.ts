@@ -17,7 +17,6 @@ const labelKeys = {
   reply: 'discussions.post.reply',
   edit: 'discussions.post.edit',
   delete: 'discussions.post.delete',
-  deleteConfirm: 'discussions.post.deleteConfirm',
   deleted: 'discussions.post.deleted',
   edited: 'discussions.post.edited',
   inReplyTo: 'discussions.post.inReplyTo',
