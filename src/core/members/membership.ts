@@ -32,7 +32,7 @@ export const transitions = {
   backToReview: { from: ['verified'], to: 'pending_review', audit: 'member.sent_to_review' },
   /** The member's own request (DSGVO Art. 17) or the retention periods: the row stays as a tombstone. */
   deleteAccount: {
-    from: ['pending_email', 'pending_review', 'verified', 'rejected', 'suspended', 'expired'],
+    from: ['pending_email', 'pending_review', 'verified', 'rejected', 'suspended', 'expired', 'guest'],
     to: 'deleted',
     audit: 'member.deleted',
     endsSessions: true,

@@ -27,7 +27,7 @@ export interface Erasure {
   posts: KeptPosts
   /** Who asked: the member (own request) or nobody (retention). */
   actorId: number | null
-  reason: 'own_request' | 'unconfirmed' | 'rejected'
+  reason: 'own_request' | 'unconfirmed' | 'rejected' | 'guest_ended'
 }
 
 /** The member's own request: the password first (limited like every current-password check). */

@@ -39,6 +39,8 @@ export const de = {
   'privacy.retention.mail':
     'Aufzeichnungen über versandte E-Mails und nicht zustellbare E-Mails: gelöscht spätestens nach {days, plural, one {# Tag} other {# Tagen}}.',
   'privacy.retention.exports': 'Datenexporte: gelöscht nach 7 Tagen.',
+  'privacy.retention.guests':
+    'Gäste in einem Thema: Konto, Name, Adresse und Organisation gelöscht {days, plural, one {# Tag} other {# Tage}} nach dem Ende des letzten Zugangs (Beiträge bleiben als „Ehemaliges Mitglied“); nicht angenommene Vorschläge ebenso lange nach ihrem letzten Datum.',
   'privacy.retention.drafts':
     'Entwürfe von Themen und Antworten: gelöscht {days, plural, one {# Tag} other {# Tage}} nach dem letzten Speichern.',
   'privacy.retention.deletion':
@@ -98,6 +100,8 @@ export const en: Record<keyof typeof de, string> = {
   'privacy.retention.mail':
     'Records of sent e-mail and e-mail that could not be delivered: deleted after {days, plural, one {# day} other {# days}} at the latest.',
   'privacy.retention.exports': 'Data exports: deleted after 7 days.',
+  'privacy.retention.guests':
+    'Guests in a thread: account, name, address and organisation deleted {days, plural, one {# day} other {# days}} after their last access ended (posts stay as "Former member"); proposals never accepted the same time after their last date.',
   'privacy.retention.drafts':
     'Drafts of threads and replies: deleted {days, plural, one {# day} other {# days}} after they were last saved.',
   'privacy.retention.deletion':

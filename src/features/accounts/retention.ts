@@ -4,7 +4,10 @@
 // - rejected applications, after RETENTION_REJECTED_DAYS (since the decision);
 // - records of sent mail (mail_sends, digest and notification deliveries) and mail that could
 //   not be delivered, after RETENTION_MAIL_DAYS;
-// - data exports after 7 days; drafts not saved for 30 days.
+// - data exports after 7 days; drafts not saved for 30 days;
+// - guests (features/guests) RETENTION_REJECTED_DAYS after their last access ended: the account
+//   is erased like a deleted one (posts kept under "Ehemaliges Mitglied") with its guest rows;
+//   proposals never accepted (declined, undecided, invitation unused) the same time after.
 // Expired sessions and old sign-in failures are removed hourly by clean_up_sessions.
 // An applicant who never got in has nothing in the forum and is deleted outright; one who had
 // posts (verified once, then sent back to review and rejected) is erased like a deleted
@@ -29,6 +32,7 @@ export interface RetentionResult {
   failedMail: number
   exports: number
   drafts: number
+  guests: number
 }
 
 const daysBefore = (at: Date, days: number) => new Date(at.getTime() - days * 86_400_000)
@@ -65,6 +69,7 @@ export async function applyRetention(db: Db, periods: RetentionPeriods, now: Dat
     failedMail: Number(failed[0]?.n ?? 0),
     exports: Number(exports.numDeletedRows),
     drafts: await removeOldDrafts(db, now),
+    guests: await removeEndedGuests(db, daysBefore(now, periods.rejectedDays)),
   }
 }
 
@@ -109,4 +114,30 @@ async function removeApplicant(trx: Db, memberId: number, status: 'pending_email
     ))`.execute(trx)
   // Everything else about them goes with the row (foreign keys cascade or are cleared).
   await trx.deleteFrom('members').where('id', '=', memberId).execute()
+}
+
+/**
+ * Guests whose every access ended before `before` are erased with their guest rows (name,
+ * address, organisation, reason); proposals that never became an access go the same time after
+ * their last date. Returns the number of guest accounts erased.
+ */
+async function removeEndedGuests(db: Db, before: Date): Promise<number> {
+  const ended = await sql<{ id: number }>`
+    select m.id from members m
+    where m.status = 'guest' and not exists (select 1 from thread_guests tg
+      where tg.member_id = m.id and (tg.expires_at is null or tg.expires_at >= ${before}))
+    order by m.id limit 500`.execute(db)
+  for (const { id } of ended.rows) {
+    await db.transaction().execute(async (trx) => {
+      await eraseMember(trx, id, { posts: 'keep', actorId: null, reason: 'guest_ended' })
+      await trx.deleteFrom('thread_guests').where('member_id', '=', id).execute()
+    })
+  }
+  await sql`delete from thread_guests where member_id is null and (
+      (status = 'declined' and decided_at < ${before})
+      or (status = 'proposed' and created_at < ${before})
+      or (status in ('invited', 'ended') and coalesce(expires_at, decided_at, created_at) < ${before}))`.execute(
+    db,
+  )
+  return ended.rows.length
 }

@@ -240,7 +240,8 @@ export async function renew(db: Db, guestId: number, days: number): Promise<bool
 export async function end(db: Db, guestId: number): Promise<boolean> {
   const result = await db
     .updateTable('thread_guests')
-    .set({ status: 'ended', token_hash: null })
+    // The end is an expiry now: retention counts from expires_at (accounts/retention.ts).
+    .set({ status: 'ended', token_hash: null, expires_at: sql`least(expires_at, now())` })
     .where('id', '=', guestId)
     .where('status', 'in', ['invited', 'active'])
     .executeTakeFirst()
