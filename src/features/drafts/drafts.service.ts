@@ -7,7 +7,7 @@ import type { FieldErrors } from '../../lib/errors.ts'
 import { field } from '../../lib/form-schema.ts'
 import { cleanText } from '../../plugins/input.ts'
 import { type DraftFields, findDraft, saveDraft } from './drafts.repository.ts'
-import { draftKeyPattern } from './drafts.schemas.ts'
+import { draftFields, draftKeyPattern } from './drafts.schemas.ts'
 
 /** Drafts older than this are not restored, and the daily retention removes them. */
 export const draftMaxAgeDays = 30
@@ -49,17 +49,8 @@ const carriedForms: Record<string, CarriedForm> = {
   '/p/:id/edit': { key: (id) => `/p/${id}/edit|`, fields: { body: bodyMax, version: 10 } },
   '/messages/:id': { key: (id) => `/messages/${id}|`, fields: { body: bodyMax, formKey: 36 } },
 }
-const carriedNames = [
-  'title',
-  'body',
-  'tags',
-  'category',
-  'stage',
-  'confidential',
-  'parent',
-  'formKey',
-  'version',
-]
+/** The fields a carried form may hold: a draft's, and an edit's version. */
+const carriedNames = [...draftFields, 'version'] as const
 
 export function isCarriedForm(route: string): boolean {
   return Object.hasOwn(carriedForms, route)
