@@ -3,9 +3,9 @@
 // group's Themenraum. Jonas, a verified member outside the group, finds nothing of it: not the
 // thread, not the Themenraum, not in search. The pages are plain forms (test/groups/flows.test.ts
 // posts them without JavaScript); axe on every new page.
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, memberContext } from './helpers/browser.ts'
+import { launchBrowser, memberContext, openPage } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
 import { adminAccount, demo } from './helpers/env.ts'
 
@@ -28,18 +28,12 @@ afterAll(async () => {
   await browser?.close()
 })
 
-async function open(context: BrowserContext, path: string): Promise<Page> {
-  const page = await context.newPage()
-  await page.goto(path)
-  return page
-}
-
 describe('a closed group', () => {
   let groupPath = ''
   let threadPath = ''
 
   it('the admin creates it and opens a Themenraum (forms name their errors)', async () => {
-    const page = await open(adminContext, '/groups')
+    const page = await openPage(adminContext, '/groups')
     await expectNoAxeViolations(page, 'groups list (admin)')
     await page.getByRole('link', { name: 'Neue Arbeitsgruppe anlegen' }).click()
     await page.getByRole('button', { name: 'Arbeitsgruppe anlegen' }).click()
@@ -60,7 +54,7 @@ describe('a closed group', () => {
   }, 180_000)
 
   it('Anna asks to join, the admin lets her in, Anna starts a thread in the group', async () => {
-    const anna = await open(annaContext, '/groups')
+    const anna = await openPage(annaContext, '/groups')
     await anna.getByRole('link', { name: groupName }).click()
     await expectNoAxeViolations(anna, 'group page (outside)')
     await expect(anna.getByText(roomName).count()).resolves.toBe(0)
@@ -68,7 +62,7 @@ describe('a closed group', () => {
     await anna.getByRole('button', { name: 'Beitritt anfragen' }).click()
     await expect(anna.getByText('Ihre Anfrage wartet auf eine Entscheidung.').count()).resolves.toBe(1)
 
-    const admin = await open(adminContext, `${groupPath}/manage`)
+    const admin = await openPage(adminContext, `${groupPath}/manage`)
     await expect(admin.getByText('Ich bin CDO in Köln.').count()).resolves.toBe(1)
     await admin.getByRole('button', { name: `Aufnehmen ${demo.anna.name}` }).click()
     await admin.close()
@@ -89,7 +83,7 @@ describe('a closed group', () => {
   }, 180_000)
 
   it('Jonas, outside the group, finds nothing of it', async () => {
-    const jonas = await open(jonasContext, threadPath)
+    const jonas = await openPage(jonasContext, threadPath)
     await expect(jonas.getByRole('heading', { level: 1 }).textContent()).resolves.not.toContain(title)
     for (const path of [
       '/',

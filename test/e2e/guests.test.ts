@@ -3,9 +3,9 @@
 // the professor sets a password with its link, signs in on the normal login and lands on the
 // thread, replies; Anna sees the banner naming her and her reply marked "Gast". Axe on every new
 // page. The pages are plain forms (test/guests/flows.test.ts posts them without JavaScript).
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, memberContext, newContext } from './helpers/browser.ts'
+import { launchBrowser, memberContext, newContext, openPage } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
 import { adminAccount, demo, forumLinks, lastMailSequence, waitForMail } from './helpers/env.ts'
 
@@ -33,17 +33,11 @@ afterAll(async () => {
   await browser?.close()
 })
 
-async function open(context: BrowserContext, path: string): Promise<Page> {
-  const page = await context.newPage()
-  await page.goto(path)
-  return page
-}
-
 describe('a guest in one thread', () => {
   let threadPath = ''
 
   it('Anna starts a thread and proposes a guest (errors named first)', async () => {
-    const anna = await open(annaContext, '/t/new')
+    const anna = await openPage(annaContext, '/t/new')
     await anna.getByLabel('Titel').fill(title)
     await anna.getByLabel('Themenraum').selectOption({ label: 'Smart City' })
     await anna.getByLabel('Ihr Beitrag').fill('Wir möchten die Forschung dazuholen.')
@@ -66,7 +60,7 @@ describe('a guest in one thread', () => {
 
   it('the admin approves; the invitation names nothing of the thread; the guest sets a password', async () => {
     const after = lastMailSequence()
-    const admin = await open(adminContext, '/moderation/guests')
+    const admin = await openPage(adminContext, '/moderation/guests')
     await expectNoAxeViolations(admin, 'guest proposals')
     await admin.getByRole('button', { name: `Einladen – ${guest.name}` }).click()
     await expect(admin.getByText('Die Einladung ist verschickt.').count()).resolves.toBe(1)
@@ -99,7 +93,7 @@ describe('a guest in one thread', () => {
   }, 180_000)
 
   it('Anna sees the banner and the reply marked "Gast"', async () => {
-    const anna = await open(annaContext, threadPath)
+    const anna = await openPage(annaContext, threadPath)
     const banner = anna.locator('.guest-banner')
     await expect(banner.textContent()).resolves.toContain(`${guest.name} (${guest.organisation})`)
     const article = anna.locator('article', { hasText: guestReply })

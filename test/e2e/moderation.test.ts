@@ -6,7 +6,7 @@
 // including the public Impressum, Leichte Sprache and Gebärdensprache pages.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, memberContext, newContext } from './helpers/browser.ts'
+import { launchBrowser, memberContext, newContext, openPage } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
 import { adminAccount, demo } from './helpers/env.ts'
 
@@ -22,12 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
-
-async function open(context: BrowserContext, path: string): Promise<Page> {
-  const page = await context.newPage()
-  await page.goto(path)
-  return page
-}
 
 /** A demo thread with at least one reply not written by Anna (its path and the reply's author). */
 async function threadWithReply(page: Page): Promise<{ path: string; authorHref: string }> {
@@ -49,7 +43,7 @@ async function threadWithReply(page: Page): Promise<{ path: string; authorHref: 
 
 describe('thread tools', () => {
   it('the admin pins a thread and marks an Ergebnis; Anna mutes a member; all undone', async () => {
-    const page = await open(adminContext, '/')
+    const page = await openPage(adminContext, '/')
     const { path, authorHref } = await threadWithReply(page)
     await page.goto(path)
     await page.getByRole('link', { name: 'Thema verwalten' }).click()
@@ -69,7 +63,7 @@ describe('thread tools', () => {
     )
     await expectNoAxeViolations(page, 'thread with an Ergebnis')
 
-    const anna = await open(annaContext, `${authorHref}/mute`)
+    const anna = await openPage(annaContext, `${authorHref}/mute`)
     await expectNoAxeViolations(anna, 'mute a member')
     await anna.getByRole('button', { name: 'Stummschalten' }).click()
     await expect(anna.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
@@ -104,7 +98,7 @@ describe('thread tools', () => {
 describe('operator pages', () => {
   it('Impressum, Leichte Sprache and Gebärdensprache are public, linked from every page, axe clean', async () => {
     const context = await newContext(browser)
-    const page = await open(context, '/')
+    const page = await openPage(context, '/')
     for (const [link, heading] of [
       ['Impressum', 'Impressum'],
       ['Leichte Sprache', 'In Leichter Sprache'],

@@ -105,6 +105,13 @@ export async function memberContext(
 }
 
 /** Sets a marker on window; `pageWasNotReloaded` later proves the page stayed the same document. */
+/** A new page of the context, opened at `path`. */
+export async function openPage(context: BrowserContext, path: string): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(path)
+  return page
+}
+
 export async function markPage(page: Page): Promise<void> {
   await page.evaluate(() => {
     ;(globalThis as unknown as Web).__marker = 1
