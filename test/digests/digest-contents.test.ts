@@ -93,7 +93,7 @@ describe('the digest', () => {
       authorId: author.id,
       title: titles.confidential,
       confidential: true,
-      body: 'Geheime Zahlen 4711 aus der Kämmerei',
+      body: 'Geheime Zahlen XQ-4711 aus der Kämmerei',
     })
     await createThread(db, { categoryId: smart.id, authorId: author.id, title: titles.otherRoom })
     await createThread(db, { categoryId: ki.id, authorId: reader.id, title: titles.own })
@@ -142,7 +142,7 @@ describe('the digest', () => {
     const [mail] = mailsTo(reader.email)
     expect(mail!.parsed.text).toContain('* Vertraulich: 1 neues Thema im Themenraum KI')
     expect(mail!.parsed.text).toContain(`http://forum.test/c/${kiSlug}`)
-    for (const secret of [titles.confidential, '4711', 'Kämmerei']) {
+    for (const secret of [titles.confidential, 'XQ-4711', 'Kämmerei']) {
       expect(mail!.raw).not.toContain(secret)
       expect(mail!.parsed.html).not.toContain(secret)
       expect(mail!.parsed.text).not.toContain(secret)

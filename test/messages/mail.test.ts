@@ -50,9 +50,9 @@ describe('mail about a new message', () => {
       db(),
       sender.current,
       [reader.row.id],
-      'Vertrauliche Zahl 4711 zum Haushalt',
+      'Vertrauliche Zahl XQ-4711 zum Haushalt',
     )
-    await write(db(), sender.current, id, 'Und noch 0815 dazu')
+    await write(db(), sender.current, id, 'Und noch XQ-0815 dazu')
     await deliver()
     await deliver()
     const mails = mailsTo(reader.row.email)
@@ -65,7 +65,7 @@ describe('mail about a new message', () => {
       mail!.raw,
     ]
     for (const part of parts) {
-      for (const secret of ['Sabine', 'Senderin', '4711', '0815', 'Haushalt', sender.row.email]) {
+      for (const secret of ['Sabine', 'Senderin', 'XQ-4711', 'XQ-0815', 'Haushalt', sender.row.email]) {
         expect(part).not.toContain(secret)
       }
     }
@@ -125,7 +125,7 @@ describe('the hourly summary', () => {
     const second = await person('Greta Zweite')
     const hourly = await person('Hanna Stündlich')
     await setMailMode(db(), hourly.current, 'hourly')
-    const one = await conversation(db(), first.current, [hourly.row.id], 'Geheimzahl 4242')
+    const one = await conversation(db(), first.current, [hourly.row.id], 'Geheimzahl XQ-4242')
     await conversation(db(), second.current, [hourly.row.id], 'Geheimwort Kohlrabi')
     await write(db(), first.current, one, 'Noch eine')
     await deliver()
@@ -138,7 +138,7 @@ describe('the hourly summary', () => {
     const text = `${mails[0]!.parsed.subject} ${mails[0]!.parsed.text} ${mails[0]!.parsed.html}`
     expect(text).toContain('in 2 Unterhaltungen')
     expect(text).toContain('http://forum.test/messages')
-    for (const secret of ['Fritz', 'Greta', '4242', 'Kohlrabi', 'Noch eine'])
+    for (const secret of ['Fritz', 'Greta', 'XQ-4242', 'Kohlrabi', 'Noch eine'])
       expect(text).not.toContain(secret)
     // Unread but already told: nothing new until the member has read.
     await write(db(), first.current, one, 'Weiter')
