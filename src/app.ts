@@ -74,6 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    // One line per request (below) instead of Fastify's two: the second line cost ~2.5 % of CPU.
+    disableRequestLogging: true,
     bodyLimit: 256 * 1024,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseUrlEncoded },
     // Requests Node's parser refuses (a query string over 16 KB: 431) get a German page too.
@@ -95,6 +97,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         keywords: [...formKeywords],
       },
     },
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
   })
 
   // Outside the site scope (static files, health) errors get the same plain German page, never

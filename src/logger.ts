@@ -80,9 +80,8 @@ export async function createLogStream(config: Pick<Config, 'env' | 'logFormat'>)
 function requestLine(log: Record<string, unknown>): string | undefined {
   const request = log.req as { method?: string; url?: string } | undefined
   const response = log.res as { statusCode?: number } | undefined
-  if (log.msg === 'incoming request' && request) return `→ ${request.method} ${request.url}`
-  if (log.msg === 'request completed' && response) {
-    return `← ${response.statusCode} in ${Math.round(Number(log.responseTime ?? 0))} ms`
+  if (log.msg === 'request completed' && request && response) {
+    return `${request.method} ${request.url} → ${response.statusCode} in ${Math.round(Number(log.responseTime ?? 0))} ms`
   }
   return undefined
 }
