@@ -5,7 +5,7 @@
 // posts them without JavaScript); axe on every new page.
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, memberContext, openPage } from './helpers/browser.ts'
+import { followLink, launchBrowser, memberContext, openPage } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
 import { adminAccount, demo } from './helpers/env.ts'
 
@@ -45,7 +45,7 @@ describe('a closed group', () => {
     await page.getByRole('button', { name: 'Arbeitsgruppe anlegen' }).click()
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(groupName)
     groupPath = new URL(page.url()).pathname
-    await page.getByRole('link', { name: 'Gruppe verwalten' }).click()
+    await followLink(page, page.getByRole('link', { name: 'Gruppe verwalten' }))
     await expectNoAxeViolations(page, 'manage group')
     await page.getByLabel('Name des Themenraums').fill(roomName)
     await page.getByRole('button', { name: 'Themenraum anlegen' }).click()
@@ -55,7 +55,7 @@ describe('a closed group', () => {
 
   it('Anna asks to join, the admin lets her in, Anna starts a thread in the group', async () => {
     const anna = await openPage(annaContext, '/groups')
-    await anna.getByRole('link', { name: groupName }).click()
+    await followLink(anna, anna.getByRole('link', { name: groupName }))
     await expectNoAxeViolations(anna, 'group page (outside)')
     await expect(anna.getByText(roomName).count()).resolves.toBe(0)
     await anna.getByLabel('Nachricht an die Gruppenleitung').fill('Ich bin CDO in Köln.')

@@ -5,7 +5,7 @@
 // page. The pages are plain forms (test/guests/flows.test.ts posts them without JavaScript).
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, memberContext, newContext, openPage } from './helpers/browser.ts'
+import { followLink, launchBrowser, memberContext, newContext, openPage } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
 import { adminAccount, demo, forumLinks, lastMailSequence, waitForMail } from './helpers/env.ts'
 
@@ -44,7 +44,7 @@ describe('a guest in one thread', () => {
     await anna.getByRole('button', { name: 'Thema veröffentlichen' }).click()
     await anna.waitForURL(/\/t\/\d+$/)
     threadPath = new URL(anna.url()).pathname
-    await anna.getByRole('link', { name: 'Gäste verwalten' }).click()
+    await followLink(anna, anna.getByRole('link', { name: 'Gäste verwalten' }))
     await expectNoAxeViolations(anna, 'thread guests page')
     await anna.getByRole('button', { name: 'Vorschlag senden' }).click()
     await expect(anna.locator('.error-summary').textContent()).resolves.toContain('E-Mail-Adresse des Gastes')

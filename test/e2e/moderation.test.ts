@@ -6,7 +6,7 @@
 // including the public Impressum, Leichte Sprache and Gebärdensprache pages.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, memberContext, newContext, openPage } from './helpers/browser.ts'
+import { followLink, launchBrowser, memberContext, newContext, openPage } from './helpers/browser.ts'
 import { expectNoAxeViolations } from './helpers/checks.ts'
 import { adminAccount, demo } from './helpers/env.ts'
 
@@ -46,7 +46,7 @@ describe('thread tools', () => {
     const page = await openPage(adminContext, '/')
     const { path, authorHref } = await threadWithReply(page)
     await page.goto(path)
-    await page.getByRole('link', { name: 'Thema verwalten' }).click()
+    await followLink(page, page.getByRole('link', { name: 'Thema verwalten' }))
     await expectNoAxeViolations(page, 'thread tools')
     await page.getByRole('button', { name: 'Thema anheften' }).click()
     await expect(page.getByText('Von der Moderation angeheftet').count()).resolves.toBeGreaterThan(0)

@@ -6,6 +6,7 @@ import {
   type BrowserContext,
   type BrowserContextOptions,
   chromium,
+  type Locator,
   type Page,
 } from 'playwright-core'
 import { expect } from 'vitest'
@@ -104,13 +105,22 @@ export async function memberContext(
   return context
 }
 
-/** Sets a marker on window; `pageWasNotReloaded` later proves the page stayed the same document. */
 /** A new page of the context, opened at `path`. */
 export async function openPage(context: BrowserContext, path: string): Promise<Page> {
   const page = await context.newPage()
   await page.goto(path)
   return page
 }
+
+/**
+ * Follows a link and waits until the new page has loaded. A click alone may return before the
+ * navigation commits; axe started then loses its document and never answers.
+ */
+export async function followLink(page: Page, link: Locator): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), link.click()])
+}
+
+/** Sets a marker on window; `pageWasNotReloaded` later proves the page stayed the same document. */
 
 export async function markPage(page: Page): Promise<void> {
   await page.evaluate(() => {

@@ -10,7 +10,18 @@ export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
 /** Zero violations, not a count to keep low; on failure the list says what and where. */
 export async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze()
+  // axe never answers when the page navigates under it: fail in 30 s, saying so.
+  let timer: NodeJS.Timeout | undefined
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`axe on ${label} did not answer in 30 s (did the page navigate?)`)),
+      30_000,
+    )
+  })
+  const results = await Promise.race([
+    new AxeBuilder({ page }).withTags(wcagTags).analyze(),
+    silence,
+  ]).finally(() => clearTimeout(timer))
   const readable = results.violations.map((violation) => {
     const nodes = violation.nodes
       .slice(0, 5)
