@@ -121,7 +121,6 @@ export async function followLink(page: Page, link: Locator): Promise<void> {
 }
 
 /** Sets a marker on window; `pageWasNotReloaded` later proves the page stayed the same document. */
-
 export async function markPage(page: Page): Promise<void> {
   await page.evaluate(() => {
     ;(globalThis as unknown as Web).__marker = 1
