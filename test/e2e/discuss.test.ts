@@ -20,7 +20,7 @@ afterAll(async () => {
 async function postIdWith(page: Page, text: string): Promise<string> {
   const id = await page
     .locator('[id^="post-"]')
-    .filter({ has: page.locator('.md', { hasText: text }) })
+    .filter({ has: page.locator('article > p', { hasText: text }) })
     .last()
     .getAttribute('id')
   if (!id) throw new Error(`no post with "${text}"`)
@@ -100,7 +100,7 @@ for (const javaScript of [true, false]) {
 
       await b.locator('#thread-body').fill(replyText)
       await b.locator('#thread-reply').getByRole('button', { name: 'Antwort senden' }).click()
-      await b.locator('#replies .md', { hasText: replyText }).waitFor()
+      await b.locator('#replies article > p', { hasText: replyText }).waitFor()
       const replyId = await postIdWith(b, replyText)
       if (javaScript) await expectFocusInPost(b, replyText)
 
@@ -111,10 +111,10 @@ for (const javaScript of [true, false]) {
         : b.locator('.reply-box')
       await nestedForm.getByLabel('Ihre Antwort').fill(nestedText)
       await nestedForm.getByRole('button', { name: 'Antwort senden' }).click()
-      await b.locator('.md', { hasText: nestedText }).waitFor()
+      await b.locator('article > p', { hasText: nestedText }).waitFor()
       if (!javaScript) await b.waitForURL((url) => url.pathname === threadUrl)
       // Nested: the second reply sits inside the first one's list item.
-      await expect(b.locator(`#${replyId} li .md`, { hasText: nestedText }).count()).resolves.toBe(1)
+      await expect(b.locator(`#${replyId} li article > p`, { hasText: nestedText }).count()).resolves.toBe(1)
       if (javaScript) await expectFocusInPost(b, nestedText)
 
       const opening = b.locator('.opening article')
@@ -138,7 +138,7 @@ for (const javaScript of [true, false]) {
       })
       await notification.click()
       await a.waitForURL((url) => url.pathname === threadUrl)
-      await expect(a.locator('.md', { hasText: replyText }).count()).resolves.toBe(1)
+      await expect(a.locator('article > p', { hasText: replyText }).count()).resolves.toBe(1)
       await screenshot(a, `3-discuss-${variant}`)
     })
 
@@ -153,7 +153,7 @@ for (const javaScript of [true, false]) {
       if (javaScript) await markPage(b)
       await b.locator('#thread-body').fill(own)
       await b.locator('#thread-reply').getByRole('button', { name: 'Antwort senden' }).click()
-      await b.locator('#replies .md', { hasText: own }).waitFor()
+      await b.locator('#replies article > p', { hasText: own }).waitFor()
       const postId = await postIdWith(b, own)
 
       // Bearbeiten: the links carry no hx-* (app.js delegates them); the form replaces the post.
@@ -163,7 +163,7 @@ for (const javaScript of [true, false]) {
       await editor.locator('textarea[name="body"]').fill(changed)
       await editor.getByRole('button', { name: 'Speichern' }).click()
       if (!javaScript) await b.waitForURL((url) => url.pathname === threadUrl)
-      await b.locator(`#${postId} .md`, { hasText: changed }).waitFor()
+      await b.locator(`#${postId} article > p`, { hasText: changed }).waitFor()
 
       // Löschen: with JavaScript a confirmation dialog, without it a confirmation page.
       if (javaScript) b.once('dialog', (dialog) => void dialog.accept())
@@ -173,7 +173,7 @@ for (const javaScript of [true, false]) {
         await b.waitForURL((url) => url.pathname === threadUrl)
       }
       await b.locator(`#${postId} > article .deleted`).waitFor()
-      await expect(b.locator('#replies .md', { hasText: changed }).count()).resolves.toBe(0)
+      await expect(b.locator('#replies article > p', { hasText: changed }).count()).resolves.toBe(0)
       if (javaScript) expect(await pageWasNotReloaded(b), 'the thread page was reloaded').toBe(true)
     })
   })

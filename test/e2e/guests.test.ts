@@ -88,7 +88,7 @@ describe('a guest in one thread', () => {
 
     await page.locator('#thread-body').fill(guestReply)
     await page.locator('#thread-reply').getByRole('button', { name: 'Antwort senden' }).click()
-    await page.locator('#replies .md', { hasText: guestReply }).waitFor()
+    await page.locator('#replies article > p', { hasText: guestReply }).waitFor()
     await page.close()
   }, 180_000)
 

@@ -116,7 +116,7 @@ describe('keyboard only', () => {
     await b.keyboard.type(replyText)
     await tabTo(b, b.locator('#thread-reply').getByRole('button', { name: 'Antwort senden' }), 'send button')
     await b.keyboard.press('Enter')
-    const reply = b.locator('#replies > li').filter({ has: b.locator('.md', { hasText: replyText }) })
+    const reply = b.locator('#replies > li').filter({ has: b.locator('article > p', { hasText: replyText }) })
     await expectFocusOn(b, reply.locator('article').first(), 'the new reply')
 
     // Its "Antworten" opens an inline form with focus in it; Escape closes it and returns focus.
@@ -135,7 +135,7 @@ describe('keyboard only', () => {
     await b.keyboard.type(nestedText)
     await tabTo(b, inline.getByRole('button', { name: 'Antwort senden' }), 'send button of the inline form')
     await b.keyboard.press('Enter')
-    const nested = reply.locator('li').filter({ has: b.locator('.md', { hasText: nestedText }) })
+    const nested = reply.locator('li').filter({ has: b.locator('article > p', { hasText: nestedText }) })
     await expectFocusOn(b, nested.locator('article').first(), 'the nested reply')
 
     // "Hilfreich" on the opening post, with Shift+Tab back up the page and Space.
@@ -161,7 +161,7 @@ describe('keyboard only', () => {
     await tabTo(a, notification, 'the notification')
     await a.keyboard.press('Enter')
     await a.waitForURL((url) => url.pathname === threadPath)
-    await expect(a.locator('.md', { hasText: nestedText }).count()).resolves.toBe(1)
+    await expect(a.locator('article > p', { hasText: nestedText }).count()).resolves.toBe(1)
     await screenshot(a, '3-keyboard')
   }, 90_000)
 })

@@ -170,7 +170,7 @@ for (const javaScript of [true, false]) {
       if (javaScript) {
         await page.locator('#thread-reply').getByLabel('Ihre Antwort').fill(replyText)
         await page.locator('#thread-reply').getByRole('button', { name: 'Antwort senden' }).click()
-        await page.locator('#replies .md', { hasText: replyText }).waitFor()
+        await page.locator('#replies article > p', { hasText: replyText }).waitFor()
       }
       await page.getByRole('link', { name: 'Weitere Antworten' }).click()
       await page.locator(`#post-${thread.top[100]}`).waitFor()
@@ -225,7 +225,7 @@ describe('a reply to the last post of a window whose replies continue in the nex
     await page.locator(`#reply-${cut.last}`).getByLabel('Ihre Antwort').fill(text)
     await page.locator(`#reply-${cut.last}`).getByRole('button', { name: 'Antwort senden' }).click()
     await page.waitForURL(/\?at=\d+#post-\d+$/)
-    await page.locator('.md', { hasText: text }).waitFor()
+    await page.locator('article > p', { hasText: text }).waitFor()
     await context.close()
   }, 120_000)
 })
