@@ -114,6 +114,8 @@ interface LoadResult {
   p99: number
   non2xx: number
   errors: number
+  /** Each query's latencies within the mixed load (which of them make the tail). */
+  perQuery: { query: string; p50: number; p95: number; requests: number }[]
 }
 
 /** The mixed load: every connection cycles through the queries, as many pickers at once. */
@@ -138,9 +140,24 @@ async function mixedLoad(base: string): Promise<LoadResult> {
       listener: (client: unknown, status: number, bytes: number, ms: number) => void,
     ): void
   }
-  instance.on('response', (_client, _status, _bytes, ms) => times.push(ms))
+  const byPath = new Map<string, number[]>()
+  instance.on('response', (client, _status, _bytes, ms) => {
+    times.push(ms)
+    const path = (client as { requestIterator?: { currentRequest?: { path?: string } } }).requestIterator
+      ?.currentRequest?.path
+    if (path) byPath.set(path, [...(byPath.get(path) ?? []), ms])
+  })
   const result = await instance
   times.sort((a, b) => a - b)
+  const perQuery = queries.map((query) => {
+    const list = (byPath.get(searchPath(query)) ?? []).sort((a, b) => a - b)
+    return {
+      query,
+      p50: rounded(percentile(list, 50)),
+      p95: rounded(percentile(list, 95)),
+      requests: list.length,
+    }
+  })
   return {
     requests: result.requests.total,
     perSecond: rounded(result.requests.average, 0),
@@ -149,6 +166,7 @@ async function mixedLoad(base: string): Promise<LoadResult> {
     p99: rounded(percentile(times, 99)),
     non2xx: result.non2xx,
     errors: result.errors,
+    perQuery,
   }
 }
 
@@ -248,12 +266,12 @@ function markdown(report: Report): string {
     `| database time per search, planning + execution (median of the queries) | ${report.statementMedianMs} ms | < 2 ms |`,
     `| database time per search, slowest query | ${report.statementMaxMs} ms | |`,
     '',
-    '| query | statements | execution ms | planning ms | rows |',
-    '| --- | --- | --- | --- | --- |',
-    ...report.queries.map(
-      (row) =>
-        `| \`${row.query}\` | ${row.statements} | ${row.executionMs} | ${row.planningMs} | ${row.hits} |`,
-    ),
+    '| query | statements | execution ms | planning ms | rows | in the mixed load: p50 / p95 ms |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...report.queries.map((row) => {
+      const load = report.load.perQuery.find((q) => q.query === row.query)
+      return `| \`${row.query}\` | ${row.statements} | ${row.executionMs} | ${row.planningMs} | ${row.hits} | ${load ? `${load.p50} / ${load.p95}` : '–'} |`
+    }),
     '',
   ]
   return lines.join('\n')

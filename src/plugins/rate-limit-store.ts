@@ -1,5 +1,6 @@
 // A Postgres store for @fastify/rate-limit: counters are shared by every app instance
-// and survive restarts (an in-memory counter would reset with each deploy).
+// and survive restarts (an in-memory counter would reset with each deploy). The table is
+// unlogged (no WAL for the write each limited request makes), so a database crash resets them.
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { preparedRows } from '../db/prepared.ts'
