@@ -7,6 +7,7 @@ import {
   wholeCategoryVisibleTo,
 } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
+import { preparedRows } from '../../db/prepared.ts'
 import type { Locale } from '../../db/schema.ts'
 import { dateLabel, isoText } from './discussions.repository.ts'
 
@@ -100,7 +101,7 @@ export async function listCategoryOverview(
   locale: Locale,
 ): Promise<CategoryOverview[]> {
   const visible = threadVisibleTo(memberId, 't')
-  const result = await sql<CategoryOverview>`
+  const statement = sql<CategoryOverview>`
     select c.id, c.name, c.slug, c.description, c.position, false as archived, ${groupNameOf} as "groupName",
       case when ${wholeCategoryVisibleTo(memberId, 'c')} then coalesce(n.threads, 0) else 0 end as "threadCount",
       l.id as "latestThreadId", l.title as "latestTitle",
@@ -110,7 +111,7 @@ export async function listCategoryOverview(
           select t.id, t.reply_count from threads t
           where t.category_id = c.id and ${visible} and t.last_activity_at > now() - interval '30 days'
           order by t.last_activity_at desc, t.id desc
-          limit ${unreadLookback}
+          limit ${sql.lit(unreadLookback)}
         ) w
         -- A scalar subquery stays one key lookup per thread (PostgreSQL may turn an anti-join
         -- into a scan of every read mark).
@@ -131,8 +132,9 @@ export async function listCategoryOverview(
     ) l on true
     where c.archived_at is null and ${categoryVisibleTo(memberId, 'c')}
     order by c.position, c.id
-  `.execute(db)
-  return result.rows
+  `
+  // Prepared: the home page runs it on every view (the lookback's limit is a literal, see listThreads).
+  return preparedRows(db, 'vr_category_overview', statement.compile(db))
 }
 
 export async function slugTaken(db: Db, slug: string, exceptId?: number): Promise<boolean> {

@@ -4,6 +4,7 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { threadVisibleTo } from '../../core/visibility/visibility.ts'
 import type { Db } from '../../db/database.ts'
+import { preparedRows } from '../../db/prepared.ts'
 import type { Locale, Role } from '../../db/schema.ts'
 import { type ThreadFileRecord, threadFilesColumn } from '../attachments/attachments.service.ts'
 import { type BannerGuest, threadGuestsColumn } from '../guests/guests.service.ts'
@@ -172,8 +173,9 @@ export async function selectThreadPage(
             ${threadGuestsColumn('t')} as guests
           from posts p join threads t on t.id = p.thread_id
           where p.id = ${target.postId} and ${threadVisibleTo(viewerId, 't')}`
-  const result = await query.execute(db)
-  const row = result.rows[0]
+  // Prepared: the page's work is in the functions (their plans are kept), so planning this
+  // statement around them was a large part of what is left.
+  const [row] = await preparedRows(db, 'vr_thread_page', query.compile(db))
   return row?.page
     ? {
         ...row.page,
@@ -362,7 +364,7 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
       sql<SqlBool>`(t.last_activity_at, t.id) < (timestamptz 'epoch' + ${query.after.us}::bigint * interval '1 microsecond', ${query.after.id}::int)`,
     )
   const where = sql`where ${sql.join(conditions, sql` and `)}`
-  const result = await sql<ThreadListItem>`
+  const statement = sql<ThreadListItem>`
     select t.id, t.title, t.stage, t.confidential, t.locked, t.reply_count as "replyCount",
       a.id as "authorId", a.name as "authorName",
       -- The organisation by key per row: as a join, PostgreSQL could walk the whole register
@@ -380,9 +382,12 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
     left join thread_reads r on r.thread_id = t.id and r.member_id = ${query.memberId}
     ${where}
     order by t.last_activity_at desc, t.id desc
-    limit ${query.limit + 1}
-  `.execute(db)
-  return result.rows
+    limit ${sql.lit(Math.trunc(query.limit) + 1)}
+  `
+  // Prepared (one name per filter shape and limit): the home and category pages run it on every
+  // view. The limit is a literal: planning for an unknown limit, PostgreSQL reckons with a tenth
+  // of all threads and sorts them instead of reading the newest few from the activity index.
+  return preparedRows(db, 'vr_thread_list', statement.compile(db))
 }
 
 // ---------------------------------------------------------------------------------------
