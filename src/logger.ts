@@ -95,11 +95,16 @@ export async function createLogStream(config: Pick<Config, 'env' | 'logFormat'>)
   }
 }
 
-function requestLine(log: Record<string, unknown>): string | undefined {
+/** The pretty form of a request's line ("GET /about → 200 in 3 ms"); undefined for other lines. */
+export function requestLine(log: Record<string, unknown>): string | undefined {
   const request = log.req as { method?: string; url?: string } | undefined
   const response = log.res as { statusCode?: number } | undefined
-  if (log.msg === 'request completed' && request && response) {
-    return `${request.method} ${request.url} → ${response.statusCode} in ${Math.round(Number(log.responseTime ?? 0))} ms`
+  const errored = log.msg === 'request errored'
+  if ((log.msg === 'request completed' || errored) && request && response) {
+    const line = `${request.method} ${request.url} → ${response.statusCode} in ${Math.round(Number(log.responseTime ?? 0))} ms`
+    if (!errored) return line
+    const error = log.err as { message?: string } | undefined
+    return `${line}, the response failed: ${error?.message ?? 'unknown error'}`
   }
   return undefined
 }

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createLogStream, redactUrl } from '../../src/logger.ts'
+import { createLogStream, redactUrl, requestLine } from '../../src/logger.ts'
 import { createAgent } from '../helpers/agent.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
@@ -126,5 +126,14 @@ describe('log format', () => {
     expect((await createLogStream({ env: 'development', logFormat: 'auto' })).pretty).toBe(false)
     expect((await createLogStream({ env: 'production', logFormat: 'json' })).pretty).toBe(false)
     expect((await createLogStream({ env: 'development', logFormat: 'pretty' })).pretty).toBe(true)
+  })
+
+  it('prints a request as one short line in the pretty form, saying so when its response failed', () => {
+    const request = { req: { method: 'GET', url: '/about' }, res: { statusCode: 200 }, responseTime: 2.6 }
+    expect(requestLine({ ...request, msg: 'request completed' })).toBe('GET /about → 200 in 3 ms')
+    expect(requestLine({ ...request, msg: 'request errored', err: { message: 'socket hang up' } })).toBe(
+      'GET /about → 200 in 3 ms, the response failed: socket hang up',
+    )
+    expect(requestLine({ msg: 'Vertrauensraum läuft' })).toBeUndefined()
   })
 })
