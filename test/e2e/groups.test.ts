@@ -48,7 +48,7 @@ describe('a closed group', () => {
     await followLink(page, page.getByRole('link', { name: 'Gruppe verwalten' }))
     await expectNoAxeViolations(page, 'manage group')
     await page.getByLabel('Name des Themenraums').fill(roomName)
-    await page.getByRole('button', { name: 'Themenraum anlegen' }).click()
+    await followLink(page, page.getByRole('button', { name: 'Themenraum anlegen' }))
     await expect(page.getByText('Der Themenraum ist angelegt.').count()).resolves.toBeGreaterThan(0)
     await page.close()
   }, 180_000)
@@ -59,22 +59,24 @@ describe('a closed group', () => {
     await expectNoAxeViolations(anna, 'group page (outside)')
     await expect(anna.getByText(roomName).count()).resolves.toBe(0)
     await anna.getByLabel('Nachricht an die Gruppenleitung').fill('Ich bin CDO in Köln.')
-    await anna.getByRole('button', { name: 'Beitritt anfragen' }).click()
+    await followLink(anna, anna.getByRole('button', { name: 'Beitritt anfragen' }))
     await expect(anna.getByText('Ihre Anfrage wartet auf eine Entscheidung.').count()).resolves.toBe(1)
 
     const admin = await openPage(adminContext, `${groupPath}/manage`)
     await expect(admin.getByText('Ich bin CDO in Köln.').count()).resolves.toBe(1)
-    await admin.getByRole('button', { name: `Aufnehmen ${demo.anna.name}` }).click()
+    // The decision's page must have loaded before this page closes: closing it while the form's
+    // post is under way may cut the post short, and Playwright's close() has no timeout.
+    await followLink(admin, admin.getByRole('button', { name: `Aufnehmen ${demo.anna.name}` }))
     await admin.close()
 
     await anna.goto(groupPath)
     await expectNoAxeViolations(anna, 'group page (member)')
-    await anna.getByRole('link', { name: `Neues Thema in ${roomName}` }).click()
+    await followLink(anna, anna.getByRole('link', { name: `Neues Thema in ${roomName}` }))
     await anna.getByLabel('Titel').fill(title)
     await anna
       .getByLabel('Ihr Beitrag')
       .fill('Wir schreiben die Leitlinie gemeinsam, bevor sie öffentlich wird.')
-    await anna.getByRole('button', { name: 'Thema veröffentlichen' }).click()
+    await followLink(anna, anna.getByRole('button', { name: 'Thema veröffentlichen' }))
     await expect(anna.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title)
     threadPath = new URL(anna.url()).pathname
     await anna.goto('/')

@@ -113,8 +113,9 @@ export async function openPage(context: BrowserContext, path: string): Promise<P
 }
 
 /**
- * Follows a link and waits until the new page has loaded. A click alone may return before the
- * navigation commits; axe started then loses its document and never answers.
+ * Follows a link (or sends a plain form by its button) and waits until the new page has loaded.
+ * A click alone may return before the navigation commits: axe started then loses its document
+ * and never answers, and a page closed then may cut the form's post short.
  */
 export async function followLink(page: Page, link: Locator): Promise<void> {
   await Promise.all([page.waitForEvent('load'), link.click()])
