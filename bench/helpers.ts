@@ -33,6 +33,15 @@ export function startProcess(args: string[], env: Record<string, string>, keepLo
   return child
 }
 
+/**
+ * Waits until every backend has reported its statistics to pg_stat_database: a busy one does
+ * at most once a second, an idle one (a pooled connection after a load) only after 10 s, so a
+ * shorter wait lets the last load's work fall into the next sample.
+ */
+export function statisticsReported(): Promise<void> {
+  return sleep(11_000)
+}
+
 /** Resolves once `url` answers 2xx; throws when the process exits first or after `seconds`. */
 export async function waitForReady(url: string, child: ChildProcess, seconds = 60): Promise<void> {
   for (let i = 0; i < seconds * 10; i++) {

@@ -24,7 +24,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import Fastify from 'fastify'
 import Handlebars from 'handlebars'
@@ -41,6 +40,7 @@ import {
   machineOfRun,
   startProcess,
   startServer,
+  statisticsReported,
   stopProcesses,
   waitForReady,
 } from './helpers.ts'
@@ -236,10 +236,10 @@ async function queriesPerRequest(serverUrl: string, database: string, url: strin
     )
     return rows[0].n as number
   }
-  await sleep(11_000) // backends report their statistics when idle, at the latest after ~10 s
+  await statisticsReported()
   const before = await read()
   for (let i = 0; i < 25; i++) await get(url, cookie)
-  await sleep(11_000)
+  await statisticsReported()
   const after = await read()
   await monitor.end()
   return Math.round(((after - before) / 25) * 10) / 10
