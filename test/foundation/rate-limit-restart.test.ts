@@ -2,10 +2,9 @@
 // of PostgreSQL keeps them, a crash starts them again, as the README says. Against a cluster of
 // this test's own, stopped cleanly once and killed once.
 import { rmSync } from 'node:fs'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
+import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../src/db/database.ts'
+import { createDb, type Db } from '../../src/db/database.ts'
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
 import { migrateToLatest } from '../../src/db/migrator.ts'
 import { freePort } from '../../src/lib/free-port.ts'
@@ -31,9 +30,8 @@ async function start(port: number): Promise<Db> {
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
   }
-  const pool = new pg.Pool({ connectionString: cluster.url, max: 1 })
-  pool.on('error', () => {}) // the connection a kill ends
-  return new Kysely({ dialect: new PostgresDialect({ pool }) })
+  // The app's own pool: it survives the connection a kill ends, and the store runs prepared as in the server.
+  return createDb({ connectionString: cluster.url, max: 1 })
 }
 
 /** One hit on the limiter's counter for one key, as @fastify/rate-limit counts a request. */
