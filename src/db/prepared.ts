@@ -2,7 +2,10 @@
 // plan of a named (prepared) statement, so a long statement (a search with the visibility rule
 // around it costs 1–2 ms to plan, more than most of it takes to run) is planned once, and later
 // requests send only its parameters, not its text. The statement's name comes from its text,
-// so a changed statement is a new one.
+// so a changed statement is a new one. After five runs PostgreSQL may keep one generic plan for
+// all parameters: a `limit` that decides the plan belongs in the text as a literal (sql.lit), since
+// planning for an unknown limit it reckons with a tenth of the table (the thread lists sorted
+// 5,000 threads instead of reading the newest few from their index).
 import { createHash } from 'node:crypto'
 import type { CompiledQuery } from 'kysely'
 import { type Db, poolUseOf } from './database.ts'

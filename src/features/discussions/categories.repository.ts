@@ -133,7 +133,7 @@ export async function listCategoryOverview(
     where c.archived_at is null and ${categoryVisibleTo(memberId, 'c')}
     order by c.position, c.id
   `
-  // Prepared: the home page runs it on every view (the lookback's limit is a literal, see listThreads).
+  // Prepared: the home page runs it on every view (the lookback's limit is a literal, see db/prepared.ts).
   return preparedRows(db, 'vr_category_overview', statement.compile(db))
 }
 

@@ -384,9 +384,8 @@ export async function listThreads(db: Db, query: ThreadListQuery): Promise<Threa
     order by t.last_activity_at desc, t.id desc
     limit ${sql.lit(Math.trunc(query.limit) + 1)}
   `
-  // Prepared (one name per filter shape and limit): the home and category pages run it on every
-  // view. The limit is a literal: planning for an unknown limit, PostgreSQL reckons with a tenth
-  // of all threads and sorts them instead of reading the newest few from the activity index.
+  // Prepared (one name per filter shape and limit, a literal: see db/prepared.ts): the home and
+  // category pages run it on every view.
   return preparedRows(db, 'vr_thread_list', statement.compile(db))
 }
 
