@@ -403,6 +403,7 @@ async function main(): Promise<void> {
     for (const page of pages) {
       const cookieOf = 'cookie' in page ? page.cookie : undefined
       const html = await get(page.url, cookieOf)
+      if (process.env.BENCH_DUMP) writeFileSync(path.join(process.env.BENCH_DUMP, `${page.key}.html`), html)
       if (cookieOf && !html.includes('action="/logout"')) throw new Error(`${page.url}: not signed in`)
       await rate(page.url, cookieOf, 10, 2) // warm-up
       results[page.key] = {

@@ -77,16 +77,19 @@
 
   // Discussions: a post's Hilfreich button and its Antworten, Bearbeiten, Löschen and Melden links
   // carry no hx-* attributes (bytes on every post); this one handler sends them with htmx. Without
-  // JavaScript they are a button of the form #pf and plain links (delete: a confirmation page).
+  // JavaScript they are a button of the form #pf, named by the post's id, and plain links (delete:
+  // a confirmation page).
   const postAction = /^\/p\/(\d+)\/(helpful|reply|report|edit|delete)$/
   document.addEventListener('click', (event) => {
     if (!window.htmx || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return
     const control =
       event.target instanceof Element
-        ? event.target.closest('.thread footer a[href^="/p/"], .thread footer button[formaction^="/p/"]')
+        ? event.target.closest('.thread footer a[href^="/p/"], .thread footer button[form="pf"]')
         : null
     if (!control || control.hasAttribute('hx-get') || control.hasAttribute('hx-post')) return
-    const match = postAction.exec(control.getAttribute(control.tagName === 'A' ? 'href' : 'formaction'))
+    const match = postAction.exec(
+      control.tagName === 'A' ? control.getAttribute('href') : `/p/${control.name}/helpful`,
+    )
     if (!match) return
     event.preventDefault()
     const [url, id, action] = match

@@ -75,7 +75,7 @@ export function isEmail(value: string): boolean {
 /** The largest id PostgreSQL's `integer` holds: bigger ids are not found, never a 500. */
 export const maxId = 2_147_483_647
 /** 1 … 2147483647 written plainly (no sign, no leading zero), digit by digit against maxId. */
-const idPattern =
+export const idPattern =
   /^(?:[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])$/
 
 /** Field builders for form bodies. Every value arrives as a string. */

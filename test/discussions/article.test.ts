@@ -23,7 +23,6 @@ function record(id: number, depth: number, authorId: number): PostRecord {
     edited: false,
     version: 1,
     helpfulCount: 2,
-    createdIso: '2026-12-01T10:00:00Z',
     createdLabel: '01.12.2026, 11:00',
   }
 }

@@ -25,22 +25,52 @@ describe('"hilfreich"', () => {
     const reader = await signedInMember(setup.database.db, setup.app)
     const { threadId, openingPostId } = await createThread(setup.database.db, author.current)
     const page = await reader.agent.get(`/t/${threadId}`)
+    // The button belongs to the page's form #pf by name (no count while nobody found it helpful).
+    expect(page.body).toContain('<form id="pf" method="post" action="/p/helpful"')
     expect(page.body).toContain(
-      `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" aria-pressed="false">Hilfreich 0</button>`,
+      `<button form="pf" name="${openingPostId}" aria-pressed="false">Hilfreich</button>`,
     )
-    const response = await reader.agent.submit(`/t/${threadId}`, `/p/${openingPostId}/helpful`, {})
+    const pressOnPage = () => reader.agent.submit(`/t/${threadId}`, '/p/helpful', { [openingPostId]: '' })
+    const response = await pressOnPage()
     expect(response.statusCode).toBe(303)
     expect(response.headers.location).toBe(`/t/${threadId}?at=${openingPostId}#post-${openingPostId}`)
     expect((await reader.agent.get(`/t/${threadId}`)).body).toContain(
-      'aria-pressed="true">Hilfreich 1</button>',
+      `<button form="pf" name="${openingPostId}" aria-pressed="true">Hilfreich 1</button>`,
     )
     expect((await author.agent.get(`/t/${threadId}`)).body).toContain(
       '<span class="helpful">Hilfreich 1</span>',
     )
-    await reader.agent.submit(`/t/${threadId}`, `/p/${openingPostId}/helpful`, {})
+    await pressOnPage()
     expect((await reader.agent.get(`/t/${threadId}`)).body).toContain(
-      'aria-pressed="false">Hilfreich 0</button>',
+      `name="${openingPostId}" aria-pressed="false">Hilfreich</button>`,
     )
+  })
+
+  it('answers a #pf post that names no post, two posts or something else with 400, never a 500', async () => {
+    const author = await signedInMember(setup.database.db, setup.app)
+    const reader = await signedInMember(setup.database.db, setup.app)
+    const { threadId, openingPostId } = await createThread(setup.database.db, author.current)
+    const id = String(openingPostId)
+    const forms: Record<string, string | string[]>[] = [
+      {},
+      { [id]: '', 99: '' },
+      { [id]: 'x' },
+      { [`${id}\u0000`]: '' },
+      { '0': '' },
+      { [`0${id}`]: '' },
+      { '2147483648': '' },
+      { [`${'9'.repeat(40)}`]: '' },
+      { [id]: ['', ''] },
+    ]
+    for (const form of forms) {
+      const response = await reader.agent.submit(`/t/${threadId}`, '/p/helpful', form)
+      expect(response.statusCode, JSON.stringify(form)).toBe(400)
+    }
+    expect((await reader.agent.submit(`/t/${threadId}`, '/p/helpful', { 2147483647: '' })).statusCode).toBe(
+      404,
+    )
+    // Nothing was pressed on the way.
+    expect((await reader.agent.get(`/t/${threadId}`)).body).toContain(`name="${id}" aria-pressed="false">`)
   })
 
   it('toggles with htmx, answering with the button alone', async () => {
@@ -54,7 +84,7 @@ describe('"hilfreich"', () => {
     )
     expect(response.statusCode).toBe(200)
     expect(response.body).toBe(
-      `<button type="submit" form="pf" formaction="/p/${openingPostId}/helpful" aria-pressed="true" data-focus-first>Hilfreich 1</button>`,
+      `<button form="pf" name="${openingPostId}" aria-pressed="true" data-focus-first>Hilfreich 1</button>`,
     )
   })
 

@@ -1,24 +1,13 @@
-// Every page of the discussions is valid HTML (html-validate's recommended rules, with the same
-// few exceptions the browser tests make; see test/e2e/helpers/checks.ts for why).
-import { HtmlValidate } from 'html-validate'
+// Every page of the discussions is valid HTML (html-validate as every page check uses it, with
+// the few deliberate exceptions explained in test/helpers/html-validate.ts).
 import { describe, expect, it } from 'vitest'
 import { changeStage } from '../../src/features/discussions/discussions.service.ts'
 import { useTestApp } from '../helpers/app.ts'
+import { htmlValidator } from '../helpers/html-validate.ts'
 import { categoryId, clock, createThread, reply, signedInMember } from './helpers.ts'
 
-const validator = new HtmlValidate({
-  extends: ['html-validate:recommended'],
-  rules: {
-    'doctype-style': 'off',
-    'no-trailing-whitespace': 'off',
-    'long-title': 'off',
-    'form-dup-name': ['error', { shared: ['radio', 'checkbox', 'button', 'reset', 'submit'] }],
-    'aria-label-misuse': ['error', { allowAnyNamable: true }],
-  },
-})
-
 async function problems(html: string, label: string): Promise<string[]> {
-  const report = await validator.validateString(html, label)
+  const report = await htmlValidator.validateString(html, label)
   const lines = html.split('\n')
   return report.results.flatMap((result) =>
     result.messages.map(

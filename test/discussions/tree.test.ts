@@ -13,7 +13,6 @@ function record(id: number, depth: number, authorId = 1): PostRecord {
     edited: false,
     version: 1,
     helpfulCount: 0,
-    createdIso: '',
     createdLabel: '',
   }
 }

@@ -71,7 +71,7 @@ export async function findThreadHeader(
   return result.rows[0]?.head ?? undefined
 }
 
-/** A post of the thread page (see thread-page.v4.sql, which sends them as PostColumns). */
+/** A post of the thread page (see thread-page.v5.sql, which sends them as PostColumns). */
 export interface PostRecord {
   id: number
   depth: number
@@ -81,7 +81,6 @@ export interface PostRecord {
   edited: boolean
   version: number
   helpfulCount: number
-  createdIso: string
   createdLabel: string
 }
 
@@ -136,7 +135,7 @@ export type PostMarks = Record<string, { hidden: boolean; hiddenReason: string |
  * viewer's unread notification counts; or, for one post, that post with its ancestors. Round
  * trips and per-request work in the database are what a thread page costs most, so this is one
  * query, and its body is a PL/pgSQL function whose plans Postgres keeps (planning it anew each
- * time cost more CPU than running it): see migrations/sql/discussions/thread-page.v4.sql. Whether
+ * time cost more CPU than running it): see migrations/sql/discussions/thread-page.v5.sql. Whether
  * the viewer may see the thread is decided here, by the one visibility rule.
  */
 interface PageRow {

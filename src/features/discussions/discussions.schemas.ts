@@ -2,7 +2,7 @@
 // these schemas, errors mapped to the catalogue's per-field messages), route parameters and
 // queries. Nothing else in the feature reads request data.
 import { Type } from '@sinclair/typebox'
-import { field, formSchema, param } from '../../lib/form-schema.ts'
+import { field, formSchema, idPattern, param } from '../../lib/form-schema.ts'
 import { stages } from './discussions.tables.ts'
 
 export const limits = {
@@ -58,6 +58,20 @@ export const editForm = formSchema({
 export const previewForm = formSchema({
   body: field.text({ max: limits.bodyMax }),
 })
+
+/**
+ * Hilfreich on the thread page without JavaScript: a post's button is named by the post's id (no
+ * URL per post in the page), so the form #pf sends its token and that one name, with no value.
+ */
+export const helpfulButtonForm = Type.Object(
+  { _csrf: Type.String({ maxLength: 200 }) },
+  {
+    patternProperties: { [idPattern.source]: Type.Literal('') },
+    additionalProperties: false,
+    minProperties: 2,
+    maxProperties: 2,
+  },
+)
 
 export const followForm = formSchema({ follow: field.choice(['true', 'false'] as const) })
 export const lockForm = formSchema({ locked: field.choice(['true', 'false'] as const) })

@@ -1,7 +1,7 @@
 // The one producer of what a thread page and its htmx fragments show: the thread's head and
 // a window of its posts as view models (author, body, dates, marks, and what the viewer may do
 // with it), nested into the tree the page prints. The database returns named fields (see
-// migrations/sql/discussions/thread-page.v4.sql: the posts as one array per field); they are
+// migrations/sql/discussions/thread-page.v5.sql: the posts as one array per field); they are
 // mapped here, once, and nowhere else.
 //
 // Replies nest up to `maxIndent` levels; deeper replies continue in the list of their
@@ -75,7 +75,6 @@ export interface PostView {
   version: number
   helpfulCount: number
   helpedByMe: boolean
-  createdIso: string
   createdLabel: string
   children: PostView[]
   /** Posts shown inside this post's list (all levels). */
@@ -187,7 +186,6 @@ export function toPostView(record: MarkedPost, options: TreeOptions): PostView {
     version: record.version,
     helpfulCount: record.helpfulCount,
     helpedByMe: options.helped?.has(record.id) ?? false,
-    createdIso: record.createdIso,
     createdLabel: record.createdLabel,
     children: [],
     descendants: 0,
@@ -298,7 +296,6 @@ export function postRecords(columns: PostColumns): PostRecord[] {
     edited: columns.edited[i]!,
     version: columns.version[i]!,
     helpfulCount: columns.helpfulCount[i]!,
-    createdIso: columns.createdIso[i]!,
     createdLabel: columns.createdLabel[i]!,
   }))
 }

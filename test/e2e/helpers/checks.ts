@@ -1,9 +1,9 @@
 // The checks every page type goes through: axe (WCAG 2.1 A/AA), reflow at 320 px and at 200 %
 // zoom, visible keyboard focus, and html-validate's recommended rules on the server's HTML.
 import { AxeBuilder } from '@axe-core/playwright'
-import { HtmlValidate } from 'html-validate'
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { htmlValidator } from '../../helpers/html-validate.ts'
 import type { Web } from './dom.ts'
 
 export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -81,30 +81,8 @@ export async function expectVisibleFocus(page: Page, label: string): Promise<str
   return focus.what
 }
 
-// The recommended preset, with these deliberate differences (each a choice, not a shortcut):
-// - `doctype-style` and `no-trailing-whitespace` are about source formatting, not validity: the
-//   layout writes <!doctype html> in lower case as the HTML standard does, and Handlebars leaves
-//   indented blank lines where a block helper rendered nothing.
-// - `long-title`: page titles carry the thread's title, which members choose; a closed,
-//   noindex forum has no search-result snippet the 70-character advice is about.
-// - `form-dup-name`: a group of checkboxes sharing one name (digest categories) is the standard
-//   way to submit a list; the preset only allows that for radios and buttons.
-// - `aria-label-misuse`: allow naming elements whose ARIA role supports a name from the author
-//   (e.g. the list of replies labelled by its heading); ARIA permits it, the preset discourages it.
-// htmx's hx-* attributes need no exception: html-validate has no rule against unknown attributes.
-const validator = new HtmlValidate({
-  extends: ['html-validate:recommended'],
-  rules: {
-    'doctype-style': 'off',
-    'no-trailing-whitespace': 'off',
-    'long-title': 'off',
-    'form-dup-name': ['error', { shared: ['radio', 'checkbox', 'button', 'reset', 'submit'] }],
-    'aria-label-misuse': ['error', { allowAnyNamable: true }],
-  },
-})
-
 export async function expectValidHtml(html: string, label: string): Promise<void> {
-  const report = await validator.validateString(html, label)
+  const report = await htmlValidator.validateString(html, label)
   const lines = html.split('\n')
   const messages = report.results.flatMap((result) =>
     result.messages.map(
