@@ -21,6 +21,7 @@
 // an embedded Postgres in a temp folder. BENCH_SECONDS (default 6) is the length of each rate
 // measurement (a run takes about 2 minutes without the home page, most of it seeding). BENCH_QUERIES=1 also counts
 // the transactions per page (22 s more per page). BENCH_LOG_LEVEL: the server's log level.
+// BENCH_DUMP: a folder to write each measured page's HTML to (to see where its bytes go).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
