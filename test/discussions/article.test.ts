@@ -56,6 +56,28 @@ describe('the post template', () => {
     expect(fast).toContain('<bdi>Ülkü ‮Yılmaz</bdi></a>')
     expect(fast).not.toContain('data-focus-first')
   })
+
+  it('prints an edited post and one in reply to a post above its level the same on both paths', () => {
+    const records = [0, 1, 2, 3, 4, 5, 6, 7].map((depth) => record(20 + depth, depth, 2))
+    records[7] = { ...records[7]!, edited: true, version: 2 }
+    const tree = buildTree(records, {
+      viewer,
+      locked: false,
+      lastReadPostId: null,
+      authors: {
+        2: { name: 'Jonas', jobTitle: 'CDO', organisation: 'Stadt A', role: 'member', handle: 'J' },
+      },
+    })
+    const post = tree.byId.get(27)!
+    expect(post.replyTo?.id).toBe(26)
+    expect(post.plain).toBe(true)
+    const data = { labels: labelsFor('de'), thread: { id: 5 }, locale: 'de' }
+    const fast = render('discussions/_article', { ...data, ...post, plain: true })
+    expect(fast).toBe(render('discussions/_article', { ...data, ...post, plain: false }))
+    expect(fast).toContain(
+      '<span class="edited">bearbeitet</span> <a href="#post-26" class="re">Antwort auf <bdi>Jonas</bdi></a>',
+    )
+  })
 })
 
 /** The article of one post in a page or fragment, without the focus mark a swap adds. */

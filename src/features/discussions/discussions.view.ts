@@ -162,6 +162,10 @@ function articleKey(post: PostView, href: string) {
   return [
     post.id,
     post.version,
+    post.edited,
+    post.replyTo?.id,
+    post.replyTo?.name,
+    post.replyTo?.away,
     post.helpfulCount,
     post.pressed,
     post.authorName,

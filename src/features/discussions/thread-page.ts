@@ -94,7 +94,7 @@ export interface PostView {
   focus: boolean
   /** aria-pressed of the "helpful" toggle. */
   pressed: 'true' | 'false'
-  /** Nothing special: the template's fast path (someone else's post, nothing to mark). */
+  /** Nothing special: the template's fast path (someone else's post, nothing to mark but an edit or "in reply to"). */
   plain: boolean
 }
 
@@ -144,9 +144,7 @@ function isPlain(post: PostView): boolean {
     !post.hidden &&
     !post.moderatorNote &&
     !post.muted &&
-    !post.edited &&
     post.staff === undefined &&
-    post.replyTo === undefined &&
     post.canReact &&
     post.canReply &&
     post.canReport &&
