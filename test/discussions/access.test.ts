@@ -51,6 +51,7 @@ beforeAll(async () => {
     ['POST', `/p/${p}/edit`],
     ['POST', `/p/${p}/delete`],
     ['POST', `/p/${p}/helpful`],
+    ['POST', '/p/helpful'],
     ['POST', '/preview'],
     ['POST', '/notifications/read'],
     ['POST', '/admin/categories'],

@@ -272,6 +272,7 @@ describe('the guest in their thread', () => {
     const writes = [
       [`/t/${otherThreadId}/posts`, { body: 'Versuch OTHERZ1', parent: '', formKey: '' }],
       [`/p/${otherPost}/helpful`, {}],
+      ['/p/helpful', { [otherPost]: '' }],
       [`/p/${otherPost}/edit`, { body: 'x', version: '1' }],
       [`/p/${otherPost}/delete`, {}],
     ] as const
