@@ -404,7 +404,11 @@ async function main(): Promise<void> {
     for (const page of pages) {
       const cookieOf = 'cookie' in page ? page.cookie : undefined
       const html = await get(page.url, cookieOf)
-      if (process.env.BENCH_DUMP) writeFileSync(path.join(process.env.BENCH_DUMP, `${page.key}.html`), html)
+      const dump = process.env.BENCH_DUMP
+      if (dump) {
+        mkdirSync(dump, { recursive: true })
+        writeFileSync(path.join(dump, `${page.key}.html`), html)
+      }
       if (cookieOf && !html.includes('action="/logout"')) throw new Error(`${page.url}: not signed in`)
       await rate(page.url, cookieOf, 10, 2) // warm-up
       results[page.key] = {
