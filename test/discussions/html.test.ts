@@ -3,19 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { changeStage } from '../../src/features/discussions/discussions.service.ts'
 import { useTestApp } from '../helpers/app.ts'
-import { htmlValidator } from '../helpers/html-validate.ts'
+import { htmlProblems } from '../helpers/html-validate.ts'
 import { categoryId, clock, createThread, reply, signedInMember } from './helpers.ts'
-
-async function problems(html: string, label: string): Promise<string[]> {
-  const report = await htmlValidator.validateString(html, label)
-  const lines = html.split('\n')
-  return report.results.flatMap((result) =>
-    result.messages.map(
-      (m) =>
-        `${label}: ${m.ruleId} at ${m.line}: ${m.message} — ${(lines[m.line - 1] ?? '').trim().slice(0, 140)}`,
-    ),
-  )
-}
 
 const setup = useTestApp()
 
@@ -94,7 +83,7 @@ describe('discussions pages', () => {
     const found: string[] = []
     for (const [label, html] of pages) {
       expect(html, label).toContain('<html')
-      found.push(...(await problems(html, label)))
+      found.push(...(await htmlProblems(html, label)))
     }
     expect(found).toEqual([])
   })

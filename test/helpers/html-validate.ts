@@ -51,3 +51,15 @@ export const htmlValidator = new HtmlValidate({
     'vertrauensraum/button-type-in-form': 'error',
   },
 })
+
+/** html-validate's findings on a page, one line each: label, rule, place, message and source line. */
+export async function htmlProblems(html: string, label: string): Promise<string[]> {
+  const report = await htmlValidator.validateString(html, label)
+  const lines = html.split('\n')
+  return report.results.flatMap((result) =>
+    result.messages.map(
+      (m) =>
+        `${label}: ${m.ruleId} at ${m.line}:${m.column}: ${m.message} — ${(lines[m.line - 1] ?? '').trim().slice(0, 160)}`,
+    ),
+  )
+}

@@ -3,7 +3,7 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
-import { htmlValidator } from '../../helpers/html-validate.ts'
+import { htmlProblems } from '../../helpers/html-validate.ts'
 import type { Web } from './dom.ts'
 
 export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -82,13 +82,5 @@ export async function expectVisibleFocus(page: Page, label: string): Promise<str
 }
 
 export async function expectValidHtml(html: string, label: string): Promise<void> {
-  const report = await htmlValidator.validateString(html, label)
-  const lines = html.split('\n')
-  const messages = report.results.flatMap((result) =>
-    result.messages.map(
-      (message) =>
-        `${message.ruleId} at ${message.line}:${message.column}: ${message.message}\n    ${(lines[message.line - 1] ?? '').trim().slice(0, 160)}`,
-    ),
-  )
-  expect(messages, `html-validate on ${label}`).toEqual([])
+  expect(await htmlProblems(html, label), `html-validate on ${label}`).toEqual([])
 }
