@@ -38,19 +38,9 @@ const viewer: CurrentMember = {
 
 describe('the post template', () => {
   it('prints a plain post the same on its fast path and its full path', () => {
-    const tree = buildTree([record(10, 0, 2), record(11, 1, 2)], {
-      viewer,
-      locked: false,
-      lastReadPostId: null,
-      authors: {
-        2: { name: 'Ülkü ‮Yılmaz', jobTitle: 'CDO', organisation: 'Stadt A', role: 'member', handle: 'U' },
-      },
-    })
-    const post = tree.byId.get(11)!
+    const post = ordinaryPost([record(10, 0, 2), record(11, 1, 2)], 11, 'Ülkü ‮Yılmaz')
     expect(post.plain).toBe(true)
-    const data = { labels: labelsFor('de'), thread: { id: 5 }, locale: 'de' }
-    const fast = render('discussions/_article', { ...data, ...post, plain: true })
-    const full = render('discussions/_article', { ...data, ...post, plain: false })
+    const { fast, full } = bothPaths(post)
     expect(fast).toBe(full)
     // Member text is isolated, and the fast path is the one that was taken.
     expect(fast).toContain('<bdi>Ülkü ‮Yılmaz</bdi></a>')
@@ -60,25 +50,36 @@ describe('the post template', () => {
   it('prints an edited post and one in reply to a post above its level the same on both paths', () => {
     const records = [0, 1, 2, 3, 4, 5, 6, 7].map((depth) => record(20 + depth, depth, 2))
     records[7] = { ...records[7]!, edited: true, version: 2 }
-    const tree = buildTree(records, {
-      viewer,
-      locked: false,
-      lastReadPostId: null,
-      authors: {
-        2: { name: 'Jonas', jobTitle: 'CDO', organisation: 'Stadt A', role: 'member', handle: 'J' },
-      },
-    })
-    const post = tree.byId.get(27)!
+    const post = ordinaryPost(records, 27, 'Jonas')
     expect(post.replyTo?.id).toBe(26)
     expect(post.plain).toBe(true)
-    const data = { labels: labelsFor('de'), thread: { id: 5 }, locale: 'de' }
-    const fast = render('discussions/_article', { ...data, ...post, plain: true })
-    expect(fast).toBe(render('discussions/_article', { ...data, ...post, plain: false }))
+    const { fast, full } = bothPaths(post)
+    expect(fast).toBe(full)
     expect(fast).toContain(
       '<span class="edited">bearbeitet</span> <a href="#post-26" class="re">Antwort auf <bdi>Jonas</bdi></a>',
     )
   })
 })
+
+/** Post `id` of a tree of `records`, all written by author 2 (`name`), as the viewer sees it. */
+function ordinaryPost(records: PostRecord[], id: number, name: string) {
+  const tree = buildTree(records, {
+    viewer,
+    locked: false,
+    lastReadPostId: null,
+    authors: { 2: { name, jobTitle: 'CDO', organisation: 'Stadt A', role: 'member', handle: 'U' } },
+  })
+  return tree.byId.get(id)!
+}
+
+/** A post's article from the template's fast path and from its full path. */
+function bothPaths(post: ReturnType<typeof ordinaryPost>) {
+  const data = { labels: labelsFor('de'), thread: { id: 5 }, locale: 'de' }
+  return {
+    fast: render('discussions/_article', { ...data, ...post, plain: true }),
+    full: render('discussions/_article', { ...data, ...post, plain: false }),
+  }
+}
 
 /** The article of one post in a page or fragment, without the focus mark a swap adds. */
 function articleOf(html: string, postId: number): string {
